@@ -1,0 +1,101 @@
+"""Start-up database preparation: refuse a newer schema, back up the file, migrate to head."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+from db.engine import make_engine
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+BACKUPS_KEPT = 10
+
+
+class DatabaseTooNewError(RuntimeError):
+    """The database was written by a newer version of the program than this one."""
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def check_not_newer(engine: Engine) -> None:
+    current = current_revision(engine)
+    if current is None:
+        return
+    script = ScriptDirectory.from_config(alembic_config())
+    known = {rev.revision for rev in script.walk_revisions()}
+    if current not in known:
+        raise DatabaseTooNewError(
+            f"ฐานข้อมูลนี้ถูกสร้างหรือปรับปรุงโดยโปรแกรมรุ่นที่ใหม่กว่า (รุ่นโครงสร้าง {current}) "
+            "โปรแกรมรุ่นนี้จึงเปิดใช้ไม่ได้ เพื่อไม่ให้ข้อมูลเสียหาย กรุณาติดตั้งโปรแกรมรุ่นล่าสุด "
+            "(This database was written by a newer version of the program; please install the latest version.)"
+        )
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def backup_sqlite(db_path: Path, *, keep: int = BACKUPS_KEPT, label: str = "start") -> Path | None:
+    """Copy the database with SQLite's online backup (consistent under WAL) and prune old copies."""
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return None
+    folder = db_path.parent / "backups"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    target = folder / f"{db_path.stem}-{stamp}-{label}{db_path.suffix or '.sqlite'}"
+    partial = target.with_name(target.name + ".part")
+    src = sqlite3.connect(db_path)
+    try:
+        dst = sqlite3.connect(partial)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    partial.replace(target)  # a half-written backup never looks like a real one
+    backups = sorted(folder.glob(f"{db_path.stem}-*{target.suffix}"))
+    for old in backups[:-keep] if keep > 0 else []:
+        old.unlink(missing_ok=True)
+    return target
+
+
+def prepare_database(db: Path | str, *, backup: bool = True) -> Engine:
+    """Open a database: refuse a newer one, back the file up, migrate it to head.
+
+    With backup=False a copy is still made, but only when a migration is about to change the file.
+    """
+    engine = make_engine(db)
+    check_not_newer(engine)
+    current = current_revision(engine)
+    needs_upgrade = current != head_revision()
+    if "://" not in str(db) and current is not None and (backup or needs_upgrade):
+        backup_sqlite(Path(db), label="start" if not needs_upgrade else f"before-{head_revision()}")
+    if needs_upgrade:
+        upgrade(engine)
+    return engine

@@ -1,0 +1,32 @@
+"""All ORM models, imported here so that the metadata is complete for Alembic and the server."""
+
+from db.base import Base
+from db.models.audit import AuditEntry
+from db.models.budget import BudgetAllocation, ExpenseLine, PaymentLine, Rate
+from db.models.geo import District, Province, Subdistrict, Village
+from db.models.office import LocalSetting, Office
+from db.models.people import Lecturer, Person
+from db.models.rounds import AttendanceMark, Enrolment, RoundDay, RoundDistrict, RoundLecturer, TrainingRound
+
+__all__ = [
+    "AttendanceMark",
+    "AuditEntry",
+    "Base",
+    "BudgetAllocation",
+    "District",
+    "Enrolment",
+    "ExpenseLine",
+    "Lecturer",
+    "LocalSetting",
+    "Office",
+    "PaymentLine",
+    "Person",
+    "Province",
+    "Rate",
+    "RoundDay",
+    "RoundDistrict",
+    "RoundLecturer",
+    "Subdistrict",
+    "TrainingRound",
+    "Village",
+]

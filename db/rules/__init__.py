@@ -1,0 +1,1 @@
+"""Pure validation and formatting rules shared by every layer (IDs, BE dates, money, digits)."""

@@ -1,0 +1,1 @@
+"""The sync protocol shared by client and server."""

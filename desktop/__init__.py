@@ -1,0 +1,1 @@
+"""The desktop application: core use cases, reports, Qt UI and the CLI."""

@@ -1,0 +1,139 @@
+"""The command line: krukhor-cli --db PATH {init,demo,people,rounds} ..."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from db.migrate import DatabaseTooNewError
+from db.rules.errors import RuleError
+from desktop.core import demo, office, people, rounds
+from desktop.core.context import AppContext
+from desktop.core.errors import CoreError
+from desktop.paths import default_db_path
+
+PEOPLE_HEADER = [
+    "national_id",
+    "prefix",
+    "first_name",
+    "last_name",
+    "position",
+    "village_code",
+    "village_name",
+    "subdistrict",
+    "district",
+    "province",
+    "phone",
+]
+ROUNDS_HEADER = [
+    "round_id",
+    "fiscal_year",
+    "number",
+    "start_date",
+    "end_date",
+    "status",
+    "capacity",
+    "enrolled",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="krukhor-cli", description="ระบบบริหารการฝึกอบรมครู ข (command line)")
+    parser.add_argument("--db", type=Path, default=None, help=f"database file (default: {default_db_path()})")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("init", help="set the office's province (first-run setup)")
+    p.add_argument("--province", required=True, help="2-digit DOPA province code, e.g. 40")
+    p = sub.add_parser("demo", help="fill an empty database with a demo province")
+    p.add_argument("--people", type=int, default=2000)
+    p = sub.add_parser("people", help="list people")
+    p.add_argument("--format", choices=["csv"], default="csv")
+    p.add_argument("--search", default="", help="only people whose name, ID or phone contains this")
+    p = sub.add_parser("rounds", help="list training rounds")
+    p.add_argument("--format", choices=["csv"], default="csv")
+    sub.add_parser("provinces", help="list the province codes")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(encoding="utf-8")  # Thai on a Windows console
+        sys.stderr.reconfigure(encoding="utf-8")
+    args = build_parser().parse_args(argv)
+    db_path = args.db or default_db_path()
+    try:
+        ctx = AppContext.open(db_path, backup=False)
+    except DatabaseTooNewError as exc:
+        print(f"ข้อผิดพลาด: {exc}", file=sys.stderr)
+        return 3
+    try:
+        return _run(ctx, args)
+    except (CoreError, RuleError) as exc:
+        print(f"ข้อผิดพลาด: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # output piped into head, say; not an error of ours
+        sys.stdout = None  # type: ignore[assignment]
+        return 0
+    finally:
+        ctx.close()
+
+
+def _run(ctx: AppContext, args: argparse.Namespace) -> int:
+    if args.command == "init":
+        row = office.setup_office(ctx, province_code=args.province)
+        print(f"ตั้งค่าแล้ว: {row.name_th} (รหัส {row.code})")
+    elif args.command == "demo":
+        started = time.perf_counter()
+        s = demo.generate_demo(ctx, people=args.people)
+        print(
+            f"สร้างข้อมูลตัวอย่างแล้ว: {s.people:,} คน, {s.villages:,} หมู่บ้าน, {s.subdistricts:,} ตำบล, "
+            f"{s.districts} อำเภอ, {s.rounds} รุ่น, ลงทะเบียน {s.enrolments:,} รายการ "
+            f"({time.perf_counter() - started:.1f} วินาที)"
+        )
+    elif args.command == "people":
+        rows = people.search_people(ctx, args.search, limit=10**9) if args.search else people.list_people(ctx)
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(PEOPLE_HEADER)
+        for r in rows:
+            writer.writerow(
+                [
+                    r.national_id,
+                    r.prefix,
+                    r.first_name,
+                    r.last_name,
+                    r.position,
+                    r.village_code,
+                    r.village_name,
+                    r.subdistrict,
+                    r.district,
+                    r.province,
+                    r.phone,
+                ]
+            )
+    elif args.command == "rounds":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(ROUNDS_HEADER)
+        for r in sorted(rounds.list_rounds(ctx), key=lambda r: (r.fiscal_year, r.number)):
+            writer.writerow(
+                [
+                    r.id,
+                    r.fiscal_year,
+                    r.number,
+                    r.start_date.isoformat(),
+                    r.end_date.isoformat(),
+                    r.status,
+                    r.capacity,
+                    r.enrolled,
+                ]
+            )
+    elif args.command == "provinces":
+        for p in office.reference_provinces():
+            print(f"{p.code}\t{p.name_th}\t{p.name_en}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

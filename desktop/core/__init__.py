@@ -1,0 +1,1 @@
+"""Use cases with no Qt: they take plain values and return plain rows."""

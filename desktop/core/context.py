@@ -1,0 +1,89 @@
+"""The application context a use case runs in: database, office, user and device."""
+
+from __future__ import annotations
+
+import getpass
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.engine import make_session_factory
+from db.migrate import prepare_database
+from db.models import LocalSetting
+from desktop.core.errors import SetupRequiredError
+
+
+@dataclass
+class AppContext:
+    engine: Engine
+    sessions: sessionmaker[Session]
+    user_name: str
+    device_id: str
+    db_path: Path | None = None
+
+    @classmethod
+    def open(cls, db: Path | str, *, user_name: str | None = None, backup: bool = True) -> AppContext:
+        """Prepare (back up, migrate) the database and return a context for it."""
+        engine = prepare_database(db, backup=backup)
+        sessions = make_session_factory(engine)
+        with sessions.begin() as session:
+            device_id = _setting(session, "device_id")
+            if not device_id:
+                device_id = str(uuid.uuid4())
+                session.add(LocalSetting(key="device_id", value=device_id))
+        path = None if "://" in str(db) else Path(db)
+        return cls(engine, sessions, user_name or _os_user(), device_id, path)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: commits on success, rolls everything back on any error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with self.sessions() as session:
+            yield session
+
+    def office_code(self) -> str | None:
+        with self.reading() as session:
+            return _setting(session, "office_code") or None
+
+    def require_office_code(self) -> str:
+        code = self.office_code()
+        if not code:
+            raise SetupRequiredError(
+                "ยังไม่ได้ตั้งค่าจังหวัดของสำนักงาน กรุณาตั้งค่าก่อน (krukhor-cli init --province CODE)"
+            )
+        return code
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _setting(session: Session, key: str) -> str:
+    return session.scalar(select(LocalSetting.value).where(LocalSetting.key == key)) or ""
+
+
+def set_setting(session: Session, key: str, value: str) -> None:
+    row = session.get(LocalSetting, key)
+    if row is None:
+        session.add(LocalSetting(key=key, value=value))
+    else:
+        row.value = value
+
+
+def get_setting(session: Session, key: str) -> str:
+    return _setting(session, key)
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some service contexts
+        return "unknown"

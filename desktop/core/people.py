@@ -1,0 +1,276 @@
+"""ครู ข candidates: create, edit, search, soft-delete and restore, with validation and audit entries."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import Session
+
+from db.models import District, Person, Province, Subdistrict, Village
+from db.rules.errors import RuleError
+from db.rules.national_id import validate_national_id
+from db.rules.phone import normalize_phone
+from desktop.core import audit
+from desktop.core.context import AppContext
+from desktop.core.errors import NotFoundError, StaleEditError, ValidationError
+from desktop.core.softdelete import set_deleted
+
+POSITIONS = (
+    "กำนัน",
+    "ผู้ใหญ่บ้าน",
+    "ผู้ช่วยผู้ใหญ่บ้าน",
+    "แพทย์ประจำตำบล",
+    "สารวัตรกำนัน",
+    "ประธานชุมชน",
+    "กรรมการชุมชน",
+    "อาสาสมัครแรงงาน",
+)
+PREFIXES = ("นาย", "นาง", "นางสาว", "ว่าที่ร้อยตรี", "ว่าที่ร้อยตรีหญิง", "จ.ส.อ.", "ด.ต.", "ดร.")
+_NOT_FOUND = "ไม่พบข้อมูลบุคคลนี้"
+_EDITABLE = ("national_id", "prefix", "first_name", "last_name", "position", "village_id", "phone", "note")
+
+
+@dataclass
+class PersonInput:
+    national_id: str = ""
+    prefix: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    position: str = ""
+    village_id: uuid.UUID | None = None
+    phone: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PersonRow:
+    id: uuid.UUID
+    national_id: str
+    prefix: str
+    first_name: str
+    last_name: str
+    position: str
+    phone: str
+    village_id: uuid.UUID | None
+    village_code: str
+    moo: int | None
+    village_name: str
+    subdistrict: str
+    district: str
+    province: str
+    note: str
+    version: int
+    deleted: bool = field(default=False)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.prefix}{self.first_name} {self.last_name}".strip()
+
+    @property
+    def place(self) -> str:
+        if not self.village_code:
+            return ""
+        name = f" {self.village_name}" if self.village_name else ""
+        return f"ม.{self.moo}{name} ต.{self.subdistrict} อ.{self.district}"
+
+
+def validate(data: PersonInput) -> dict[str, object]:
+    """Clean the input, or raise ValidationError naming every wrong field in Thai."""
+    errors: dict[str, str] = {}
+    clean: dict[str, object] = {}
+    try:
+        clean["national_id"] = validate_national_id(data.national_id)
+    except RuleError as exc:
+        errors["national_id"] = exc.message
+    first = " ".join(data.first_name.split())
+    last = " ".join(data.last_name.split())
+    if not first:
+        errors["first_name"] = "กรุณากรอกชื่อ"
+    if not last:
+        errors["last_name"] = "กรุณากรอกนามสกุล"
+    clean.update(first_name=first, last_name=last, prefix=data.prefix.strip(), position=data.position.strip())
+    try:
+        clean["phone"] = normalize_phone(data.phone)
+    except RuleError as exc:
+        errors["phone"] = exc.message
+    clean["village_id"] = data.village_id
+    clean["note"] = data.note.strip()
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def person_row_query() -> Select:
+    return (
+        select(
+            Person.id,
+            Person.national_id,
+            Person.prefix,
+            Person.first_name,
+            Person.last_name,
+            Person.position,
+            Person.phone,
+            Person.village_id,
+            Village.code,
+            Village.moo,
+            Village.name_th,
+            Subdistrict.name_th,
+            District.name_th,
+            Province.name_th,
+            Person.note,
+            Person.version,
+            Person.deleted,
+        )
+        .outerjoin(Village, Person.village_id == Village.id)
+        .outerjoin(Subdistrict, Village.subdistrict_id == Subdistrict.id)
+        .outerjoin(District, Subdistrict.district_id == District.id)
+        .outerjoin(Province, District.province_id == Province.id)
+    )
+
+
+def to_person_row(r: tuple) -> PersonRow:
+    return PersonRow(
+        r[0],
+        r[1],
+        r[2],
+        r[3],
+        r[4],
+        r[5],
+        r[6],
+        r[7],
+        r[8] or "",
+        r[9],
+        r[10] or "",
+        r[11] or "",
+        r[12] or "",
+        r[13] or "",
+        r[14],
+        r[15],
+        r[16],
+    )
+
+
+def list_people(ctx: AppContext, *, include_deleted: bool = False) -> list[PersonRow]:
+    code = ctx.require_office_code()
+    query = person_row_query().where(Person.office_code == code).order_by(Person.first_name, Person.last_name)
+    if not include_deleted:
+        query = query.where(Person.deleted.is_(False))
+    with ctx.reading() as session:
+        return [to_person_row(r) for r in session.execute(query)]
+
+
+def search_people(ctx: AppContext, text: str, *, limit: int = 200) -> list[PersonRow]:
+    """People whose name, ID or phone contains the text (used by the CLI and pickers)."""
+    code = ctx.require_office_code()
+    like = f"%{text.strip()}%"
+    query = (
+        person_row_query()
+        .where(Person.office_code == code, Person.deleted.is_(False))
+        .where(
+            or_(
+                Person.first_name.like(like),
+                Person.last_name.like(like),
+                Person.national_id.like(like),
+                Person.phone.like(like),
+            )
+        )
+        .order_by(Person.first_name)
+        .limit(limit)
+    )
+    with ctx.reading() as session:
+        return [to_person_row(r) for r in session.execute(query)]
+
+
+def get_person(ctx: AppContext, person_id: uuid.UUID) -> PersonRow:
+    with ctx.reading() as session:
+        r = session.execute(person_row_query().where(Person.id == person_id)).first()
+        if r is None:
+            raise NotFoundError(_NOT_FOUND)
+        return to_person_row(r)
+
+
+def _duplicate_check(session: Session, national_id: str, *, exclude: uuid.UUID | None = None) -> None:
+    other = session.scalar(select(Person).where(Person.national_id == national_id))
+    if other is not None and other.id != exclude:
+        state = " (อยู่ในรายการที่ลบแล้ว กู้คืนได้)" if other.deleted else ""
+        raise ValidationError(
+            {
+                "national_id": f"เลขประจำตัวประชาชน {national_id} ซ้ำกับ {other.prefix}{other.first_name} {other.last_name}{state}"
+            }
+        )
+
+
+def create_person(ctx: AppContext, data: PersonInput) -> PersonRow:
+    code = ctx.require_office_code()
+    clean = validate(data)
+    with ctx.transaction() as session:
+        _duplicate_check(session, str(clean["national_id"]))
+        person = Person(office_code=code, **clean)
+        session.add(person)
+        session.flush()
+        audit.record(
+            session,
+            ctx,
+            office_code=code,
+            action="create",
+            entity="person",
+            entity_id=person.id,
+            changes={k: [None, audit.jsonable(v)] for k, v in clean.items()},
+            summary=f"เพิ่ม {person.first_name} {person.last_name}",
+        )
+        person_id = person.id
+    return get_person(ctx, person_id)
+
+
+def update_person(
+    ctx: AppContext, person_id: uuid.UUID, data: PersonInput, *, expected_version: int | None = None
+) -> PersonRow:
+    clean = validate(data)
+    with ctx.transaction() as session:
+        person = _load(session, person_id)
+        if expected_version is not None and person.version != expected_version:
+            raise StaleEditError("ข้อมูลบุคคลนี้ถูกแก้ไขโดยผู้อื่นหลังจากที่เปิดไว้ กรุณาเปิดใหม่แล้วแก้ไขอีกครั้ง")
+        _duplicate_check(session, str(clean["national_id"]), exclude=person.id)
+        changes = audit.diff({k: getattr(person, k) for k in _EDITABLE}, clean)
+        if changes:
+            for key, value in clean.items():
+                setattr(person, key, value)
+            audit.record(
+                session,
+                ctx,
+                office_code=person.office_code,
+                action="update",
+                entity="person",
+                entity_id=person.id,
+                changes=changes,
+                summary=f"แก้ไข {person.first_name} {person.last_name}",
+            )
+    return get_person(ctx, person_id)
+
+
+def delete_person(ctx: AppContext, person_id: uuid.UUID) -> None:
+    """Soft delete: the row stays as a tombstone and can be restored."""
+    set_deleted(ctx, model=Person, record_id=person_id, deleted=True, label=_label, not_found=_NOT_FOUND)
+
+
+def restore_person(ctx: AppContext, person_id: uuid.UUID) -> None:
+    set_deleted(ctx, model=Person, record_id=person_id, deleted=False, label=_label, not_found=_NOT_FOUND)
+
+
+def _label(person: Person) -> str:
+    return f"{person.first_name} {person.last_name}"
+
+
+def _load(session: Session, person_id: uuid.UUID) -> Person:
+    person = session.get(Person, person_id)
+    if person is None:
+        raise NotFoundError(_NOT_FOUND)
+    return person
+
+
+def as_input(row: PersonRow) -> PersonInput:
+    """The editable fields of a row, to prefill a form."""
+    values = asdict(PersonInput())
+    return PersonInput(**{k: getattr(row, k) for k in values})

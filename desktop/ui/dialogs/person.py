@@ -1,0 +1,89 @@
+"""The form for adding or editing a ครู ข candidate."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QPlainTextEdit, QWidget
+
+from desktop.core import people
+from desktop.core.context import AppContext
+from desktop.core.people import PersonInput, PersonRow
+from desktop.core.places import VillageRow
+from desktop.ui.dialogs.base import RecordDialog
+from desktop.ui.tasks import TaskRunner
+
+
+class PersonDialog(RecordDialog):
+    def __init__(
+        self,
+        ctx: AppContext,
+        runner: TaskRunner,
+        *,
+        villages: list[VillageRow],
+        row: PersonRow | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__("แก้ไขข้อมูลผู้เข้ารับการอบรม" if row else "เพิ่มผู้เข้ารับการอบรม", runner, parent)
+        self.ctx, self.row = ctx, row
+        self.national_id = QLineEdit()
+        self.national_id.setPlaceholderText("13 หลัก เช่น 1-1017-00001-23-4")
+        self.national_id.setMaxLength(25)
+        self.prefix = QComboBox(editable=True)
+        self.prefix.addItems(list(people.PREFIXES))
+        self.first_name, self.last_name = QLineEdit(), QLineEdit()
+        self.position = QComboBox(editable=True)
+        self.position.addItems(list(people.POSITIONS))
+        self.village = QComboBox(editable=True)
+        self.village.addItem("— ไม่ระบุ —", None)
+        for v in villages:
+            self.village.addItem(v.label, v.id)
+        self.village.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        completer = QCompleter(self.village.model(), self.village)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.village.setCompleter(completer)
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText("เช่น 081-234-5678")
+        self.note = QPlainTextEdit()
+        self.note.setMaximumHeight(70)
+        self.add_field("เลขประจำตัวประชาชน", "national_id", self.national_id)
+        self.add_field("คำนำหน้า", "prefix", self.prefix)
+        self.add_field("ชื่อ", "first_name", self.first_name)
+        self.add_field("นามสกุล", "last_name", self.last_name)
+        self.add_field("ตำแหน่ง", "position", self.position)
+        self.add_field("หมู่บ้าน", "village_id", self.village)
+        self.add_field("โทรศัพท์", "phone", self.phone)
+        self.add_field("หมายเหตุ", "note", self.note)
+        if row is not None:
+            self.national_id.setText(row.national_id)
+            self.prefix.setCurrentText(row.prefix)
+            self.first_name.setText(row.first_name)
+            self.last_name.setText(row.last_name)
+            self.position.setCurrentText(row.position)
+            index = self.village.findData(row.village_id) if row.village_id else 0
+            self.village.setCurrentIndex(max(index, 0))
+            self.phone.setText(row.phone)
+            self.note.setPlainText(row.note)
+        else:
+            self.prefix.setCurrentText("นาย")
+            self.position.setCurrentText("ผู้ใหญ่บ้าน")
+
+    def collect(self) -> Callable[[], Any]:
+        data = PersonInput(
+            national_id=self.national_id.text(),
+            prefix=self.prefix.currentText(),
+            first_name=self.first_name.text(),
+            last_name=self.last_name.text(),
+            position=self.position.currentText(),
+            village_id=self.village.currentData(),
+            phone=self.phone.text(),
+            note=self.note.toPlainText(),
+        )
+        people.validate(data)  # fast, so inline errors show without a round trip
+        ctx, row = self.ctx, self.row
+        if row is None:
+            return lambda: people.create_person(ctx, data)
+        return lambda: people.update_person(ctx, row.id, data, expected_version=row.version)

@@ -1,0 +1,130 @@
+"""A Qt table model over plain rows, with instant search and sorting done in Python (fast at 75,000 rows)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+
+from db.rules.thai_digits import to_arabic_digits
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    value: Callable[[Any], Any]
+    align_right: bool = False
+    sort_key: Callable[[Any], Any] | None = None
+
+
+class RowTableModel(QAbstractTableModel):
+    """Rows stay plain objects; `visible` holds the indexes of those that match the search, in view order."""
+
+    def __init__(self, columns: Sequence[Column], *, search_text: Callable[[Any], str]) -> None:
+        super().__init__()
+        self.columns = list(columns)
+        self._search_text = search_text
+        self.rows: list[Any] = []
+        self._haystack: list[str] = []
+        self.visible: list[int] = []
+        self._query = ""
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+
+    # Qt API
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.visible)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = column.value(self.rows[self.visible[index.row()]])
+            return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.columns[section].title
+        return str(section + 1)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self._sort = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        self._apply_sort()
+        self.layoutChanged.emit()
+
+    # ours
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self._haystack = [self._normalise(self._search_text(r)) for r in self.rows]
+        self._refilter()
+        self.endResetModel()
+
+    def set_query(self, text: str) -> None:
+        query = self._normalise(text).strip()
+        if query == self._query:
+            return
+        self.beginResetModel()
+        narrowing = self._query and query.startswith(self._query)
+        self._query = query
+        # Typing one more letter only narrows: search the current matches, not all rows again.
+        self._refilter(within=self.visible if narrowing else None)
+        self.endResetModel()
+
+    def row_at(self, view_row: int) -> Any:
+        return self.rows[self.visible[view_row]]
+
+    def view_row_of(self, predicate: Callable[[Any], bool]) -> int:
+        for view_row, i in enumerate(self.visible):
+            if predicate(self.rows[i]):
+                return view_row
+        return -1
+
+    @staticmethod
+    def _normalise(text: str) -> str:
+        return to_arabic_digits(text).casefold().replace("-", "")
+
+    def _refilter(self, within: list[int] | None = None) -> None:
+        terms = self._query.split()
+        candidates = range(len(self.rows)) if within is None else within
+        if not terms:
+            self.visible = list(range(len(self.rows)))
+        else:
+            hay = self._haystack
+            self.visible = [i for i in candidates if all(t in hay[i] for t in terms)]
+        if within is None:
+            self._apply_sort()
+
+    def _apply_sort(self) -> None:
+        if self._sort is None:
+            return
+        column, order = self._sort
+        col = self.columns[column]
+        key = col.sort_key or col.value
+        rows = self.rows
+        self.visible.sort(
+            key=lambda i: _sortable(key(rows[i])), reverse=order == Qt.SortOrder.DescendingOrder
+        )
+
+
+def _sortable(value: Any) -> tuple[int, Any]:
+    if value is None or value == "":
+        return (1, "")
+    if isinstance(value, (int, float)):
+        return (0, value)
+    return (0, str(value))
