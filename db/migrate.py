@@ -79,7 +79,7 @@ def backup_sqlite(db_path: Path, *, keep: int = BACKUPS_KEPT, label: str = "star
     finally:
         src.close()
     partial.replace(target)  # a half-written backup never looks like a real one
-    backups = sorted(folder.glob(f"{db_path.stem}-*{target.suffix}"))
+    backups = sorted(folder.glob(f"{db_path.stem}-[0-9]*{target.suffix}"))
     for old in backups[:-keep] if keep > 0 else []:
         old.unlink(missing_ok=True)
     return target
@@ -91,11 +91,16 @@ def prepare_database(db: Path | str, *, backup: bool = True) -> Engine:
     With backup=False a copy is still made, but only when a migration is about to change the file.
     """
     engine = make_engine(db)
-    check_not_newer(engine)
-    current = current_revision(engine)
-    needs_upgrade = current != head_revision()
-    if "://" not in str(db) and current is not None and (backup or needs_upgrade):
-        backup_sqlite(Path(db), label="start" if not needs_upgrade else f"before-{head_revision()}")
-    if needs_upgrade:
-        upgrade(engine)
+    try:
+        check_not_newer(engine)
+        current = current_revision(engine)
+        needs_upgrade = current != head_revision()
+        if "://" not in str(db) and current is not None and (backup or needs_upgrade):
+            backup_sqlite(Path(db), label="start" if not needs_upgrade else f"before-{head_revision()}")
+        if needs_upgrade:
+            upgrade(engine)
+    except BaseException:
+        # A refused or failed start must not leave pooled connections holding the file (locked on Windows).
+        engine.dispose()
+        raise
     return engine

@@ -132,6 +132,9 @@ def unenrol(ctx: AppContext, *, round_id: uuid.UUID, person_id: uuid.UUID) -> No
         )
         if row is None or row.status != "enrolled" or row.deleted:
             raise NotFoundError("บุคคลนี้ไม่ได้ลงทะเบียนในรุ่นนี้")
+        rnd = session.get(TrainingRound, round_id)
+        if rnd is not None and rnd.status == "closed":
+            raise RuleViolation(f"รุ่นที่ {rnd.number} ปิดแล้ว ยกเลิกการลงทะเบียนไม่ได้")
         row.status = "cancelled"
         audit.record(
             session,
@@ -161,3 +164,20 @@ def list_enrolments(ctx: AppContext, *, round_id: uuid.UUID) -> list[EnrolmentRo
             person = to_person_row(r[:17])
             out.append(EnrolmentRow(r[17], round_id, person, r[18], r[19], r[20], r[21]))
         return out
+
+
+def enrolled_elsewhere(ctx: AppContext, *, round_id: uuid.UUID) -> set[uuid.UUID]:
+    """People already enrolled in another (not deleted) round of the programme."""
+    with ctx.reading() as session:
+        return set(
+            session.scalars(
+                select(Enrolment.person_id)
+                .join(TrainingRound, Enrolment.round_id == TrainingRound.id)
+                .where(
+                    Enrolment.round_id != round_id,
+                    Enrolment.status == "enrolled",
+                    Enrolment.deleted.is_(False),
+                    TrainingRound.deleted.is_(False),
+                )
+            )
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import asdict, dataclass, field
 
@@ -12,6 +13,7 @@ from db.models import District, Person, Province, Subdistrict, Village
 from db.rules.errors import RuleError
 from db.rules.national_id import validate_national_id
 from db.rules.phone import normalize_phone
+from db.rules.thai_digits import to_arabic_digits
 from desktop.core import audit
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, StaleEditError, ValidationError
@@ -154,7 +156,11 @@ def to_person_row(r: tuple) -> PersonRow:
 
 def list_people(ctx: AppContext, *, include_deleted: bool = False) -> list[PersonRow]:
     code = ctx.require_office_code()
-    query = person_row_query().where(Person.office_code == code).order_by(Person.first_name, Person.last_name)
+    query = (
+        person_row_query()
+        .where(Person.office_code == code)
+        .order_by(Person.first_name, Person.last_name, Person.national_id)
+    )
     if not include_deleted:
         query = query.where(Person.deleted.is_(False))
     with ctx.reading() as session:
@@ -164,19 +170,22 @@ def list_people(ctx: AppContext, *, include_deleted: bool = False) -> list[Perso
 def search_people(ctx: AppContext, text: str, *, limit: int = 200) -> list[PersonRow]:
     """People whose name, ID or phone contains the text (used by the CLI and pickers)."""
     code = ctx.require_office_code()
-    like = f"%{text.strip()}%"
+    term = text.strip()
+    digits = re.sub(r"[\s-]", "", to_arabic_digits(term))
+    like = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    id_like = f"%{digits}%" if digits.isdigit() else like
     query = (
         person_row_query()
         .where(Person.office_code == code, Person.deleted.is_(False))
         .where(
             or_(
-                Person.first_name.like(like),
-                Person.last_name.like(like),
-                Person.national_id.like(like),
-                Person.phone.like(like),
+                Person.first_name.like(like, escape="\\"),
+                Person.last_name.like(like, escape="\\"),
+                Person.national_id.like(id_like, escape="\\"),
+                Person.phone.like(id_like, escape="\\"),
             )
         )
-        .order_by(Person.first_name)
+        .order_by(Person.first_name, Person.last_name, Person.national_id)
         .limit(limit)
     )
     with ctx.reading() as session:
@@ -189,6 +198,11 @@ def get_person(ctx: AppContext, person_id: uuid.UUID) -> PersonRow:
         if r is None:
             raise NotFoundError(_NOT_FOUND)
         return to_person_row(r)
+
+
+def _check_village(session: Session, village_id: object) -> None:
+    if village_id is not None and session.get(Village, village_id) is None:
+        raise ValidationError({"village_id": "ไม่พบหมู่บ้านที่เลือก (อาจถูกลบไปแล้ว) กรุณาเลือกใหม่"})
 
 
 def _duplicate_check(session: Session, national_id: str, *, exclude: uuid.UUID | None = None) -> None:
@@ -207,6 +221,7 @@ def create_person(ctx: AppContext, data: PersonInput) -> PersonRow:
     clean = validate(data)
     with ctx.transaction() as session:
         _duplicate_check(session, str(clean["national_id"]))
+        _check_village(session, clean["village_id"])
         person = Person(office_code=code, **clean)
         session.add(person)
         session.flush()
@@ -233,6 +248,7 @@ def update_person(
         if expected_version is not None and person.version != expected_version:
             raise StaleEditError("ข้อมูลบุคคลนี้ถูกแก้ไขโดยผู้อื่นหลังจากที่เปิดไว้ กรุณาเปิดใหม่แล้วแก้ไขอีกครั้ง")
         _duplicate_check(session, str(clean["national_id"]), exclude=person.id)
+        _check_village(session, clean["village_id"])
         changes = audit.diff({k: getattr(person, k) for k in _EDITABLE}, clean)
         if changes:
             for key, value in clean.items():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QPlainTextEdit, QWidget
 
 from desktop.core import people
@@ -14,6 +14,27 @@ from desktop.core.people import PersonInput, PersonRow
 from desktop.core.places import VillageRow
 from desktop.ui.dialogs.base import RecordDialog
 from desktop.ui.tasks import TaskRunner
+
+
+class VillageListModel(QAbstractListModel):
+    """Villages for the picker; a model over the rows, since adding 75,000 combo items one by one is slow."""
+
+    def __init__(self, villages: list[VillageRow], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.villages: list[VillageRow | None] = [None, *villages]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.villages)
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        village = self.villages[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return "— ไม่ระบุ —" if village is None else village.label
+        if role == Qt.ItemDataRole.UserRole:
+            return None if village is None else village.id
+        return None
 
 
 class PersonDialog(RecordDialog):
@@ -37,9 +58,7 @@ class PersonDialog(RecordDialog):
         self.position = QComboBox(editable=True)
         self.position.addItems(list(people.POSITIONS))
         self.village = QComboBox(editable=True)
-        self.village.addItem("— ไม่ระบุ —", None)
-        for v in villages:
-            self.village.addItem(v.label, v.id)
+        self.village.setModel(VillageListModel(villages, self.village))
         self.village.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         completer = QCompleter(self.village.model(), self.village)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)

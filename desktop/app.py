@@ -1,0 +1,68 @@
+"""The GUI entry point: krukhor [--db PATH] [--demo]."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from db.migrate import DatabaseTooNewError
+from desktop.core import demo, office
+from desktop.core.context import AppContext
+from desktop.paths import default_db_path
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="krukhor", description="ระบบบริหารการฝึกอบรมครู ข")
+    parser.add_argument("--db", type=Path, default=None, help=f"database file (default: {default_db_path()})")
+    parser.add_argument(
+        "--demo", action="store_true", help="on an empty database, create the demo province first"
+    )
+    parser.add_argument("--demo-people", type=int, default=2000)
+    parser.add_argument(
+        "--quit-after", type=float, default=None, help=argparse.SUPPRESS
+    )  # benchmarks, screenshots
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    started = time.perf_counter()
+    args = parse_args(argv)
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from desktop.ui.dialogs.setup import SetupDialog
+    from desktop.ui.fonts import apply_app_font
+    from desktop.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("krukhor")
+    apply_app_font(app)
+    db_path = args.db or default_db_path()
+    try:
+        ctx = AppContext.open(db_path)
+    except DatabaseTooNewError as exc:
+        QMessageBox.critical(None, "เปิดฐานข้อมูลไม่ได้", str(exc))
+        return 3
+    if args.demo and office.get_office(ctx) is None:
+        demo.generate_demo(ctx, people=args.demo_people)
+    own = office.get_office(ctx)
+    if own is None:
+        dialog = SetupDialog(office.list_provinces(ctx))
+        if not dialog.exec():
+            return 0
+        own = office.setup_office(ctx, province_code=dialog.chosen_code() or "")
+    window = MainWindow(ctx, own)
+    window.show()
+    print(f"main window shown in {time.perf_counter() - started:.2f} s", file=sys.stderr)
+    if args.quit_after is not None:
+        QTimer.singleShot(int(args.quit_after * 1000), app.quit)
+    code = app.exec()
+    ctx.close()
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,80 @@
+"""The main window: navigation on the left, pages on the right, status bar below."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget, QWidget
+
+from desktop.core.context import AppContext
+from desktop.core.office import OfficeRow
+from desktop.ui.pages.home_page import HomePage
+from desktop.ui.pages.lecturers_page import LecturersPage
+from desktop.ui.pages.people_page import PeoplePage
+from desktop.ui.pages.rounds_page import RoundsPage
+from desktop.ui.pages.settings_page import SettingsPage
+from desktop.ui.tasks import TaskRunner
+
+APP_TITLE = "ระบบบริหารการฝึกอบรมครู ข"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext, office: OfficeRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.runner = TaskRunner(self)
+        self.setWindowTitle(f"{APP_TITLE} — {office.name_th}")
+        self.resize(1280, 800)
+        self.home = HomePage(ctx, self.runner)
+        self.rounds = RoundsPage(ctx, self.runner)
+        self.people = PeoplePage(ctx, self.runner)
+        self.lecturers = LecturersPage(ctx, self.runner)
+        self.settings = SettingsPage(ctx, self.runner)
+        self.home.office_label.setText(f"<b>{office.name_th}</b>")
+        self.pages = [
+            ("หน้าหลัก", self.home),
+            ("รุ่นการอบรม", self.rounds),
+            ("ผู้เข้ารับการอบรม", self.people),
+            ("วิทยากร", self.lecturers),
+            ("ตั้งค่า", self.settings),
+        ]
+        self.nav = QListWidget()
+        self.nav.setFixedWidth(200)
+        self.nav.setStyleSheet("QListWidget { font-size: 13pt; } QListWidget::item { padding: 8px; }")
+        self.stack = QStackedWidget()
+        for i, (label, page) in enumerate(self.pages):
+            self.nav.addItem(label)
+            self.stack.addWidget(page)
+            QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, activated=lambda i=i: self.nav.setCurrentRow(i))
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.busy = QLabel()
+        self.statusBar().addPermanentWidget(self.busy)
+        self.statusBar().showMessage(f"{office.name_th} · ผู้ใช้ {ctx.user_name} · ทำงานแบบออฟไลน์")
+        self.runner.busy_changed.connect(lambda busy: self.busy.setText("กำลังทำงาน…" if busy else ""))
+        for page in (self.rounds, self.people, self.lecturers):
+            page.changed.connect(self.home.reload)
+        self.people.changed.connect(self.rounds.reload)
+        self.nav.setCurrentRow(0)
+        self.nav.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.reload_all()
+
+    def reload_all(self) -> None:
+        self.home.reload()
+        self.rounds.reload()
+        self.people.reload()
+        self.lecturers.reload()
+        self.settings.reload()
+
+    def go_to(self, label: str) -> None:
+        for i, (name, _page) in enumerate(self.pages):
+            if name == label:
+                self.nav.setCurrentRow(i)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.runner.wait()  # let a save in progress finish before the database closes
+        super().closeEvent(event)

@@ -1,0 +1,45 @@
+"""Fixtures for the Qt tests: offscreen platform, the bundled font, a fresh demo database per test."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+
+from desktop.core import demo, office
+from desktop.core.context import AppContext
+
+
+@pytest.fixture(scope="session")
+def qapp_args() -> list[str]:
+    return ["krukhor-tests"]
+
+
+@pytest.fixture
+def app_font(qapp):
+    from desktop.ui.fonts import apply_app_font
+
+    apply_app_font(qapp)
+    return qapp
+
+
+@pytest.fixture
+def ui_ctx(tmp_path, app_font):
+    ctx = AppContext.open(tmp_path / "ui.sqlite")
+    demo.generate_demo(ctx, people=120)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def window(ui_ctx, qtbot):
+    from desktop.ui.main_window import MainWindow
+
+    win = MainWindow(ui_ctx, office.get_office(ui_ctx))
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: len(win.people.model.rows) > 0 and win.runner.idle, timeout=10_000)
+    yield win
+    win.runner.wait()
