@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from db.models import District, Province, Subdistrict, Village
 from desktop.core.context import AppContext
+from desktop.core.fastquery import fetch_all_rows
 
 
 @dataclass(frozen=True)
@@ -19,15 +20,19 @@ class DistrictRow:
     name_th: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VillageRow:
-    id: uuid.UUID
+    id_text: str  # a UUID on access, as PersonRow does, so that 75,000 villages list quickly
     code: str
     moo: int
     name_th: str
     subdistrict: str
     district: str
     district_code: str
+
+    @property
+    def id(self) -> uuid.UUID:
+        return uuid.UUID(self.id_text)
 
     @property
     def label(self) -> str:
@@ -48,23 +53,23 @@ def list_districts(ctx: AppContext) -> list[DistrictRow]:
 
 def list_villages(ctx: AppContext) -> list[VillageRow]:
     code = ctx.require_office_code()
-    with ctx.reading() as session:
-        rows = session.execute(
-            select(
-                Village.id,
-                Village.code,
-                Village.moo,
-                Village.name_th,
-                Subdistrict.name_th,
-                District.name_th,
-                District.code,
-            )
-            .join(Subdistrict, Village.subdistrict_id == Subdistrict.id)
-            .join(District, Subdistrict.district_id == District.id)
-            .where(Village.office_code == code, Village.deleted.is_(False))
-            .order_by(Village.code)
-        ).all()
-        return [VillageRow(*r) for r in rows]
+    query = (
+        select(
+            type_coerce(Village.id, String),
+            Village.code,
+            Village.moo,
+            Village.name_th,
+            Subdistrict.name_th,
+            District.name_th,
+            District.code,
+        )
+        .join(Subdistrict, Village.subdistrict_id == Subdistrict.id)
+        .join(District, Subdistrict.district_id == District.id)
+        .where(Village.office_code == code, Village.deleted.is_(False))
+    )
+    rows = [VillageRow(*r) for r in fetch_all_rows(ctx.engine, query)]
+    rows.sort(key=lambda v: v.code)
+    return rows
 
 
 def ensure_district(session: Session, *, office_code: str, code: str, name_th: str) -> District:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from db.rules.thai_digits import to_arabic_digits
 
 Index = QModelIndex | QPersistentModelIndex
+_THAI_DIGIT = re.compile("[๐-๙]")
 
 
 @dataclass(frozen=True)
@@ -68,10 +70,14 @@ class RowTableModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
     # ours
-    def set_rows(self, rows: Sequence[Any]) -> None:
+    def build_haystack(self, rows: Sequence[Any]) -> list[str]:
+        """The searchable text of each row; pure Python, so a worker thread can build it."""
+        return [self._normalise(self._search_text(r)) for r in rows]
+
+    def set_rows(self, rows: Sequence[Any], *, haystack: list[str] | None = None) -> None:
         self.beginResetModel()
         self.rows = list(rows)
-        self._haystack = [self._normalise(self._search_text(r)) for r in self.rows]
+        self._haystack = haystack if haystack is not None else self.build_haystack(self.rows)
         self._refilter()
         self.endResetModel()
 
@@ -97,7 +103,9 @@ class RowTableModel(QAbstractTableModel):
 
     @staticmethod
     def _normalise(text: str) -> str:
-        return to_arabic_digits(text).casefold().replace("-", "")
+        if _THAI_DIGIT.search(text):  # rare in stored data; translating every row would double the load time
+            text = to_arabic_digits(text)
+        return text.casefold().replace("-", "")
 
     def _refilter(self, within: list[int] | None = None) -> None:
         terms = self._query.split()

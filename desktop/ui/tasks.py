@@ -36,7 +36,7 @@ class _Job(QRunnable):
 
 
 class TaskRunner(QObject):
-    """A single background thread, so database writes never overlap and the window never freezes."""
+    """Background work: one thread for writes (they never overlap), two for reads (SQLite WAL lets them run beside it)."""
 
     busy_changed = Signal(bool)
 
@@ -44,6 +44,8 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
+        self.read_pool = QThreadPool(self)
+        self.read_pool.setMaxThreadCount(2)
         self._relays: set[_Relay] = set()
 
     def run(
@@ -52,6 +54,26 @@ class TaskRunner(QObject):
         *,
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[Exception], None] | None = None,
+    ) -> None:
+        """Run a change to the database in the write thread."""
+        self._start(self.pool, fn, on_done, on_error)
+
+    def read(
+        self,
+        fn: Callable[[], Any],
+        *,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[Exception], None] | None = None,
+    ) -> None:
+        """Run a query that changes nothing in a read thread."""
+        self._start(self.read_pool, fn, on_done, on_error)
+
+    def _start(
+        self,
+        pool: QThreadPool,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None] | None,
+        on_error: Callable[[Exception], None] | None,
     ) -> None:
         relay = _Relay()  # lives in the GUI thread, so its slots run there
         self._relays.add(relay)
@@ -68,11 +90,11 @@ class TaskRunner(QObject):
 
         relay.done.connect(lambda result: finish(on_done, result))
         relay.failed.connect(lambda exc: finish(on_error, exc))
-        self.pool.start(_Job(fn, relay))
+        pool.start(_Job(fn, relay))
 
     @property
     def idle(self) -> bool:
         return not self._relays
 
     def wait(self, msecs: int = 30_000) -> bool:
-        return self.pool.waitForDone(msecs)
+        return self.pool.waitForDone(msecs) and self.read_pool.waitForDone(msecs)

@@ -122,7 +122,7 @@ class EnrolDialog(QDialog):
             ]
             return candidates, enrolled
 
-        self.runner.run(load, on_done=self._loaded, on_error=self._failed)
+        self.runner.read(load, on_done=self._loaded, on_error=self._failed)
 
     def _loaded(self, result: tuple[list[PersonRow], list[PersonRow]]) -> None:
         candidates, enrolled = result

@@ -58,7 +58,7 @@ class HomePage(QWidget):
         self.office_label.setAlignment(Qt.AlignmentFlag.AlignLeft)
 
     def reload(self) -> None:
-        self.runner.run(lambda: dashboard.counts(self.ctx), on_done=self._show)
+        self.runner.read(lambda: dashboard.counts(self.ctx), on_done=self._show)
 
     def _show(self, c: DashboardCounts) -> None:
         self.counts = c

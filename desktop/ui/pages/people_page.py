@@ -43,9 +43,14 @@ class PeoplePage(TablePage):
         )
 
     def fetch(self, include_deleted: bool) -> list[PersonRow]:
-        # Runs in the worker: the village list for the form comes along so the form opens instantly.
-        self.villages = places.list_villages(self.ctx)
         return people.list_people(self.ctx, include_deleted=include_deleted)
+
+    def after_load(self) -> None:
+        # The village list for the form comes after the table, so the table shows first.
+        self.runner.read(lambda: places.list_villages(self.ctx), on_done=self._villages_loaded)
+
+    def _villages_loaded(self, villages: list[places.VillageRow]) -> None:
+        self.villages = villages
 
     def open_dialog(self, row: PersonRow | None) -> Any | None:
         dialog = PersonDialog(self.ctx, self.runner, villages=self.villages, row=row, parent=self)

@@ -61,7 +61,7 @@ class SettingsPage(QWidget):
         layout.addStretch(1)
 
     def reload(self) -> None:
-        self.runner.run(lambda: office.get_office(self.ctx), on_done=self._show)
+        self.runner.read(lambda: office.get_office(self.ctx), on_done=self._show)
 
     def _show(self, row: OfficeRow | None) -> None:
         if row is None:

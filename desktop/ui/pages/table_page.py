@@ -122,15 +122,25 @@ class TablePage(QWidget):
         self._loading = True
         self.count_label.setText("กำลังโหลด…")
         include = self.show_deleted.isChecked()
-        self.runner.run(lambda: self.fetch(include), on_done=self._rows_loaded, on_error=self._load_failed)
 
-    def _rows_loaded(self, rows: list[Any]) -> None:
+        def load() -> tuple[list[Any], list[str]]:
+            rows = self.fetch(include)
+            return rows, self.model.build_haystack(rows)  # off the GUI thread too
+
+        self.runner.read(load, on_done=self._rows_loaded, on_error=self._load_failed)
+
+    def _rows_loaded(self, result: tuple[list[Any], list[str]]) -> None:
+        rows, haystack = result
         self._loading = False
-        self.model.set_rows(rows)
+        self.model.set_rows(rows, haystack=haystack)
         if self._pending_select is not None:
             self.select_where(self._pending_select)
             self._pending_select = None
+        self.after_load()
         self.loaded.emit()
+
+    def after_load(self) -> None:
+        """Hook for loading what the page's forms need, once the table is filled."""
 
     def _load_failed(self, exc: Exception) -> None:
         self._loading = False
