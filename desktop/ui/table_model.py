@@ -64,9 +64,13 @@ class RowTableModel(QAbstractTableModel):
         return str(section + 1)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self._sort = (column, order)
+        # Column -1 means "no sort column" (QTableView starts so): keep the order the rows came in.
+        self._sort = (column, order) if 0 <= column < len(self.columns) else None
         self.layoutAboutToBeChanged.emit()
-        self._apply_sort()
+        if self._sort is None:
+            self.visible.sort()
+        else:
+            self._apply_sort()
         self.layoutChanged.emit()
 
     # ours

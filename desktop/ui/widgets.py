@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QTextCharFormat
+from PySide6.QtCore import QDate, QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QFormLayout,
@@ -37,10 +36,7 @@ class BECalendar(QWidget):
         self.calendar.setGridVisible(True)
         self.calendar.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Sunday)
-        for day, name in zip(range(1, 8), ("จ", "อ", "พ", "พฤ", "ศ", "ส", "อา"), strict=True):
-            fmt = QTextCharFormat()
-            fmt.setToolTip(name)
-            self.calendar.setWeekdayTextFormat(Qt.DayOfWeek(day), fmt)
+        self.calendar.setLocale(QLocale(QLocale.Language.Thai, QLocale.Country.Thailand))  # Thai day names
         prev_btn, next_btn = QToolButton(text="◀"), QToolButton(text="▶")
         prev_btn.setAccessibleName("เดือนก่อน")
         next_btn.setAccessibleName("เดือนถัดไป")
@@ -77,7 +73,7 @@ class BEDateEdit(QWidget):
         super().__init__(parent)
         self.edit = QLineEdit(self)
         self.edit.setPlaceholderText("วว/ดด/ปปปป (พ.ศ.) เช่น 12/05/2567")
-        self.button = QToolButton(self, text="📅")
+        self.button = QToolButton(self, text="ปฏิทิน")
         self.button.setAccessibleName("เลือกวันที่จากปฏิทิน")
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.button)

@@ -178,3 +178,9 @@ def test_screenshot_of_the_people_page(window, qtbot, tmp_path) -> None:
     # Text was drawn: the table area is not one flat colour.
     colours = {image.pixel(x, 200) for x in range(250, image.width() - 10, 7)}
     assert len(colours) > 3
+
+
+def test_rounds_keep_their_order_until_a_header_is_clicked(window, ui_ctx) -> None:
+    model = window.rounds.model
+    shown = [(model.row_at(i).fiscal_year, model.row_at(i).number) for i in range(model.rowCount())]
+    assert shown == sorted(shown, reverse=True)  # newest fiscal year and round first, as list_rounds gives
