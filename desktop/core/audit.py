@@ -85,3 +85,24 @@ def history(ctx: AppContext, *, entity_id: uuid.UUID) -> list[AuditRow]:
             )
             for r in rows
         ]
+
+
+def apply_update(
+    session: Session, ctx: AppContext, obj: Any, values: dict[str, Any], *, entity: str, summary: str
+) -> dict[str, list[Any]]:
+    """Set the values that differ on a record and audit them; returns {field: [old, new]} (empty: no change)."""
+    changes = diff({k: getattr(obj, k) for k in values}, values)
+    if changes:
+        for key, value in values.items():
+            setattr(obj, key, value)
+        record(
+            session,
+            ctx,
+            office_code=obj.office_code,
+            action="update",
+            entity=entity,
+            entity_id=obj.id,
+            changes=changes,
+            summary=summary,
+        )
+    return changes

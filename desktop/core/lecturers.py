@@ -136,20 +136,9 @@ def update_lecturer(ctx: AppContext, lecturer_id: uuid.UUID, data: LecturerInput
         lec = session.get(Lecturer, lecturer_id)
         if lec is None:
             raise NotFoundError(_NOT_FOUND)
-        changes = audit.diff({k: getattr(lec, k) for k in clean}, clean)
-        if changes:
-            for key, value in clean.items():
-                setattr(lec, key, value)
-            audit.record(
-                session,
-                ctx,
-                office_code=lec.office_code,
-                action="update",
-                entity="lecturer",
-                entity_id=lec.id,
-                changes=changes,
-                summary=f"แก้ไขวิทยากร {lec.first_name}",
-            )
+        audit.apply_update(
+            session, ctx, lec, clean, entity="lecturer", summary=f"แก้ไขวิทยากร {lec.first_name}"
+        )
         session.flush()
         return _row(lec)
 

@@ -120,20 +120,7 @@ def update_office(
             "head_name": head_name.strip(),
             "head_position": head_position.strip(),
         }
-        changes = audit.diff({k: getattr(office, k) for k in new}, new)
-        if changes:
-            for key, value in new.items():
-                setattr(office, key, value)
-            audit.record(
-                session,
-                ctx,
-                office_code=code,
-                action="update",
-                entity="office",
-                entity_id=office.id,
-                changes=changes,
-                summary="แก้ไขข้อมูลสำนักงาน",
-            )
+        audit.apply_update(session, ctx, office, new, entity="office", summary="แก้ไขข้อมูลสำนักงาน")
         return _office_row(office, office.province)
 
 

@@ -32,7 +32,6 @@ POSITIONS = (
 )
 PREFIXES = ("นาย", "นาง", "นางสาว", "ว่าที่ร้อยตรี", "ว่าที่ร้อยตรีหญิง", "จ.ส.อ.", "ด.ต.", "ดร.")
 _NOT_FOUND = "ไม่พบข้อมูลบุคคลนี้"
-_EDITABLE = ("national_id", "prefix", "first_name", "last_name", "position", "village_id", "phone", "note")
 
 
 @dataclass
@@ -270,20 +269,14 @@ def update_person(
             raise StaleEditError("ข้อมูลบุคคลนี้ถูกแก้ไขโดยผู้อื่นหลังจากที่เปิดไว้ กรุณาเปิดใหม่แล้วแก้ไขอีกครั้ง")
         _duplicate_check(session, str(clean["national_id"]), exclude=person.id)
         _check_village(session, clean["village_id"])
-        changes = audit.diff({k: getattr(person, k) for k in _EDITABLE}, clean)
-        if changes:
-            for key, value in clean.items():
-                setattr(person, key, value)
-            audit.record(
-                session,
-                ctx,
-                office_code=person.office_code,
-                action="update",
-                entity="person",
-                entity_id=person.id,
-                changes=changes,
-                summary=f"แก้ไข {person.first_name} {person.last_name}",
-            )
+        audit.apply_update(
+            session,
+            ctx,
+            person,
+            clean,
+            entity="person",
+            summary=f"แก้ไข {person.first_name} {person.last_name}",
+        )
     return get_person(ctx, person_id)
 
 
