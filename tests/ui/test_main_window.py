@@ -184,3 +184,21 @@ def test_rounds_keep_their_order_until_a_header_is_clicked(window, ui_ctx) -> No
     model = window.rounds.model
     shown = [(model.row_at(i).fiscal_year, model.row_at(i).number) for i in range(model.rowCount())]
     assert shown == sorted(shown, reverse=True)  # newest fiscal year and round first, as list_rounds gives
+
+
+def test_history_shows_who_changed_what(window, qtbot, ui_ctx) -> None:
+    page = window.people
+    page.select_where(lambda r: True)
+    row = page.current_row()
+    data = people.as_input(row)
+    data.phone = "0899999999"
+    people.update_person(ui_ctx, row.id, data)
+    page.show_history()
+    qtbot.waitUntil(lambda: getattr(page, "history_dialog", None) is not None, timeout=10_000)
+    model = page.history_dialog.model
+    texts = [
+        " ".join(str(model.data(model.index(r, c))) for c in range(model.columnCount()))
+        for r in range(model.rowCount())
+    ]
+    assert any("แก้ไข" in t and "0899999999" in t and ui_ctx.user_name in t for t in texts)
+    page.history_dialog.close()

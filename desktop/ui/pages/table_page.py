@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core import audit
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
 from desktop.ui.table_model import Column, RowTableModel
@@ -50,6 +51,8 @@ class TablePage(QWidget):
         self.edit_button = QPushButton("แก้ไข")
         self.delete_button = QPushButton("ลบ")
         self.restore_button = QPushButton("กู้คืน")
+        self.history_button = QPushButton("ประวัติ")
+        self.history_button.clicked.connect(self.show_history)
         self.add_button.clicked.connect(self.add)
         self.edit_button.clicked.connect(self.edit_current)
         self.delete_button.clicked.connect(self.delete_current)
@@ -78,7 +81,13 @@ class TablePage(QWidget):
         top.addWidget(self.show_deleted)
         for extra in self.extra_buttons():
             top.addWidget(extra)
-        for button in (self.add_button, self.edit_button, self.delete_button, self.restore_button):
+        for button in (
+            self.add_button,
+            self.edit_button,
+            self.delete_button,
+            self.restore_button,
+            self.history_button,
+        ):
             top.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -177,6 +186,7 @@ class TablePage(QWidget):
         self.delete_button.setEnabled(row is not None and not deleted)
         self.restore_button.setVisible(self.show_deleted.isChecked())
         self.restore_button.setEnabled(deleted)
+        self.history_button.setEnabled(row is not None)
 
     def add(self) -> None:
         saved = self.open_dialog(None)
@@ -215,6 +225,20 @@ class TablePage(QWidget):
         if row is None or not getattr(row, "deleted", False):
             return
         self._run_change(lambda: self.restore_row(row), select_id=row.id)
+
+    def show_history(self) -> None:
+        row = self.current_row()
+        if row is None:
+            return
+        from desktop.ui.dialogs.history import HistoryDialog
+
+        def show(entries: list[Any]) -> None:
+            self.history_dialog = HistoryDialog(self.describe(row), entries, self)
+            self.history_dialog.open()
+
+        self.runner.read(
+            lambda: audit.history(self.ctx, entity_id=row.id), on_done=show, on_error=self.show_error
+        )
 
     def _run_change(self, work: Callable[[], Any], *, select_id: Any = None) -> None:
         def done(_result: Any) -> None:

@@ -1,0 +1,66 @@
+"""A record's history from the audit log: who changed what, on which PC, and when (in BE)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableView, QVBoxLayout, QWidget
+
+from db.rules.thai_dates import format_be_date
+from desktop.core.audit import AuditRow
+from desktop.ui.table_model import Column, RowTableModel
+
+ACTION_LABELS = {
+    "create": "สร้าง",
+    "update": "แก้ไข",
+    "delete": "ลบ",
+    "restore": "กู้คืน",
+    "status": "เปลี่ยนสถานะ",
+    "enrol": "ลงทะเบียน",
+    "unenrol": "ยกเลิกลงทะเบียน",
+}
+
+
+def _when(row: AuditRow) -> str:
+    local = row.at.replace(tzinfo=UTC).astimezone()
+    return f"{format_be_date(local.date(), style='medium')} {local:%H:%M}"
+
+
+def _changes(row: AuditRow) -> str:
+    parts = []
+    for field, value in row.changes.items():
+        if isinstance(value, list) and len(value) == 2:
+            parts.append(f"{field}: {value[0]!s} → {value[1]!s}")
+        else:
+            parts.append(f"{field}: {json.dumps(value, ensure_ascii=False)}")
+    return "; ".join(parts)
+
+
+class HistoryDialog(QDialog):
+    def __init__(self, title: str, rows: list[AuditRow], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"ประวัติการแก้ไข: {title}")
+        self.resize(1000, 420)
+        self.model = RowTableModel(
+            [
+                Column("เมื่อ", _when, sort_key=lambda r: r.at),
+                Column("ผู้ใช้", lambda r: r.user_name),
+                Column("เครื่อง", lambda r: r.device_id[:8]),
+                Column("การกระทำ", lambda r: ACTION_LABELS.get(r.action, r.action)),
+                Column("รายละเอียด", lambda r: r.summary),
+                Column("ค่าที่เปลี่ยน", _changes),
+            ],
+            search_text=lambda r: r.summary,
+        )
+        self.model.set_rows(rows)
+        view = QTableView()
+        view.setModel(self.model)
+        view.horizontalHeader().setStretchLastSection(True)
+        view.resizeColumnsToContents()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("ปิด")
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(view)
+        layout.addWidget(buttons)
