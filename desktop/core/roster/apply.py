@@ -1,0 +1,489 @@
+"""Committing an import plan in one transaction as an audited batch; listing and undoing batches."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.base import new_id, utcnow
+from db.models import (
+    AuditEntry,
+    District,
+    Enrolment,
+    PaymentLine,
+    Person,
+    Province,
+    RoundDistrict,
+    Subdistrict,
+    Village,
+)
+from desktop.core.context import AppContext
+from desktop.core.errors import CoreError, NotFoundError, RuleViolation
+from desktop.core.roster.plan import ImportPlan
+
+CHUNK = 2000
+BATCH_ENTITY = "import_batch"
+ProgressFn = Callable[[int, int], None]
+CancelFn = Callable[[], bool]
+
+
+class ImportCancelled(CoreError):
+    """The officer cancelled: nothing was written."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    batch_id: uuid.UUID
+    created: int
+    updated: int
+    places_created: int
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    id: uuid.UUID
+    at: datetime
+    user_name: str
+    file_name: str
+    sheet_name: str
+    new: int
+    updated: int
+    unchanged: int
+    rejected: int
+    skipped: int
+    undone: bool
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    removed: int  # people the batch created, now gone
+    restored: int  # people whose fields were put back
+    places_removed: int
+    kept: tuple[str, ...]  # "name: field" changed again after the import, left as they are now
+
+
+def apply_plan(
+    ctx: AppContext,
+    plan: ImportPlan,
+    *,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+) -> ImportResult:
+    """Write the plan in ONE transaction; a cancel or any error leaves the database as it was."""
+    office_code = ctx.require_office_code()
+    if office_code != plan.office_code:
+        raise RuleViolation("แผนการนำเข้านี้ทำไว้สำหรับสำนักงานอื่น กรุณาตรวจสอบไฟล์ใหม่")
+    total = len(plan.creates) + len(plan.updates) + 1
+    done = 0
+
+    def step(n: int) -> None:
+        nonlocal done
+        if cancelled is not None and cancelled():
+            raise ImportCancelled("ยกเลิกการนำเข้าแล้ว ฐานข้อมูลไม่มีการเปลี่ยนแปลง")
+        done += n
+        if progress is not None:
+            progress(min(done, total), total)
+
+    batch_id = new_id()
+    now = utcnow()
+    common = {
+        "office_code": office_code,
+        "created_at": now,
+        "updated_at": now,
+        "version": 1,
+        "deleted": False,
+    }
+    audit_common = {
+        **common,
+        "at": now,
+        "user_name": ctx.user_name,
+        "device_id": ctx.device_id,
+        "batch_id": batch_id,
+    }
+    try:
+        with ctx.transaction() as session:
+            step(0)
+            village_ids, places = _create_places(session, plan, common, audit_common)
+            for start in range(0, len(plan.creates), CHUNK):
+                chunk = plan.creates[start : start + CHUNK]
+                _insert_people(session, chunk, village_ids, common, audit_common)
+                step(len(chunk))
+            _check_versions(session, plan)
+            for start in range(0, len(plan.updates), CHUNK):
+                chunk = plan.updates[start : start + CHUNK]
+                _update_people(session, chunk, village_ids, now, audit_common)
+                step(len(chunk))
+            counts = plan.counts
+            session.execute(
+                insert(AuditEntry),
+                [
+                    {
+                        **audit_common,
+                        "id": batch_id,
+                        "action": "import",
+                        "entity": BATCH_ENTITY,
+                        "entity_id": batch_id,
+                        "changes": {
+                            "file": plan.file_name,
+                            "sheet": plan.sheet_name,
+                            "counts": counts,
+                            "places": places,
+                        },
+                        "summary": f"นำเข้ารายชื่อจาก {plan.file_name}: เพิ่ม {counts['new']} แก้ไข {counts['updated']}"[
+                            :300
+                        ],
+                    }
+                ],
+            )
+            step(1)
+    except IntegrityError as exc:
+        raise RuleViolation(
+            "ข้อมูลในฐานข้อมูลเปลี่ยนไปหลังการตรวจสอบไฟล์ (เช่น มีผู้เพิ่มบุคคลเดียวกัน) "
+            "ไม่ได้นำเข้าข้อมูลใด ๆ กรุณาตรวจสอบไฟล์ใหม่อีกครั้ง"
+        ) from exc
+    return ImportResult(batch_id, len(plan.creates), len(plan.updates), places)
+
+
+def _create_places(
+    session: Session, plan: ImportPlan, common: dict, audit_common: dict
+) -> tuple[dict[str, uuid.UUID], int]:
+    province_id = session.scalar(select(Province.id).where(Province.code == plan.office_code))
+    ids: dict[str, uuid.UUID] = {}
+    for model in (District, Subdistrict, Village):
+        for code, pid in session.execute(
+            select(model.code, model.id).where(model.code.like(f"{plan.office_code}%"))
+        ):
+            ids[code] = pid
+    audits = []
+    rows: dict[str, list[dict]] = {"district": [], "subdistrict": [], "village": []}
+    for place in plan.places:
+        if place.code in ids:
+            raise RuleViolation(f"มีรหัสพื้นที่ {place.code} ในฐานข้อมูลแล้วหลังการตรวจสอบไฟล์ กรุณาตรวจสอบไฟล์ใหม่อีกครั้ง")
+        pid = new_id()
+        ids[place.code] = pid
+        row = {**common, "id": pid, "code": place.code, "name_th": place.name}
+        if place.kind == "district":
+            row["province_id"] = province_id
+        elif place.kind == "subdistrict":
+            row["district_id"] = ids[place.parent_code]
+        else:
+            row.update(moo=place.moo, subdistrict_id=ids[place.parent_code])
+        rows[place.kind].append(row)
+        audits.append(
+            {
+                **audit_common,
+                "id": new_id(),
+                "action": "create",
+                "entity": place.kind,
+                "entity_id": pid,
+                "changes": {"code": [None, place.code], "name_th": [None, place.name]},
+                "summary": f"สร้างจากการนำเข้า: {place.label}"[:300],
+            }
+        )
+    for kind, model in (("district", District), ("subdistrict", Subdistrict), ("village", Village)):
+        if rows[kind]:
+            session.execute(insert(model), rows[kind])
+    if audits:
+        session.execute(insert(AuditEntry), audits)
+    return ids, len(plan.places)
+
+
+def _insert_people(
+    session: Session, chunk: list[dict], village_ids: dict[str, uuid.UUID], common: dict, audit_common: dict
+) -> None:
+    people, audits = [], []
+    for c in chunk:
+        pid = new_id()
+        village_id = village_ids[c["village_code"]] if c["village_code"] else None
+        values = {
+            "national_id": c["national_id"],
+            "prefix": c["prefix"],
+            "first_name": c["first_name"],
+            "last_name": c["last_name"],
+            "name_original": c["name_original"],
+            "position": c["position"],
+            "phone": c["phone"],
+            "village_id": village_id,
+            "note": "",
+        }
+        people.append({**common, "id": pid, **values})
+        audits.append(
+            {
+                **audit_common,
+                "id": new_id(),
+                "action": "create",
+                "entity": "person",
+                "entity_id": pid,
+                "changes": {k: [None, str(v) if isinstance(v, uuid.UUID) else v] for k, v in values.items()},
+                "summary": f"นำเข้า {c['first_name']} {c['last_name']} (แถว {c['row']})"[:300],
+            }
+        )
+    session.execute(insert(Person), people)
+    session.execute(insert(AuditEntry), audits)
+
+
+def _check_versions(session: Session, plan: ImportPlan) -> None:
+    if not plan.updates:
+        return
+    wanted = {u["id"]: u["version"] for u in plan.updates}
+    ids = list(wanted)
+    for start in range(0, len(ids), 900):
+        part = ids[start : start + 900]
+        for pid, version in session.execute(select(Person.id, Person.version).where(Person.id.in_(part))):
+            if wanted[pid] != version:
+                raise RuleViolation(
+                    "มีผู้แก้ไขข้อมูลบุคคลในรายการนี้หลังการตรวจสอบไฟล์ ไม่ได้นำเข้าข้อมูลใด ๆ กรุณาตรวจสอบไฟล์ใหม่อีกครั้ง"
+                )
+
+
+def _update_people(
+    session: Session, chunk: list[dict], village_ids: dict[str, uuid.UUID], now: datetime, audit_common: dict
+) -> None:
+    ids = [u["id"] for u in chunk]
+    originals = {
+        r.id: r
+        for r in session.execute(
+            select(Person.id, Person.name_original, Person.village_id).where(Person.id.in_(ids))
+        )
+    }
+    rows, audits = [], []
+    for u in chunk:
+        values = dict(u["values"])
+        old = dict(u["old"])
+        if "name_original" in values:
+            old["name_original"] = originals[u["id"]].name_original
+        if u["village_code"]:
+            values["village_id"] = village_ids[u["village_code"]]
+            old["village_id"] = originals[u["id"]].village_id
+        rows.append({"id": u["id"], **values, "version": u["version"] + 1, "updated_at": now})
+        audits.append(
+            {
+                **audit_common,
+                "id": new_id(),
+                "action": "update",
+                "entity": "person",
+                "entity_id": u["id"],
+                "changes": {k: [_plain(old.get(k)), _plain(v)] for k, v in values.items()},
+                "summary": f"แก้ไขจากการนำเข้า {u['national_id']} (แถว {u['row']})"[:300],
+            }
+        )
+    session.execute(update(Person), rows)
+    session.execute(insert(AuditEntry), audits)
+
+
+def _plain(value: object) -> object:
+    return str(value) if isinstance(value, uuid.UUID) else value
+
+
+# -- batches ---------------------------------------------------------------------------------------
+
+
+def list_batches(ctx: AppContext) -> list[BatchRow]:
+    """Imports of this office, newest first, with their counts and whether they were undone."""
+    office_code = ctx.require_office_code()
+    with ctx.reading() as session:
+        undone = set(
+            session.scalars(
+                select(AuditEntry.batch_id).where(
+                    AuditEntry.entity == BATCH_ENTITY, AuditEntry.action == "undo"
+                )
+            )
+        )
+        rows = []
+        for e in session.scalars(
+            select(AuditEntry)
+            .where(
+                AuditEntry.entity == BATCH_ENTITY,
+                AuditEntry.action == "import",
+                AuditEntry.office_code == office_code,
+            )
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        ):
+            counts = dict(e.changes.get("counts", {}))
+            rows.append(
+                BatchRow(
+                    e.batch_id or e.id,
+                    e.at,
+                    e.user_name,
+                    str(e.changes.get("file", "")),
+                    str(e.changes.get("sheet", "")),
+                    *(int(counts.get(k, 0)) for k in ("new", "updated", "unchanged", "rejected", "skipped")),
+                    undone=(e.batch_id in undone),
+                )
+            )
+        return rows
+
+
+def undo_batch(ctx: AppContext, batch_id: uuid.UUID) -> UndoResult:
+    """Undo an import as a whole, in one transaction: remove the people it created (refused when any
+    is enrolled or paid), restore the fields it changed, remove the places it created that are unused."""
+    office_code = ctx.require_office_code()
+    now = utcnow()
+    with ctx.transaction() as session:
+        entries = session.scalars(
+            select(AuditEntry).where(AuditEntry.batch_id == batch_id).order_by(AuditEntry.at, AuditEntry.id)
+        ).all()
+        head = next((e for e in entries if e.entity == BATCH_ENTITY and e.action == "import"), None)
+        if head is None or head.office_code != office_code:
+            raise NotFoundError("ไม่พบการนำเข้านี้")
+        if any(e.entity == BATCH_ENTITY and e.action == "undo" for e in entries):
+            raise RuleViolation(f"การนำเข้าไฟล์ {head.changes.get('file', '')} นี้ถูกยกเลิกไปแล้ว")
+        created = [e.entity_id for e in entries if e.entity == "person" and e.action == "create"]
+        updated = [e for e in entries if e.entity == "person" and e.action == "update"]
+        _refuse_if_used(session, created)
+        audits: list[dict] = []
+        base = {
+            "office_code": office_code,
+            "at": now,
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+            "deleted": False,
+            "user_name": ctx.user_name,
+            "device_id": ctx.device_id,
+            "batch_id": batch_id,
+        }
+        removed = 0
+        for start in range(0, len(created), 900):
+            part = created[start : start + 900]
+            people = session.execute(
+                select(
+                    Person.id, Person.national_id, Person.first_name, Person.last_name, Person.server_seq
+                ).where(Person.id.in_(part))
+            ).all()
+            synced = [p.id for p in people if p.server_seq is not None]
+            local = [p.id for p in people if p.server_seq is None]
+            if local:
+                session.execute(delete(Person).where(Person.id.in_(local)))
+            if synced:  # the server already has them: a tombstone tells it, a hard delete would not
+                session.execute(
+                    update(Person).where(Person.id.in_(synced)).values(deleted=True, updated_at=now)
+                )
+            removed += len(people)
+            audits.extend(
+                {
+                    **base,
+                    "id": new_id(),
+                    "action": "undo_import",
+                    "entity": "person",
+                    "entity_id": p.id,
+                    "changes": {"national_id": [p.national_id, None]},
+                    "summary": f"ยกเลิกการนำเข้า: ลบ {p.first_name} {p.last_name}"[:300],
+                }
+                for p in people
+            )
+        restored, kept = _restore(session, updated, now, base, audits)
+        places_removed = _remove_unused_places(session, entries)
+        if audits:
+            session.execute(insert(AuditEntry), audits)
+        session.execute(
+            insert(AuditEntry),
+            [
+                {
+                    **base,
+                    "id": new_id(),
+                    "action": "undo",
+                    "entity": BATCH_ENTITY,
+                    "entity_id": batch_id,
+                    "changes": {"removed": removed, "restored": restored, "places_removed": places_removed},
+                    "summary": f"ยกเลิกการนำเข้าไฟล์ {head.changes.get('file', '')}"[:300],
+                }
+            ],
+        )
+    return UndoResult(removed, restored, places_removed, tuple(kept))
+
+
+def _refuse_if_used(session: Session, person_ids: list[uuid.UUID]) -> None:
+    used: set[uuid.UUID] = set()
+    for start in range(0, len(person_ids), 900):
+        part = person_ids[start : start + 900]
+        used.update(session.scalars(select(Enrolment.person_id).where(Enrolment.person_id.in_(part))))
+        used.update(
+            pid
+            for pid in session.scalars(select(PaymentLine.person_id).where(PaymentLine.person_id.in_(part)))
+            if pid
+        )
+    if not used:
+        return
+    names = [
+        f"{r.prefix}{r.first_name} {r.last_name}"
+        for r in session.execute(
+            select(Person.prefix, Person.first_name, Person.last_name)
+            .where(Person.id.in_(list(used)[:10]))
+            .order_by(Person.first_name)
+        )
+    ]
+    more = f" และอีก {len(used) - len(names)} คน" if len(used) > len(names) else ""
+    raise RuleViolation(
+        "ยกเลิกการนำเข้านี้ไม่ได้ เพราะบุคคลที่นำเข้ามีการลงทะเบียนอบรมหรือการจ่ายเงินแล้ว: " + ", ".join(names) + more
+    )
+
+
+def _restore(
+    session: Session, entries: list[AuditEntry], now: datetime, base: dict, audits: list[dict]
+) -> tuple[int, list[str]]:
+    """Put back the old value of each field still holding what the import wrote."""
+    restored, kept = 0, []
+    for e in entries:
+        person = session.get(Person, e.entity_id)
+        if person is None:
+            continue
+        back: dict[str, list] = {}
+        for fld, (old, new) in e.changes.items():
+            current = getattr(person, fld)
+            current_plain = str(current) if isinstance(current, uuid.UUID) else current
+            if current_plain != new:
+                kept.append(f"{person.first_name} {person.last_name}: {fld}")
+                continue
+            value = uuid.UUID(old) if fld == "village_id" and old else old
+            back[fld] = [new, old]
+            setattr(person, fld, value)
+        if back:
+            restored += 1
+            audits.append(
+                {
+                    **base,
+                    "id": new_id(),
+                    "action": "undo_import",
+                    "entity": "person",
+                    "entity_id": person.id,
+                    "changes": back,
+                    "summary": f"ยกเลิกการนำเข้า: คืนค่าเดิมของ {person.first_name} {person.last_name}"[:300],
+                }
+            )
+    session.flush()
+    return restored, kept
+
+
+def _remove_unused_places(session: Session, entries: list[AuditEntry]) -> int:
+    created = {
+        kind: [e.entity_id for e in entries if e.entity == kind and e.action == "create"]
+        for kind in ("village", "subdistrict", "district")
+    }
+    removed = 0
+    for model, kind, child_checks in (
+        (Village, "village", [(Person, Person.village_id)]),
+        (Subdistrict, "subdistrict", [(Village, Village.subdistrict_id)]),
+        (
+            District,
+            "district",
+            [(Subdistrict, Subdistrict.district_id), (RoundDistrict, RoundDistrict.district_id)],
+        ),
+    ):
+        for pid in created[kind]:
+            if session.get(model, pid) is None:
+                continue
+            if any(
+                session.scalar(select(func.count()).select_from(child).where(col == pid))
+                for child, col in child_checks
+            ):
+                continue
+            session.execute(delete(model).where(model.id == pid))
+            removed += 1
+    return removed

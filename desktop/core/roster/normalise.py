@@ -1,0 +1,190 @@
+"""Cleaning roster values: whitespace, prefixes glued to names, abbreviated positions, หมู่ที่, phones."""
+
+from __future__ import annotations
+
+import re
+
+from db.rules.errors import RuleError
+from db.rules.thai_digits import to_arabic_digits
+
+# NBSP, thin/figure spaces, zero-width spaces and joiners, BOM, soft hyphen: invisible junk from Word/web.
+_INVISIBLE_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACE_RE = re.compile(r"[\s\u00a0\u2007\u202f\u3000]+")
+
+
+def clean_text(value: object) -> str:
+    """The cell as text with invisible characters removed and runs of whitespace made one space."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = _INVISIBLE_RE.sub("", str(value))
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+# Prefixes as they are typed, with the canonical form stored. Matched longest first, ignoring spaces,
+# so "ว่าที่ ร.ต." and "ว่าที่ร.ต." are one prefix. Unlisted prefixes stay in the name as typed.
+_PREFIX_CANONICAL: dict[str, str] = {
+    "นาย": "นาย",
+    "นาง": "นาง",
+    "นางสาว": "นางสาว",
+    "น.ส.": "นางสาว",
+    "นส.": "นางสาว",
+    "ว่าที่ร้อยตรี": "ว่าที่ร้อยตรี",
+    "ว่าที่ร.ต.": "ว่าที่ร้อยตรี",
+    "ว่าที่ร้อยตรีหญิง": "ว่าที่ร้อยตรีหญิง",
+    "ว่าที่ร.ต.หญิง": "ว่าที่ร้อยตรีหญิง",
+    "ว่าที่ร้อยโท": "ว่าที่ร้อยโท",
+    "ว่าที่ร.ท.": "ว่าที่ร้อยโท",
+    "ว่าที่ร้อยเอก": "ว่าที่ร้อยเอก",
+    "ว่าที่ร.อ.": "ว่าที่ร้อยเอก",
+    "ร.ต.": "ร.ต.",
+    "ร.ท.": "ร.ท.",
+    "ร.อ.": "ร.อ.",
+    "พ.ต.": "พ.ต.",
+    "พ.ท.": "พ.ท.",
+    "พ.อ.": "พ.อ.",
+    "ส.ต.": "ส.ต.",
+    "ส.ท.": "ส.ท.",
+    "ส.อ.": "ส.อ.",
+    "จ.ส.ต.": "จ.ส.ต.",
+    "จ.ส.ท.": "จ.ส.ท.",
+    "จ.ส.อ.": "จ.ส.อ.",
+    "จ.ต.": "จ.ต.",
+    "จ.ท.": "จ.ท.",
+    "จ.อ.": "จ.อ.",
+    "พ.จ.ต.": "พ.จ.ต.",
+    "พ.จ.ท.": "พ.จ.ท.",
+    "พ.จ.อ.": "พ.จ.อ.",
+    "พลฯ": "พลฯ",
+    "ส.ต.ต.": "ส.ต.ต.",
+    "ส.ต.ท.": "ส.ต.ท.",
+    "ส.ต.อ.": "ส.ต.อ.",
+    "ด.ต.": "ด.ต.",
+    "ร.ต.ต.": "ร.ต.ต.",
+    "ร.ต.ท.": "ร.ต.ท.",
+    "ร.ต.อ.": "ร.ต.อ.",
+    "พ.ต.ต.": "พ.ต.ต.",
+    "พ.ต.ท.": "พ.ต.ท.",
+    "พ.ต.อ.": "พ.ต.อ.",
+    "ดร.": "ดร.",
+    "นพ.": "นพ.",
+    "พญ.": "พญ.",
+    "ผศ.": "ผศ.",
+    "รศ.": "รศ.",
+    "ศ.": "ศ.",
+}
+_PREFIX_KEYS = sorted(
+    ((k.replace(" ", ""), v) for k, v in _PREFIX_CANONICAL.items()), key=lambda kv: len(kv[0]), reverse=True
+)
+
+
+def split_prefix(text: str) -> tuple[str, str]:
+    """("นายสมชาย ใจดี") → ("นาย", "สมชาย ใจดี"); the longest known prefix wins; unknown → ("", text)."""
+    text = clean_text(text)
+    compact_map = [i for i, ch in enumerate(text) if ch != " "]  # index in text of each non-space char
+    compact = text.replace(" ", "")
+    for key, canonical in _PREFIX_KEYS:
+        if compact.startswith(key) and len(compact) > len(key):
+            cut = compact_map[len(key) - 1] + 1
+            rest = text[cut:].strip()
+            # "นาง" must not eat the start of "นางสาว..." (longest first handles it) nor leave nothing.
+            if rest:
+                return canonical, rest
+    return "", text
+
+
+def canonical_prefix(text: str) -> str:
+    """A prefix from its own column, in its canonical form when it is a known one."""
+    text = clean_text(text)
+    return _PREFIX_CANONICAL.get(text, _PREFIX_CANONICAL.get(text.replace(" ", ""), text))
+
+
+def split_name(text: str) -> tuple[str, str, str]:
+    """ "นายสมชาย  ใจดี" → ("นาย", "สมชาย", "ใจดี"); a name of one word has an empty last name."""
+    prefix, rest = split_prefix(text)
+    parts = rest.split(" ", 1)
+    first = parts[0] if parts else ""
+    last = parts[1].strip() if len(parts) > 1 else ""
+    return prefix, first, last
+
+
+# Keys are the typed text without spaces and dots; unknown positions are kept as typed.
+_POSITIONS: dict[str, str] = {
+    "ผู้ใหญ่บ้าน": "ผู้ใหญ่บ้าน",
+    "ผญบ": "ผู้ใหญ่บ้าน",
+    "ผู้ช่วยผู้ใหญ่บ้าน": "ผู้ช่วยผู้ใหญ่บ้าน",
+    "ผชผญบ": "ผู้ช่วยผู้ใหญ่บ้าน",
+    "ผู้ช่วยผญบ": "ผู้ช่วยผู้ใหญ่บ้าน",
+    "ผชผู้ใหญ่บ้าน": "ผู้ช่วยผู้ใหญ่บ้าน",
+    "ผู้ช่วยฯ": "ผู้ช่วยผู้ใหญ่บ้าน",
+    "กำนัน": "กำนัน",
+    "สารวัตรกำนัน": "สารวัตรกำนัน",
+    "แพทย์ประจำตำบล": "แพทย์ประจำตำบล",
+    "ประธานชุมชน": "ประธานชุมชน",
+    "ปธชุมชน": "ประธานชุมชน",
+    "กรรมการชุมชน": "กรรมการชุมชน",
+    "อาสาสมัครแรงงาน": "อาสาสมัครแรงงาน",
+    "อสร": "อาสาสมัครแรงงาน",
+}
+
+
+def full_position(text: object) -> str:
+    """ผญบ. → ผู้ใหญ่บ้าน, ผช.ผญ.บ. → ผู้ช่วยผู้ใหญ่บ้าน, อสร. → อาสาสมัครแรงงาน; unknown ones as typed."""
+    typed = clean_text(text)
+    return _POSITIONS.get(re.sub(r"[\s.]", "", typed), typed)
+
+
+_MOO_RE = re.compile(r"(?:หมู่ที่|หมู่|ม\.?)?\s*0*([0-9]{1,2})(?:\.0+)?")
+
+
+def parse_moo(value: object, *, field: str = "moo") -> int | None:
+    """หมู่ที่ from 3, 3.0, "3", "๓", "ม.3", "หมู่ 3", "หมู่ที่ 3"; None when blank; RuleError otherwise."""
+    if isinstance(value, bool):
+        raise RuleError(f'อ่านหมู่ที่ "{value}" ไม่ได้', field=field)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = to_arabic_digits(clean_text(value))
+    if not text:
+        return None
+    m = _MOO_RE.fullmatch(text)
+    if m is None:
+        raise RuleError(f'อ่านหมู่ที่ "{text}" ไม่ได้ (ตัวอย่าง: 3, ม.3, หมู่ที่ 3)', field=field)
+    moo = int(m.group(1))
+    if not 1 <= moo <= 99:
+        raise RuleError(f"หมู่ที่ต้องอยู่ระหว่าง 1 ถึง 99 (พบ {moo})", field=field)
+    return moo
+
+
+_PLACE_WORDS = {
+    "district": re.compile(r"^(?:อำเภอ|อ\.|เขต)\s*"),
+    "subdistrict": re.compile(r"^(?:ตำบล|ต\.|แขวง)\s*"),
+    "province": re.compile(r"^(?:จังหวัด|จ\.)\s*"),
+}
+
+
+def place_name(value: object, *, kind: str) -> str:
+    """ "อ.เมืองขอนแก่น" → "เมืองขอนแก่น", "ต. ในเมือง" → "ในเมือง" (kind: district, subdistrict, province)."""
+    text = clean_text(value)
+    return _PLACE_WORDS[kind].sub("", text, count=1).strip() if text else ""
+
+
+def place_key(name: str) -> str:
+    """The key two spellings of one place name share: no spaces, no dots."""
+    return re.sub(r"[\s.]", "", name)
+
+
+_PHONE_SPLIT_RE = re.compile(r"\s*(?:,|/|;|หรือ|\n)\s*")
+
+
+def parse_phone(value: object, *, field: str = "phone") -> str:
+    """The first phone number of the cell, normalised (mobiles 10 digits); "" when blank."""
+    from db.rules.phone import normalize_phone
+
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = clean_text(value)
+    if not text:
+        return ""
+    first = _PHONE_SPLIT_RE.split(text)[0]
+    return normalize_phone(first, field=field)

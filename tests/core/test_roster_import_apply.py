@@ -1,0 +1,228 @@
+"""Roster import commit: one transaction, cancel leaves nothing, audited batch, undo restores exactly, CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select, text
+
+from db.models import AuditEntry, District, Person, Subdistrict, Village
+from desktop import cli
+from desktop.core import people, rounds
+from desktop.core.context import AppContext
+from desktop.core.enrolment import enrol
+from desktop.core.errors import NotFoundError, RuleViolation
+from desktop.core.roster import apply as roster_apply
+from desktop.core.roster.apply import ImportCancelled, apply_plan, list_batches, undo_batch
+from desktop.core.roster.plan import preview_import
+from desktop.core.roster.reader import read_sheet
+from desktop.core.roster.report import write_outcome_report
+from tests.fixtures import rosters
+
+HEAD = ["ลำดับ", "ชื่อ-สกุล", "เลขประจำตัวประชาชน", "ตำแหน่ง", "หมู่ที่", "บ้าน", "ตำบล", "อำเภอ", "โทรศัพท์"]
+
+
+def _xlsx(path: Path, rows: list[list[object]]) -> Path:
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    wb.save(path)
+    return path
+
+
+def _snapshot(ctx: AppContext) -> tuple:
+    """Row counts and a checksum of every person row and place, to prove nothing moved."""
+    with ctx.reading() as session:
+        digest = hashlib.sha256()
+        for row in session.execute(text("SELECT * FROM person ORDER BY national_id")):
+            digest.update(repr(tuple(row)).encode())
+        return (
+            session.scalar(select(func.count()).select_from(Person)),
+            session.scalar(select(func.count()).select_from(Village)),
+            session.scalar(select(func.count()).select_from(Subdistrict)),
+            session.scalar(select(func.count()).select_from(District)),
+            session.scalar(select(func.count()).select_from(AuditEntry)),
+            digest.hexdigest(),
+        )
+
+
+def _many(n: int, *, start: int = 0) -> list[list[object]]:
+    return [HEAD] + [
+        [
+            i + 1,
+            f"นายคน{i} สกุล{i}",
+            rosters.nid(5000 + i),
+            "ผญบ.",
+            i % 20 + 1,
+            f"บ้าน{i % 20}",
+            f"ตำบล{i // 20}",
+            "เมือง",
+            "",
+        ]
+        for i in range(start, start + n)
+    ]
+
+
+def test_cancel_halfway_leaves_the_database_exactly_as_before(
+    ctx: AppContext, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(roster_apply, "CHUNK", 50)
+    apply_plan(ctx, preview_import(ctx, path=_xlsx(tmp_path / "a.xlsx", _many(30))))
+    before = _snapshot(ctx)
+    rows = _many(400)
+    rows[1][1] = "นายคนศูนย์ สกุลใหม่"  # an update as well as creates
+    plan = preview_import(ctx, path=_xlsx(tmp_path / "b.xlsx", rows))
+    assert plan.counts["new"] == 370 and plan.counts["updated"] == 1
+    seen: list[tuple[int, int]] = []
+
+    def cancel() -> bool:
+        return len(seen) >= 4  # after 150 people were written inside the transaction
+
+    with pytest.raises(ImportCancelled):
+        apply_plan(ctx, plan, progress=lambda d, t: seen.append((d, t)), cancelled=cancel)
+    assert seen[-1][0] > 0 and seen[-1][1] == 372
+    assert _snapshot(ctx) == before
+
+
+def test_a_failure_midway_rolls_everything_back(ctx: AppContext, tmp_path: Path) -> None:
+    before = _snapshot(ctx)
+    plan = preview_import(ctx, path=_xlsx(tmp_path / "a.xlsx", _many(10)))
+    plan.creates[-1]["national_id"] = plan.creates[0]["national_id"]  # a duplicate that the database refuses
+    with pytest.raises(RuleViolation, match="ไม่ได้นำเข้าข้อมูลใด"):
+        apply_plan(ctx, plan)
+    assert _snapshot(ctx) == before
+
+
+def test_a_person_edited_after_the_preview_stops_the_import(ctx: AppContext, tmp_path: Path) -> None:
+    rows = _many(2)
+    apply_plan(ctx, preview_import(ctx, path=_xlsx(tmp_path / "a.xlsx", rows)))
+    rows[1][3] = "กำนัน"
+    plan = preview_import(ctx, path=_xlsx(tmp_path / "b.xlsx", rows))
+    person = next(p for p in people.list_people(ctx) if p.national_id == rosters.nid(5000))
+    people.update_person(ctx, person.id, replace(people.as_input(person), phone="0811111111"))
+    before = _snapshot(ctx)
+    with pytest.raises(RuleViolation, match="มีผู้แก้ไข"):
+        apply_plan(ctx, plan)
+    assert _snapshot(ctx) == before
+
+
+def test_batch_is_audited_listed_and_undone_exactly(ctx: AppContext, tmp_path: Path) -> None:
+    rows = _many(5)
+    apply_plan(ctx, preview_import(ctx, path=_xlsx(tmp_path / "a.xlsx", rows)))
+    before = _snapshot(ctx)
+    rows[1][1] = "นายคนศูนย์ สกุลแก้"
+    rows[2][8] = "0899999999"
+    rows.append([6, "นางใหม่ ใหม่", rosters.nid(7777), "อสร.", 1, "บ้านใหม่", "ตำบลใหม่", "อำเภอใหม่", ""])
+    plan = preview_import(ctx, path=_xlsx(tmp_path / "b.xlsx", rows))
+    assert plan.counts == {"new": 1, "updated": 2, "unchanged": 3, "rejected": 0, "skipped": 0}
+    result = apply_plan(ctx, plan)
+    assert (result.created, result.updated, result.places_created) == (1, 2, 3)
+    with ctx.reading() as session:
+        entries = session.scalars(select(AuditEntry).where(AuditEntry.batch_id == result.batch_id)).all()
+    by_action = sorted((e.entity, e.action) for e in entries)
+    assert by_action.count(("person", "update")) == 2 and ("person", "create") in by_action
+    assert ("import_batch", "import") in by_action and by_action.count(("village", "create")) == 1
+    update = next(e for e in entries if e.action == "update" and "last_name" in e.changes)
+    assert update.changes["last_name"] == ["สกุล0", "สกุลแก้"]
+    batches = list_batches(ctx)
+    assert [(b.file_name, b.new, b.updated, b.unchanged, b.undone) for b in batches] == [
+        ("b.xlsx", 1, 2, 3, False),
+        ("a.xlsx", 5, 0, 0, False),
+    ]
+    undone = undo_batch(ctx, result.batch_id)
+    assert (undone.removed, undone.restored, undone.places_removed, undone.kept) == (1, 2, 3, ())
+    assert _snapshot(ctx)[:4] == before[:4]  # field values: test_undo_restores_field_values
+    assert list_batches(ctx)[0].undone
+    with pytest.raises(RuleViolation, match="ถูกยกเลิกไปแล้ว"):
+        undo_batch(ctx, result.batch_id)
+    with pytest.raises(NotFoundError):
+        undo_batch(ctx, uuid.uuid4())
+
+
+def test_undo_restores_field_values(ctx: AppContext, tmp_path: Path) -> None:
+    rows = _many(3)
+    apply_plan(ctx, preview_import(ctx, path=_xlsx(tmp_path / "a.xlsx", rows)))
+    fields = (
+        "national_id",
+        "prefix",
+        "first_name",
+        "last_name",
+        "position",
+        "phone",
+        "village_id",
+        "deleted",
+    )
+    original = {p.national_id: tuple(getattr(p, f) for f in fields) for p in people.list_people(ctx)}
+    rows[1][1] = "นางคนศูนย์ สกุลแก้"
+    rows[2][3] = "กำนัน"
+    result = apply_plan(ctx, preview_import(ctx, path=_xlsx(tmp_path / "b.xlsx", rows)))
+    undo_batch(ctx, result.batch_id)
+    assert {p.national_id: tuple(getattr(p, f) for f in fields) for p in people.list_people(ctx)} == original
+
+
+def test_undo_removes_everything_a_first_import_made(ctx: AppContext, tmp_path: Path) -> None:
+    empty = _snapshot(ctx)
+    result = apply_plan(ctx, preview_import(ctx, path=rosters.build_messy_xlsx(tmp_path / "m.xlsx")))
+    undo_batch(ctx, result.batch_id)
+    after = _snapshot(ctx)
+    assert after[:4] == empty[:4] and after[5] == empty[5]
+
+
+def test_undo_refuses_when_an_imported_person_is_enrolled(demo_ctx: AppContext, tmp_path: Path) -> None:
+    ctx = demo_ctx
+    result = apply_plan(ctx, preview_import(ctx, path=_xlsx(tmp_path / "a.xlsx", _many(2))))
+    person = next(p for p in people.list_people(ctx) if p.national_id == rosters.nid(5000))
+    open_round = next(r for r in rounds.list_rounds(ctx) if r.status == "open")
+    enrol(ctx, round_id=open_round.id, person_ids=[person.id], override_reason="ทดสอบ", walk_in=True)
+    before = _snapshot(ctx)
+    with pytest.raises(RuleViolation, match="นายคน0 สกุล0"):
+        undo_batch(ctx, result.batch_id)
+    assert _snapshot(ctx) == before
+
+
+def test_reimport_of_the_same_file_changes_no_person(ctx: AppContext, tmp_path: Path) -> None:
+    path = rosters.build_messy_xlsx(tmp_path / "m.xlsx")
+    apply_plan(ctx, preview_import(ctx, path=path))
+    before = _snapshot(ctx)
+    plan = preview_import(ctx, path=path)
+    assert plan.counts["new"] == plan.counts["updated"] == 0 and plan.counts["unchanged"] == 5
+    apply_plan(ctx, plan)
+    after = _snapshot(ctx)
+    assert after[:4] == before[:4] and after[5] == before[5]
+
+
+def test_outcome_report_has_every_row(ctx: AppContext, tmp_path: Path) -> None:
+    plan = preview_import(ctx, path=rosters.build_messy_xlsx(tmp_path / "m.xlsx"))
+    out = write_outcome_report(plan, tmp_path / "out" / "report.xlsx")
+    rows = read_sheet(out).rows
+    assert rows[0].cells[:3] == ("แถวในไฟล์", "ผลการนำเข้า", "เหตุผล / สิ่งที่เปลี่ยน")
+    assert len(rows) == 1 + len(plan.rows)
+    rejected = [r for r in rows[1:] if r.cells[1] == "ไม่รับ"]
+    assert len(rejected) == 4 and all("แถว" in r.cells[2] for r in rejected)
+    assert rows[1].cells[5] == rosters.nid(1)  # an ID stored as a number comes back as all 13 digits
+
+
+def test_cli_import_dry_run_batches_and_undo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "cli.sqlite"
+    path = rosters.build_messy_xlsx(tmp_path / "m.xlsx")
+    assert cli.main(["--db", str(db), "init", "--province", "40"]) == 0
+    assert cli.main(["--db", str(db), "import-roster", str(path), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "เพิ่มใหม่ 5 แก้ไข 0 ไม่เปลี่ยนแปลง 0 ไม่รับ 4 ข้าม 4" in out
+    assert "ไม่รับ: m.xlsx แถว 12" in out and "--dry-run" in out
+    assert cli.main(["--db", str(db), "import-roster", str(path), "--report", str(tmp_path / "r.xlsx")]) == 0
+    assert "บันทึกแล้ว" in capsys.readouterr().out and (tmp_path / "r.xlsx").exists()
+    assert cli.main(["--db", str(db), "import-batches"]) == 0
+    line = capsys.readouterr().out.strip()
+    batch_id = line.split("\t")[0]
+    assert "m.xlsx" in line
+    assert cli.main(["--db", str(db), "undo-import", batch_id]) == 0
+    assert "ลบ 5 คน" in capsys.readouterr().out
+    assert cli.main(["--db", str(db), "import-roster", str(tmp_path / "nothing.xlsx")]) == 1
+    assert "ไม่พบไฟล์" in capsys.readouterr().err
+    assert cli.main(["--db", str(db), "undo-import", "not-a-uuid"]) == 1
