@@ -6,6 +6,7 @@ import argparse
 import csv
 import sys
 import time
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from desktop.core import demo, office, people, rounds
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
 from desktop.paths import default_db_path
+from desktop.reports.cli_print import add_print_parser, run_print
 
 PEOPLE_HEADER = [
     "national_id",
@@ -55,6 +57,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rounds", help="list training rounds")
     p.add_argument("--format", choices=["csv"], default="csv")
     sub.add_parser("provinces", help="list the province codes")
+    p = sub.add_parser("import-roster", help="import a roster file (.xlsx, .xls, .ods, .csv)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--sheet", default=None, help="sheet name (default: the first sheet)")
+    p.add_argument("--dry-run", action="store_true", help="only show what would be imported")
+    p.add_argument("--report", type=Path, default=None, help="save every row's outcome as .xlsx")
+    sub.add_parser("import-batches", help="list roster imports")
+    p = sub.add_parser("undo-import", help="undo a roster import as a whole")
+    p.add_argument("batch_id")
+    add_print_parser(sub)
     return parser
 
 
@@ -129,9 +140,56 @@ def _run(ctx: AppContext, args: argparse.Namespace) -> int:
                     r.enrolled,
                 ]
             )
+    elif args.command in ("import-roster", "import-batches", "undo-import"):
+        return _roster_command(ctx, args)
+    elif args.command == "print":
+        return run_print(ctx, args)
     elif args.command == "provinces":
         for p in office.reference_provinces():
             print(f"{p.code}\t{p.name_th}\t{p.name_en}")
+    return 0
+
+
+def _roster_command(ctx: AppContext, args: argparse.Namespace) -> int:
+    from desktop.core.roster import apply as roster_apply
+    from desktop.core.roster import plan as roster_plan
+    from desktop.core.roster.report import write_outcome_report
+
+    if args.command == "import-batches":
+        for b in roster_apply.list_batches(ctx):
+            state = "ยกเลิกแล้ว" if b.undone else ""
+            print(
+                f"{b.id}\t{b.at:%Y-%m-%d %H:%M}\t{b.file_name}\tเพิ่มใหม่ {b.new}\tแก้ไข {b.updated}"
+                f"\tไม่เปลี่ยนแปลง {b.unchanged}\tไม่รับ {b.rejected}\tข้าม {b.skipped}\t{state}".rstrip()
+            )
+        return 0
+    if args.command == "undo-import":
+        try:
+            batch_id = uuid.UUID(args.batch_id)
+        except ValueError:
+            print(f"ข้อผิดพลาด: รหัสการนำเข้า {args.batch_id} ไม่ถูกต้อง", file=sys.stderr)
+            return 1
+        r = roster_apply.undo_batch(ctx, batch_id)
+        print(f"ยกเลิกการนำเข้าแล้ว: ลบ {r.removed} คน คืนค่าเดิม {r.restored} คน ลบพื้นที่ {r.places_removed} แห่ง")
+        for item in r.kept:
+            print(f"  ไม่ได้คืนค่า (ถูกแก้ไขหลังการนำเข้า): {item}")
+        return 0
+    started = time.perf_counter()
+    plan = roster_plan.preview_import(ctx, path=args.file, sheet=args.sheet)
+    print(plan.summary_line())
+    for row in plan.rejected:
+        print(f"  ไม่รับ: {row.reason}")
+    if args.report:
+        write_outcome_report(plan, args.report)
+        print(f"บันทึกผลการตรวจสอบแล้ว: {args.report}")
+    if args.dry_run:
+        print("ทดลองเท่านั้น (--dry-run): ยังไม่ได้บันทึกลงฐานข้อมูล")
+        return 0
+    result = roster_apply.apply_plan(ctx, plan)
+    print(
+        f"บันทึกแล้ว: เพิ่มใหม่ {result.created:,} แก้ไข {result.updated:,} สร้างพื้นที่ {result.places_created:,} แห่ง "
+        f"({time.perf_counter() - started:.1f} วินาที) รหัสการนำเข้า {result.batch_id}"
+    )
     return 0
 
 

@@ -1,0 +1,49 @@
+"""krukhor-cli print signin|certificates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from desktop import cli
+from desktop.core import rounds
+from desktop.core.context import AppContext
+
+
+def test_print_signin_and_certificates(demo_ctx: AppContext, db_path: Path, tmp_path: Path, capsys) -> None:
+    rnd = max(rounds.list_rounds(demo_ctx), key=lambda r: r.enrolled)
+    demo_ctx.close()
+    out = tmp_path / "s.pdf"
+    for ref in (f"{rnd.number}/{rnd.fiscal_year}", str(rnd.id)):
+        rc = cli.main(
+            ["--db", str(db_path), "print", "signin", "--round", ref, "--out", str(out), "--mask-ids"]
+        )
+        assert rc == 0 and out.read_bytes().startswith(b"%PDF")
+    assert "พิมพ์แบบลงทะเบียน" in capsys.readouterr().out
+    rc = cli.main(
+        [
+            "--db",
+            str(db_path),
+            "print",
+            "certificates",
+            "--round",
+            str(rnd.id),
+            "--out",
+            str(tmp_path / "c.pdf"),
+        ]
+    )
+    assert rc == 0 and (tmp_path / "c.pdf").exists()
+
+
+def test_print_errors_are_thai_and_non_zero(
+    demo_ctx: AppContext, db_path: Path, tmp_path: Path, capsys
+) -> None:
+    demo_ctx.close()
+    out = str(tmp_path / "x.pdf")
+    assert cli.main(["--db", str(db_path), "print", "signin", "--round", "99/2570", "--out", out]) == 1
+    assert "ไม่พบรุ่นที่ 99 ของปีงบประมาณ 2570" in capsys.readouterr().err
+    assert cli.main(["--db", str(db_path), "print", "signin", "--round", "abc", "--out", out]) == 1
+    assert "อ่านรุ่น" in capsys.readouterr().err
+    bad = str(tmp_path / "missing" / "x.pdf")
+    rnd = max(rounds.list_rounds(AppContext.open(db_path, backup=False)), key=lambda r: r.enrolled)
+    assert cli.main(["--db", str(db_path), "print", "signin", "--round", str(rnd.id), "--out", bad]) == 1
+    assert "เขียนไฟล์" in capsys.readouterr().err
