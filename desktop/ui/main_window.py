@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QSt
 from desktop.core.context import AppContext
 from desktop.core.office import OfficeRow
 from desktop.ui.pages.home_page import HomePage
+from desktop.ui.pages.import_page import ImportPage
 from desktop.ui.pages.lecturers_page import LecturersPage
 from desktop.ui.pages.people_page import PeoplePage
 from desktop.ui.pages.rounds_page import RoundsPage
@@ -30,11 +31,13 @@ class MainWindow(QMainWindow):
         self.people = PeoplePage(ctx, self.runner)
         self.lecturers = LecturersPage(ctx, self.runner)
         self.settings = SettingsPage(ctx, self.runner)
+        self.importer = ImportPage(ctx, self.runner)
         self.home.office_label.setText(f"<b>{office.name_th}</b>")
         self.pages = [
             ("หน้าหลัก", self.home),
             ("รุ่นการอบรม", self.rounds),
             ("ผู้เข้ารับการอบรม", self.people),
+            ("นำเข้ารายชื่อ", self.importer),
             ("วิทยากร", self.lecturers),
             ("ตั้งค่า", self.settings),
         ]
@@ -59,6 +62,8 @@ class MainWindow(QMainWindow):
         for page in (self.rounds, self.people, self.lecturers):
             page.changed.connect(self.home.reload)
         self.people.changed.connect(self.rounds.reload)
+        self.importer.changed.connect(self.people.reload)
+        self.importer.changed.connect(self.home.reload)
         self.nav.setCurrentRow(0)
         self.nav.setFocus(Qt.FocusReason.OtherFocusReason)
         self.reload_all()
@@ -69,6 +74,7 @@ class MainWindow(QMainWindow):
         self.people.reload()
         self.lecturers.reload()
         self.settings.reload()
+        self.importer.reload()
 
     def go_to(self, label: str) -> None:
         for i, (name, _page) in enumerate(self.pages):
