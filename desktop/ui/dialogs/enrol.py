@@ -5,9 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -28,7 +26,7 @@ from desktop.core.context import AppContext
 from desktop.core.errors import CoreError, RuleViolation
 from desktop.core.people import PersonRow
 from desktop.core.rounds import RoundRow
-from desktop.ui.table_model import Column, RowTableModel
+from desktop.ui.table_model import Column, RowTableModel, make_table_view
 from desktop.ui.tasks import TaskRunner
 
 
@@ -63,8 +61,8 @@ class EnrolDialog(QDialog):
         self.only_districts.toggled.connect(lambda _on: self.reload())
         self.include_others = QCheckBox("รวมผู้ที่ลงทะเบียนในรุ่นอื่นแล้ว (ต้องระบุเหตุผล)")
         self.include_others.toggled.connect(lambda _on: self.reload())
-        self.left = self._table(self.candidates)
-        self.right = self._table(self.enrolled)
+        self.left = make_table_view(self.candidates, multi_select=True)
+        self.right = make_table_view(self.enrolled, multi_select=True)
         self.add_button = QPushButton("ลงทะเบียน →")
         self.remove_button = QPushButton("← ยกเลิกการลงทะเบียน")
         self.add_button.clicked.connect(self.enrol_selected)
@@ -94,18 +92,6 @@ class EnrolDialog(QDialog):
         layout.addLayout(grid)
         layout.addWidget(close)
         self.reload()
-
-    @staticmethod
-    def _table(model: RowTableModel) -> QTableView:
-        view = QTableView()
-        view.setModel(model)
-        view.setSortingEnabled(True)
-        view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        view.horizontalHeader().setStretchLastSection(True)
-        return view
 
     def reload(self) -> None:
         ctx, rid = self.ctx, self.round.id

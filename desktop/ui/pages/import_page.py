@@ -6,16 +6,14 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +24,7 @@ from desktop.core.roster import apply as roster_apply
 from desktop.core.roster import plan as roster_plan
 from desktop.core.roster.header import FIELD_LABELS, remember_mapping
 from desktop.core.roster.report import write_outcome_report
-from desktop.ui.table_model import Column, RowTableModel
+from desktop.ui.table_model import Column, RowTableModel, make_table_view
 from desktop.ui.tasks import TaskRunner
 
 FILE_FILTER = "รายชื่อ (*.xlsx *.xls *.ods *.csv);;ทุกไฟล์ (*)"
@@ -76,7 +74,7 @@ class ImportPage(QWidget):
             ],
             search_text=lambda r: f"{r.outcome_label} {r.national_id} {r.name} {r.place} {r.reason}",
         )
-        self.table = _table(self.rows)
+        self.table = make_table_view(self.rows)
         self.batches = RowTableModel(
             [
                 Column(
@@ -91,7 +89,7 @@ class ImportPage(QWidget):
             ],
             search_text=lambda b: b.file_name,
         )
-        self.batch_table = _table(self.batches)
+        self.batch_table = make_table_view(self.batches)
         self.batch_table.setMaximumHeight(180)
         self.undo_button = QPushButton("ยกเลิกการนำเข้าที่เลือกทั้งชุด…")
         self.undo_button.clicked.connect(self.undo_selected)
@@ -258,15 +256,3 @@ def _reason(row: roster_plan.RowOutcome) -> str:
     if row.changes:
         return "; ".join(f"{c.label}: {c.old} → {c.new}" for c in row.changes)
     return row.reason
-
-
-def _table(model: RowTableModel) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSortingEnabled(True)
-    view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # keep the file's order until a header is clicked
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.horizontalHeader().setStretchLastSection(True)
-    return view
