@@ -240,23 +240,30 @@ def create_person(ctx: AppContext, data: PersonInput) -> PersonRow:
     code = ctx.require_office_code()
     clean = validate(data)
     with ctx.transaction() as session:
-        _duplicate_check(session, str(clean["national_id"]))
-        _check_village(session, clean["village_id"])
-        person = Person(office_code=code, **clean)
-        session.add(person)
-        session.flush()
-        audit.record(
-            session,
-            ctx,
-            office_code=code,
-            action="create",
-            entity="person",
-            entity_id=person.id,
-            changes={k: [None, audit.jsonable(v)] for k, v in clean.items()},
-            summary=f"เพิ่ม {person.first_name} {person.last_name}",
-        )
-        person_id = person.id
+        person_id = insert_person(session, ctx, office_code=code, clean=clean)
     return get_person(ctx, person_id)
+
+
+def insert_person(
+    session: Session, ctx: AppContext, *, office_code: str, clean: dict[str, object]
+) -> uuid.UUID:
+    """Add a person validated by ``validate`` inside the caller's transaction (audited); returns the id."""
+    _duplicate_check(session, str(clean["national_id"]))
+    _check_village(session, clean["village_id"])
+    person = Person(office_code=office_code, **clean)
+    session.add(person)
+    session.flush()
+    audit.record(
+        session,
+        ctx,
+        office_code=office_code,
+        action="create",
+        entity="person",
+        entity_id=person.id,
+        changes={k: [None, audit.jsonable(v)] for k, v in clean.items()},
+        summary=f"เพิ่ม {person.first_name} {person.last_name}",
+    )
+    return person.id
 
 
 def update_person(

@@ -281,6 +281,10 @@ def set_status(ctx: AppContext, round_id: uuid.UUID, status: str, *, reason: str
             raise ValidationError({"reason": "การเปิดรุ่นที่ปิดแล้วต้องระบุเหตุผล"})
         old = rnd.status
         rnd.status = status
+        if status in ("held", "closed"):
+            from desktop.core.completion import apply_completion  # import cycle otherwise
+
+            apply_completion(session, rnd)
         audit.record(
             session,
             ctx,
