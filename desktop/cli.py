@@ -12,7 +12,8 @@ from pathlib import Path
 
 from db.migrate import DatabaseTooNewError
 from db.rules.errors import RuleError
-from desktop.core import demo, office, people, rounds
+from desktop.cli_attendance import add_checkin_parser, run_checkin
+from desktop.core import completion, demo, office, people, rounds
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
 from desktop.paths import default_db_path
@@ -40,6 +41,7 @@ ROUNDS_HEADER = [
     "status",
     "capacity",
     "enrolled",
+    "completed",
 ]
 
 
@@ -66,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("undo-import", help="undo a roster import as a whole")
     p.add_argument("batch_id")
     add_print_parser(sub)
+    add_checkin_parser(sub)
     return parser
 
 
@@ -127,6 +130,7 @@ def _run(ctx: AppContext, args: argparse.Namespace) -> int:
     elif args.command == "rounds":
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(ROUNDS_HEADER)
+        completed = completion.completed_counts(ctx)
         for r in sorted(rounds.list_rounds(ctx), key=lambda r: (r.fiscal_year, r.number)):
             writer.writerow(
                 [
@@ -138,12 +142,15 @@ def _run(ctx: AppContext, args: argparse.Namespace) -> int:
                     r.status,
                     r.capacity,
                     r.enrolled,
+                    completed.get(r.id, 0),
                 ]
             )
     elif args.command in ("import-roster", "import-batches", "undo-import"):
         return _roster_command(ctx, args)
     elif args.command == "print":
         return run_print(ctx, args)
+    elif args.command == "checkin":
+        return run_checkin(ctx, args)
     elif args.command == "provinces":
         for p in office.reference_provinces():
             print(f"{p.code}\t{p.name_th}\t{p.name_en}")

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import AttendanceMark, Enrolment, TrainingRound
@@ -139,3 +139,22 @@ def set_completion_rule(ctx: AppContext, *, round_id: uuid.UUID, rule: str) -> C
             summary=f"เปลี่ยนเกณฑ์การผ่านการอบรมรุ่นที่ {rnd.number}/{rnd.fiscal_year}",
         )
     return recompute_completion(ctx, round_id=round_id)
+
+
+def completed_counts(ctx: AppContext) -> dict[uuid.UUID, int]:
+    """How many completed in each round of the office (0 where completion is not decided yet)."""
+    code = ctx.require_office_code()
+    with ctx.reading() as session:
+        return dict(
+            session.execute(
+                select(Enrolment.round_id, func.count())
+                .join(TrainingRound, Enrolment.round_id == TrainingRound.id)
+                .where(
+                    TrainingRound.office_code == code,
+                    Enrolment.status == "enrolled",
+                    Enrolment.deleted.is_(False),
+                    Enrolment.completed.is_(True),
+                )
+                .group_by(Enrolment.round_id)
+            ).all()
+        )

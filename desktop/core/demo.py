@@ -13,6 +13,7 @@ from sqlalchemy import func, insert, select
 
 from db.base import new_id, utcnow
 from db.models import (
+    AttendanceMark,
     BudgetAllocation,
     District,
     Enrolment,
@@ -30,6 +31,7 @@ from db.rules.national_id import make_national_id
 from db.rules.thai_dates import fiscal_year
 from desktop.core import audit
 from desktop.core.context import AppContext
+from desktop.core.demo_attendance import extend_demo
 from desktop.core.errors import RuleViolation
 from desktop.core.office import setup_office
 
@@ -148,6 +150,15 @@ def generate_demo(ctx: AppContext, *, people: int = 2000) -> DemoSummary:
         round_rows, day_rows, rd_rows, enrol_rows = _rounds(
             rng, spec, base, district_rows, sub_rows, village_rows, person_rows, people
         )
+        mark_rows = extend_demo(  # issue 4: attendance, completion and planned rounds' invitations
+            rounds=round_rows,
+            days=day_rows,
+            served=rd_rows,
+            enrolments=enrol_rows,
+            persons=person_rows,
+            villages=village_rows,
+            subs=sub_rows,
+        )
         alloc_rows = _rows(
             BudgetAllocation,
             base,
@@ -178,6 +189,7 @@ def generate_demo(ctx: AppContext, *, people: int = 2000) -> DemoSummary:
             (RoundDay, day_rows),
             (RoundDistrict, rd_rows),
             (Enrolment, enrol_rows),
+            (AttendanceMark, mark_rows),
             (BudgetAllocation, alloc_rows),
         ):
             if rows:
