@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 
 from desktop.core import attendance
 from desktop.core.context import AppContext
@@ -17,13 +18,16 @@ def add_checkin_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--round", required=True, help=_ROUND_HELP)
     p.add_argument("--day", type=int, required=True, help="day of the round (1, 2, ...)")
     p.add_argument("--half", choices=list(attendance.HALVES), required=True, help="am (เช้า) or pm (บ่าย)")
+    p.add_argument(
+        "--today", type=date.fromisoformat, default=None, help="pretend today is this ISO date (demos, tests)"
+    )
     p.add_argument("national_id", help="13-digit national ID (dashes, spaces and Thai digits are fine)")
 
 
 def run_checkin(ctx: AppContext, args: argparse.Namespace) -> int:
     rnd = resolve_round(ctx, args.round)
     result = attendance.check_in(
-        ctx, round_id=rnd.id, day_no=args.day, half=args.half, national_id=args.national_id
+        ctx, round_id=rnd.id, day_no=args.day, half=args.half, national_id=args.national_id, today=args.today
     )
     if not result.ok:
         print(f"ไม่ได้บันทึก: {result.message}", file=sys.stderr)

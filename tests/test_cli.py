@@ -150,3 +150,76 @@ def test_installed_entry_point_writes_utf8(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert done.stderr.decode("utf-8").startswith("ข้อผิดพลาด:")
+
+
+def _round_rows(capsys: pytest.CaptureFixture[str], db: Path) -> list[dict[str, str]]:
+    code, out, _ = _run(capsys, db, "rounds", "--format", "csv")
+    assert code == 0
+    return list(csv.DictReader(io.StringIO(out)))
+
+
+def test_rounds_csv_has_completed_after_enrolled(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = _round_rows(capsys, demo_db)
+    header = list(rows[0])
+    assert header.index("completed") == header.index("enrolled") + 1
+    for r in rows:
+        assert 0 <= int(r["completed"]) <= int(r["enrolled"])
+        if r["status"] in ("planned", "open"):
+            assert r["completed"] == "0"
+    assert sum(int(r["completed"]) for r in rows if r["status"] in ("held", "closed")) > 0
+
+
+@pytest.fixture
+def bigger_db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    """Enough people that the demo's open rounds have enrolments (50 leave them empty)."""
+    db = tmp_path / "cli400.sqlite"
+    assert _run(capsys, db, "demo", "--people", "400")[0] == 0
+    return db
+
+
+def _open_round_and_ids(capsys: pytest.CaptureFixture[str], db: Path) -> tuple[dict[str, str], list[str]]:
+    from desktop.core import enrolment
+
+    rnd = next(r for r in _round_rows(capsys, db) if r["status"] == "open" and int(r["enrolled"]))
+    from desktop.core.context import AppContext
+
+    ctx = AppContext.open(db, backup=False)
+    try:
+        import uuid
+
+        ids = [
+            e.person.national_id for e in enrolment.list_enrolments(ctx, round_id=uuid.UUID(rnd["round_id"]))
+        ]
+    finally:
+        ctx.close()
+    return rnd, ids
+
+
+def test_checkin_marks_present_then_refuses_the_second_scan(
+    bigger_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    demo_db = bigger_db
+    rnd, ids = _open_round_and_ids(capsys, demo_db)
+    where = ["--round", f"{rnd['number']}/{rnd['fiscal_year']}", "--day", "1", "--half", "am"]
+    today = ["--today", rnd["start_date"]]
+    code, out, err = _run(capsys, demo_db, "checkin", *where, *today, ids[0])
+    assert (code, err) == (0, "")
+    assert out.startswith("มาเข้าอบรม:") and ids[0] in out
+    code, out, err = _run(capsys, demo_db, "checkin", *where, *today, ids[0])
+    assert code == 2 and out == ""
+    assert "ลงชื่อเข้าอบรมวันที่ 1 ช่วงเช้าแล้ว" in err
+    # The round by its uuid works too; a wrong check digit and a day that is not today are refused.
+    by_id = ["--round", rnd["round_id"], "--day", "1", "--half", "pm"]
+    bad = ids[1][:12] + str((int(ids[1][12]) + 1) % 10)
+    code, _, err = _run(capsys, demo_db, "checkin", *by_id, *today, bad)
+    assert code == 2 and "หลักตรวจสอบ" in err
+    code, _, err = _run(capsys, demo_db, "checkin", *by_id, ids[1])
+    assert code == 2 and "ไม่ได้อบรมวันนี้" in err
+
+
+def test_checkin_of_an_unknown_round_is_bad_input(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(
+        capsys, demo_db, "checkin", "--round", "99/2570", "--day", "1", "--half", "am", "1101700001237"
+    )
+    assert code == 1
+    assert "ไม่พบรุ่นที่ 99" in err

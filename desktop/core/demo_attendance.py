@@ -47,19 +47,22 @@ def extend_demo(
         if rows:
             rows[-1]["walk_in"] = True  # someone always turns up uninvited and is added on the day
         slots = [(d["day_no"], half, d["day_date"]) for d in days_of[rnd["id"]] for half in ("am", "pm")]
+        matrix = [[rng.random() < PRESENT_RATE for _ in slots] for _ in rows]
+        if rows and sum(r.count(False) for r in matrix) < 2:
+            matrix[-1][-1] = False  # a few half-days are always missed, even in a small round
+            matrix[0][0] = False  # ... and one of them is a misread sheet, corrected below
         corrected = False
-        for e in rows:
-            present_count = 0
-            for day_no, half, day_date in slots:
-                present = rng.random() < PRESENT_RATE
+        for e, presence in zip(rows, matrix, strict=True):
+            count = 0
+            for (day_no, half, day_date), present in zip(slots, presence, strict=True):
                 at = _at(day_date, half, seconds=rng.randrange(40 * 60))
                 marks.append(_mark(rnd, e, day_no, half, present, "sheet", at))
                 if not present and not corrected:
                     # The sheet was misread: the signature was there, so the officer corrects it next day.
                     marks.append(_mark(rnd, e, day_no, half, True, "manual", at + timedelta(days=1)))
-                    present, corrected = True, True
-                present_count += present
-            e["completed"] = is_complete(rnd["completion_rule"], scheduled=len(slots), present=present_count)
+                    present = corrected = True
+                count += present
+            e["completed"] = is_complete(rnd["completion_rule"], scheduled=len(slots), present=count)
     return marks
 
 

@@ -79,9 +79,11 @@ def test_about_fifteen_rounds_in_several_statuses(demo_ctx: AppContext) -> None:
     assert set(statuses) == {"planned", "open", "held", "closed"}
     for r in rows:
         assert r.enrolled <= r.capacity
-        assert r.enrolled == 0 if r.status == "planned" else r.enrolled > 0
+        # Planned rounds hold a first batch of invitations (when their districts have people left).
+        assert r.enrolled <= r.capacity // 3 if r.status == "planned" else r.enrolled > 0
         assert len(r.days) == (r.end_date - r.start_date).days + 1
         assert len(r.district_codes) == 2
+    assert any(r.enrolled for r in rows if r.status == "planned")
     numbers = Counter((r.fiscal_year, r.number) for r in rows)
     assert max(numbers.values()) == 1
     with demo_ctx.reading() as session:
@@ -119,3 +121,47 @@ def test_the_demo_refuses_another_province_and_bad_sizes(tmp_path: Path) -> None
         assert ctx.office_code() == "50"
     finally:
         ctx.close()
+
+
+def test_past_rounds_have_attendance_a_correction_and_completion(demo_ctx: AppContext) -> None:
+    from db.models import AttendanceMark
+    from desktop.core import attendance
+
+    rows = rounds.list_rounds(demo_ctx)
+    for r in rows:
+        grid = attendance.get_grid(demo_ctx, round_id=r.id)
+        cells = [m for row in grid.rows for m in row.marks]
+        if r.status in ("held", "closed"):
+            assert cells and None not in cells  # every half-day of everyone was recorded
+            present = sum(1 for m in cells if m)
+            assert 0.85 * len(cells) <= present < len(cells)  # most came, a few half-days missed
+            completed = [row.completed for row in grid.rows]
+            assert None not in completed
+            assert completed == [all(row.marks) for row in grid.rows]  # all_halves
+            assert any(row.walk_in for row in grid.rows)
+        else:
+            assert set(cells) <= {None}
+            assert {row.completed for row in grid.rows} <= {None}
+    with demo_ctx.reading() as session:
+        sources = Counter(session.scalars(select(AttendanceMark.source)))
+    assert sources["sheet"] > 0
+    assert 1 <= sources["manual"] <= len(rows)  # one correction per past round at most
+
+
+def test_the_demo_attendance_is_deterministic(tmp_path: Path) -> None:
+    from desktop.core import attendance
+
+    def marks(path: Path) -> list[tuple]:
+        ctx = AppContext.open(path)
+        try:
+            office.setup_office(ctx, province_code="40")
+            demo.generate_demo(ctx, people=120)
+            out = []
+            for r in sorted(rounds.list_rounds(ctx), key=lambda r: (r.fiscal_year, r.number)):
+                grid = attendance.get_grid(ctx, round_id=r.id)
+                out += [(r.number, row.person.national_id, row.marks, row.completed) for row in grid.rows]
+            return out
+        finally:
+            ctx.close()
+
+    assert marks(tmp_path / "a.sqlite") == marks(tmp_path / "b.sqlite")
