@@ -92,6 +92,7 @@ class CheckInResult:
     message: str  # Thai, shown to the officer as it is
     person: PersonRow | None = None
     at: datetime | None = None  # when the person was marked present (now, or the earlier check-in)
+    national_id: str = ""  # the ID as read, normalised (for adding a walk-in with it)
 
 
 def thai_clock(at: datetime) -> str:
@@ -340,6 +341,7 @@ def check_in(
                 "not_in_database",
                 f"ไม่พบเลขประจำตัว {nid} ในฐานข้อมูล จึงไม่ได้ลงทะเบียนใน{label} "
                 "(เพิ่มเป็นผู้เข้าร่วมที่ไม่ได้ลงทะเบียนล่วงหน้าได้)",
+                national_id=nid,
             )
         person = to_person_row(found)
         enrolment = session.scalar(

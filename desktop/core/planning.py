@@ -153,7 +153,9 @@ def plan_candidates(
         t[4] += str(vid).replace("-", "") in covered
     areas = tuple(
         AreaCoverage(t[0], t[1], scode, t[2], t[3], t[4], per_sub.get(scode, 0))
-        for scode, t in sorted(totals.items(), key=lambda kv: (kv[1][4] - kv[1][3], kv[0]))
+        for scode, t in sorted(
+            totals.items(), key=lambda kv: (kv[1][4] - kv[1][3], -per_sub.get(kv[0], 0), kv[0])
+        )
     )
     return PlanningView(
         round_id, rnd.number, rnd.fiscal_year, rnd.capacity, enrolled, tuple(candidates), areas

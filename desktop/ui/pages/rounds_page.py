@@ -28,7 +28,10 @@ class RoundsPage(TablePage):
         self.status_menu.aboutToShow.connect(self._fill_status_menu)
         self.enrol_button = QPushButton("ผู้เข้าอบรม…")
         self.enrol_button.clicked.connect(self.open_enrolment)
-        return [self.status_button, self.enrol_button]
+        self.attendance_button = QPushButton("บันทึกการเข้าอบรม")
+        self.attendance_button.setToolTip("ตารางการเข้าอบรม ลงชื่อด้วยเลขประจำตัว สรุปผล วางแผน และพิมพ์เอกสารของรุ่น")
+        self.attendance_button.clicked.connect(self.open_attendance)
+        return [self.status_button, self.enrol_button, self.attendance_button]
 
     def columns(self) -> Sequence[Column]:
         return [
@@ -103,5 +106,16 @@ class RoundsPage(TablePage):
         if row is None or row.deleted:
             return
         EnrolDialog(self.ctx, self.runner, round_row=row, parent=self).exec()
+        self.changed.emit()
+        self.reload(select=lambda r: r.id == row.id)
+
+    def open_attendance(self) -> None:
+        row = self.current_row()
+        if row is None or row.deleted:
+            return
+        from desktop.ui.attendance.round_dialog import RoundAttendanceDialog
+
+        self.attendance_dialog = RoundAttendanceDialog(self.ctx, self.runner, round_row=row, parent=self)
+        self.attendance_dialog.exec()
         self.changed.emit()
         self.reload(select=lambda r: r.id == row.id)

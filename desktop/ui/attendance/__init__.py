@@ -1,0 +1,1 @@
+"""Attendance, check-in, round summary, planning and printing screens of a round."""
