@@ -284,3 +284,35 @@ def test_default_slot_is_today_morning_or_afternoon() -> None:
     assert attendance.default_slot(days, datetime(2027, 5, 11, 13, 0, tzinfo=at)) == (1, "pm")
     assert attendance.default_slot(days, datetime(2027, 5, 12, 14, 0, tzinfo=at)) == (2, "am")
     assert attendance.default_slot(days, datetime(2027, 5, 20, 9, 0, tzinfo=at)) is None
+
+
+def test_check_in_reads_by_index_only(ctx: AppContext) -> None:
+    """The ≤ 50 ms figure at 75,000 people rests on this: no statement scans a whole table."""
+    from sqlalchemy import event
+
+    rid, ids = _round(ctx)
+    _other_rid, other_ids = _round(ctx, n_people=1, offset=50)
+    statements: list[tuple[str, object]] = []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _many) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    event.listen(ctx.engine, "before_cursor_execute", capture)
+    try:
+        assert _check(ctx, rid, _nid(ctx, ids[0])).ok
+        assert _check(ctx, rid, _nid(ctx, ids[0])).code == "already"
+        assert _check(ctx, rid, _nid(ctx, other_ids[0])).code == "other_round"
+    finally:
+        event.remove(ctx.engine, "before_cursor_execute", capture)
+    assert len(statements) >= 10
+    scans = []
+    with ctx.engine.connect() as conn:
+        for statement, parameters in statements:
+            plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+            for row in plan:
+                detail = row[-1]
+                # "SCAN t" without an index is a full table scan; SEARCH ... USING INDEX is a lookup.
+                if detail.startswith("SCAN") and "USING" not in detail:
+                    scans.append((detail, statement.split("FROM")[1][:60]))
+    assert scans == []
