@@ -153,12 +153,18 @@ def test_enrol_people_from_the_round(window, qtbot, ui_ctx) -> None:
     dialog = EnrolDialog(ui_ctx, window.runner, round_row=planned, parent=window)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: window.runner.idle and dialog.candidates.rowCount() > 0, timeout=10_000)
+    before = {
+        e.person.id for e in enrolment.list_enrolments(ui_ctx, round_id=planned.id)
+    }  # the demo invited some
+    assert dialog.enrolled.rowCount() == len(before)
     dialog.left.selectRow(0)
     chosen = dialog.candidates.row_at(0)
     dialog.add_button.click()
-    qtbot.waitUntil(lambda: dialog.enrolled.rowCount() == 1, timeout=10_000)
-    assert [e.person.id for e in enrolment.list_enrolments(ui_ctx, round_id=planned.id)] == [chosen.id]
-    assert "ลงทะเบียน 1 " in dialog.capacity_label.text()
+    qtbot.waitUntil(lambda: dialog.enrolled.rowCount() == len(before) + 1, timeout=10_000)
+    assert {e.person.id for e in enrolment.list_enrolments(ui_ctx, round_id=planned.id)} == before | {
+        chosen.id
+    }
+    assert f"ลงทะเบียน {len(before) + 1} " in dialog.capacity_label.text()
 
 
 def test_keyboard_navigation_between_pages(window, qtbot) -> None:
