@@ -288,7 +288,8 @@ class WalkInDialog(QDialog):
         def failed(exc: Exception) -> None:
             if isinstance(exc, ValidationError):
                 self.errors.show(exc.errors)
-                self.message.setText(exc.message)
+                elsewhere = [m for f, m in exc.errors.items() if f not in self.errors.labels]
+                self.message.setText("\n".join(elsewhere))  # the rest is shown under its field
             else:
                 self.message.setText(exc.message if isinstance(exc, CoreError) else str(exc))
 
