@@ -48,7 +48,7 @@ def apply_completion(
     if enrolment_ids is not None:
         ids = list(enrolment_ids)
         query = query.where(Enrolment.id.in_(ids))
-        present_of = _present_of(session, rnd.id, ids)
+        present_of = _present_of(session, slots, ids)
     else:
         latest = latest_marks(session, rnd.id)
         if not latest:
@@ -66,8 +66,7 @@ def apply_completion(
     return done
 
 
-def _present_of(session: Session, round_id: uuid.UUID, ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
-    slots = {s.key for s in round_slots(session, round_id)}
+def _present_of(session: Session, slots: set[tuple[int, str]], ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
     latest: dict[tuple[uuid.UUID, int, str], bool] = {}
     for eid, day_no, half, present in session.execute(
         select(
