@@ -373,17 +373,17 @@ def check_in(
                 f"{person.full_name} มีรายชื่อในฐานข้อมูลแต่ไม่ได้ลงทะเบียนใน{label}",
                 person,
             )
-        last = session.execute(
-            select(AttendanceMark.present, AttendanceMark.recorded_at)
-            .where(
-                AttendanceMark.enrolment_id == enrolment.id,
-                AttendanceMark.day_no == day_no,
-                AttendanceMark.half == half,
-                AttendanceMark.deleted.is_(False),
+        # One read of this person's events serves both "already checked in?" and the completion rule.
+        latest: dict[tuple[int, str], tuple[bool, datetime]] = {}
+        for d_no, d_half, d_present, d_at in session.execute(
+            select(
+                AttendanceMark.day_no, AttendanceMark.half, AttendanceMark.present, AttendanceMark.recorded_at
             )
-            .order_by(AttendanceMark.recorded_at.desc(), AttendanceMark.id.desc())
-            .limit(1)
-        ).first()
+            .where(AttendanceMark.enrolment_id == enrolment.id, AttendanceMark.deleted.is_(False))
+            .order_by(AttendanceMark.recorded_at, AttendanceMark.id)
+        ):
+            latest[(d_no, d_half)] = (d_present, d_at)
+        last = latest.get((day_no, half))
         if last is not None and last[0]:
             return CheckInResult(
                 False,
@@ -395,10 +395,14 @@ def check_in(
             )
         now = utcnow()
         session.add(_new_mark(ctx, rnd, MarkChange(enrolment.id, day_no, half, True), "scan", now))
-        session.flush()
-        from desktop.core.completion import apply_completion
+        latest[(day_no, half)] = (True, now)
+        from desktop.core.completion import is_complete  # completion imports this module
 
-        apply_completion(session, rnd, enrolment_ids=[enrolment.id])
+        slots = {slot.key for slot in round_slots(session, round_id)}
+        present = sum(1 for key, (on, _at) in latest.items() if on and key in slots)
+        completed = is_complete(rnd.completion_rule, scheduled=len(slots), present=present)
+        if enrolment.completed != completed:
+            enrolment.completed = completed
         return CheckInResult(
             True,
             "present",
