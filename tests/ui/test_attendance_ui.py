@@ -93,6 +93,10 @@ def test_keyboard_entry_in_the_grid_saves_marks(qtbot, ui_ctx, runner, open_roun
         (True, "sheet", ui_ctx.user_name),
         (False, "sheet", ui_ctx.user_name),
     ]
+    text = widget.cell_history_text(history, 1, "am")
+    assert len(text.splitlines()) == 2
+    assert "มา · จากใบลงชื่อ" in text.splitlines()[0] and "ขาด" in text.splitlines()[1]
+    assert ui_ctx.user_name in text
     # Typing a row number jumps there.
     QTest.keyClicks(view, "4")
     qtbot.waitUntil(lambda: view.currentIndex().row() == 3, timeout=3_000)

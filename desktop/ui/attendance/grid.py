@@ -12,12 +12,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from db.rules.thai_dates import format_be_date
 from desktop.core import attendance
 from desktop.core.attendance import AttendanceGrid, MarkChange
 from desktop.core.context import AppContext
@@ -28,6 +30,7 @@ Index = QModelIndex | QPersistentModelIndex
 FIXED = 3  # ชื่อ-สกุล, ตำแหน่ง, หมู่บ้าน before the half-day columns
 PRESENT, ABSENT = "มา", "ขาด"
 GREEN, RED, GREY = QColor("#d7f0d2"), QColor("#f7d4d2"), QColor("#eeeeee")
+SOURCE_LABELS = {"sheet": "จากใบลงชื่อ", "scan": "สแกนบัตร", "manual": "แก้ไขด้วยมือ"}
 SAVE_DELAY_MS = 400  # quick keystrokes from one sheet are saved together, in one transaction
 
 
@@ -163,6 +166,8 @@ class AttendanceGridWidget(QWidget):
         self.view.doubleClicked.connect(lambda i: self.toggle(i.row(), i.column()))
         self.all_present = QPushButton("ทุกคนมา (ช่วงที่เลือก)")
         self.all_present.clicked.connect(self.mark_column_present)
+        self.history_button = QPushButton("ประวัติการบันทึกของช่องนี้")
+        self.history_button.clicked.connect(self.show_cell_history)
         self.status = QLabel()
         help_text = QLabel(
             "Space = สลับ มา/ขาด · Enter = สลับแล้วลงแถวถัดไป · ลูกศร = เลื่อน · พิมพ์เลขลำดับ = ไปยังแถวนั้น"
@@ -170,6 +175,7 @@ class AttendanceGridWidget(QWidget):
         help_text.setStyleSheet("color: #555;")
         top = QHBoxLayout()
         top.addWidget(help_text, 1)
+        top.addWidget(self.history_button)
         top.addWidget(self.all_present)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -255,6 +261,35 @@ class AttendanceGridWidget(QWidget):
             lambda: attendance.set_marks(ctx, round_id=rid, changes=changes, source="sheet"),
             on_done=done,
             on_error=failed,
+        )
+
+    def cell_history_text(self, history: list[tuple], day_no: int, half: str) -> str:
+        lines = [
+            f"{attendance.thai_clock(at)} {format_be_date(at.astimezone(attendance.THAI_TIME).date(), style='medium')}"
+            f" · {PRESENT if present else ABSENT} · {SOURCE_LABELS.get(source, source)} · โดย {who or '-'}"
+            for d, h, present, source, who, at in history
+            if (d, h) == (day_no, half)
+        ]
+        return "\n".join(lines) or "ยังไม่มีการบันทึกในช่องนี้"
+
+    def show_cell_history(self) -> None:
+        index = self.view.currentIndex()
+        grid = self.model.grid
+        if grid is None or not index.isValid() or not self.model.is_mark_column(index.column()):
+            self.status.setText("เลือกช่องของช่วงเวลา (เช้า/บ่าย) ก่อน")
+            return
+        row = grid.rows[index.row()]
+        slot = grid.slots[index.column() - FIXED]
+        ctx = self.ctx
+
+        def show(history: list[tuple]) -> None:
+            self.last_history = self.cell_history_text(history, slot.day_no, slot.half)
+            QMessageBox.information(self, f"{row.person.full_name} — {slot.label}", self.last_history)
+
+        self.runner.read(
+            lambda: attendance.mark_history(ctx, enrolment_id=row.enrolment_id),
+            on_done=show,
+            on_error=self._failed,
         )
 
     @property
