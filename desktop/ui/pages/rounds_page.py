@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QInputDialog, QMenu, QPushButton, QWidget
 
-from desktop.core import office, places, rounds
+from desktop.core import completion, office, places, rounds
 from desktop.core.rounds import STATUS_LABELS, TRANSITIONS, RoundRow
 from desktop.ui.dialogs.enrol import EnrolDialog
 from desktop.ui.dialogs.round import RoundDialog
@@ -20,6 +20,7 @@ class RoundsPage(TablePage):
     noun = "รุ่น"
     districts: list[places.DistrictRow] = []  # noqa: RUF012 - replaced, never mutated
     organiser = ""
+    completed: dict = {}  # noqa: RUF012 - replaced, never mutated: round id -> people who completed
 
     def extra_buttons(self) -> list[QWidget]:
         self.status_button = QPushButton("เปลี่ยนสถานะ")
@@ -41,6 +42,12 @@ class RoundsPage(TablePage):
             Column("วันที่อบรม", lambda r: r.dates_label, sort_key=lambda r: r.start_date),
             Column("สถานที่", lambda r: r.venue),
             Column("สถานะ", lambda r: "ลบแล้ว" if r.deleted else r.status_label, sort_key=lambda r: r.status),
+            Column(
+                "ผ่านการอบรม",
+                lambda r: f"{self.completed[r.id]:,}" if r.id in self.completed else "",
+                align_right=True,
+                sort_key=lambda r: self.completed.get(r.id, -1),
+            ),
             Column(
                 "ลงทะเบียน/รับได้",
                 lambda r: f"{r.enrolled:,}/{r.capacity:,}",
@@ -66,6 +73,7 @@ class RoundsPage(TablePage):
         self.districts = places.list_districts(self.ctx)
         own = office.get_office(self.ctx)
         self.organiser = own.name_th if own else ""
+        self.completed = completion.completed_counts(self.ctx)
         return rounds.list_rounds(self.ctx, include_deleted=include_deleted)
 
     def open_dialog(self, row: RoundRow | None) -> Any | None:
