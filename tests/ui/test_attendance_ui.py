@@ -232,3 +232,41 @@ def test_rounds_page_opens_the_attendance_dialog(window, qtbot, ui_ctx) -> None:
     assert seen["summary"].enrolled == held.enrolled
     assert seen["summary"].completed is not None
     assert isinstance(page.attendance_dialog, RoundAttendanceDialog)
+
+
+def test_preview_can_be_cancelled(qtbot, tmp_path: Path) -> None:
+    import time
+
+    def slow(path: Path, progress) -> None:
+        for i in range(500):
+            progress(i, 500)
+            time.sleep(0.01)
+        path.write_bytes(b"%PDF-never")
+
+    dialog = PdfPreviewDialog(title="ทดสอบ", file_name="slow.pdf", make=slow)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.progress.value() > 0, timeout=10_000)
+    assert "กำลังสร้างเอกสาร" in dialog.status.text()
+    with qtbot.waitSignal(dialog.ready, timeout=10_000):
+        dialog.cancel_button.click()
+    assert "ยกเลิก" in dialog.status.text()
+    assert not dialog.finished_ok and not dialog.print_button.isEnabled()
+    assert not dialog.path.exists()
+    dialog.done(0)
+
+
+def test_check_in_box_defaults_to_today_and_now(qtbot, ui_ctx, runner) -> None:
+    from datetime import datetime, timedelta
+
+    now = datetime.now(attendance.THAI_TIME)
+    today = now.date()
+    rnd = rounds.create_round(
+        ui_ctx,
+        RoundInput(start_date=today - timedelta(days=1), end_date=today, title="วันนี้", capacity=5),
+    )
+    box = CheckInBox(ui_ctx, runner, round_row=rnd)
+    qtbot.addWidget(box)
+    assert box.day.currentData() == 2  # the second day of the round is today
+    assert box.half.currentData() == ("am" if now.hour < 12 else "pm")
+    assert box.today == today
