@@ -432,22 +432,3 @@ def mark_history(
                 .order_by(AttendanceMark.recorded_at, AttendanceMark.id)
             )
         ]
-
-
-__all__ = [
-    "HALF_LABELS",
-    "HALVES",
-    "AttendanceGrid",
-    "CheckInResult",
-    "GridRow",
-    "MarkChange",
-    "SaveResult",
-    "Slot",
-    "check_in",
-    "default_slot",
-    "get_grid",
-    "latest_marks",
-    "mark_history",
-    "round_slots",
-    "set_marks",
-]

@@ -219,6 +219,3 @@ class PdfPreviewDialog(QDialog):
         self.document.close()
         super().done(code)
         self._tmpdir.cleanup()
-
-
-__all__ = ["PdfPreviewDialog", "certificates_maker", "signin_maker"]
