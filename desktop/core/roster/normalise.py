@@ -18,7 +18,12 @@ def clean_text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = _INVISIBLE_RE.sub("", str(value))
+    text = value if type(value) is str else str(value)
+    # The common case, checked in C: every invisible character and every space but the ASCII one is
+    # "not printable" to Python, so a printable text without a double space only needs stripping.
+    if text.isprintable() and "  " not in text:
+        return text.strip()
+    text = _INVISIBLE_RE.sub("", text)
     return _SPACE_RE.sub(" ", text).strip()
 
 
@@ -77,21 +82,22 @@ _PREFIX_CANONICAL: dict[str, str] = {
 _PREFIX_KEYS = sorted(
     ((k.replace(" ", ""), v) for k, v in _PREFIX_CANONICAL.items()), key=lambda kv: len(kv[0]), reverse=True
 )
+# One regex for all prefixes, longest first (alternatives are tried in order), a space allowed between
+# any two characters, and something left after the prefix.
+_PREFIX_RE = re.compile(
+    "^(?:" + "|".join(f"({' ?'.join(map(re.escape, key))})" for key, _ in _PREFIX_KEYS) + r")(?= ?\S)"
+)
+_PREFIX_BY_GROUP = [canonical for _, canonical in _PREFIX_KEYS]
 
 
 def split_prefix(text: str) -> tuple[str, str]:
     """("นายสมชาย ใจดี") → ("นาย", "สมชาย ใจดี"); the longest known prefix wins; unknown → ("", text)."""
     text = clean_text(text)
-    compact_map = [i for i, ch in enumerate(text) if ch != " "]  # index in text of each non-space char
-    compact = text.replace(" ", "")
-    for key, canonical in _PREFIX_KEYS:
-        if compact.startswith(key) and len(compact) > len(key):
-            cut = compact_map[len(key) - 1] + 1
-            rest = text[cut:].strip()
-            # "นาง" must not eat the start of "นางสาว..." (longest first handles it) nor leave nothing.
-            if rest:
-                return canonical, rest
-    return "", text
+    # "นาง" must not eat the start of "นางสาว..." (longest first handles it) nor leave nothing.
+    m = _PREFIX_RE.match(text)
+    if m is None:
+        return "", text
+    return _PREFIX_BY_GROUP[m.lastindex - 1], text[m.end() :].strip()  # type: ignore[operator]
 
 
 def canonical_prefix(text: str) -> str:

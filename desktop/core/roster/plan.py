@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,6 +33,7 @@ from desktop.core.roster.normalise import (
 )
 from desktop.core.roster.reader import RosterFileError, Sheet, SourceRow, column_letter, read_sheet
 
+_T = TypeVar("_T")
 OUTCOMES = ("new", "updated", "unchanged", "rejected", "skipped")
 OUTCOME_LABELS = {
     "new": "เพิ่มใหม่",
@@ -261,11 +265,28 @@ class _Planner:
         self.max_sub: dict[str, int] = {}
         for code in self.sub_name:
             self.max_sub[code[:4]] = max(self.max_sub.get(code[:4], 0), int(code[4:]))
+        self._memo: dict[tuple, Any] = {}
+        self._text_row: SourceRow | None = None
+        self._texts: dict[str, str] = {}
         self.has_place_columns = any(
             f in self.mapping for f in ("moo", "subdistrict", "district", "village_code")
         )
 
     # -- helpers ---------------------------------------------------------------------------------
+    def memo(self, fn: Callable[[object], _T], value: object) -> _T:
+        """fn(value), remembered: a list repeats its positions, places and หมู่ที่ on thousands of rows.
+
+        Keyed by type as well, so that 1, 1.0 and True stay apart; errors are not remembered.
+        """
+        key = (fn, type(value), value)
+        try:
+            return self._memo[key]
+        except KeyError:
+            result = self._memo[key] = fn(value)
+            return result
+        except TypeError:  # an unhashable cell value
+            return fn(value)
+
     def cell(self, row: SourceRow, fld: str) -> object:
         idx = self.mapping.get(fld)
         if idx is None or idx >= len(row.cells):
@@ -274,7 +295,13 @@ class _Planner:
         return None if value == "" else value
 
     def text(self, row: SourceRow, fld: str) -> str:
-        return clean_text(self.cell(row, fld))
+        # a row's cells are asked for several times (skip check, names, places): clean each once
+        if row is not self._text_row:
+            self._text_row, self._texts = row, {}
+        text = self._texts.get(fld)
+        if text is None:
+            text = self._texts[fld] = clean_text(self.cell(row, fld))
+        return text
 
     def where(self, row: SourceRow, fld: str) -> str:
         idx = self.mapping.get(fld)
@@ -353,6 +380,9 @@ class _Planner:
         return self.compare(row, stored, values, location, nid=nid, name=name)
 
     def skip_reason(self, row: SourceRow) -> str:
+        nid_text = self.text(row, "national_id")
+        if nid_text and nid_text[0].isdigit():
+            return ""  # the usual row: an ID (a header or footer never starts with a digit)
         first_text = next((t for t in map(clean_text, row.cells) if t), "")
         if not first_text:
             return "แถวว่าง"
@@ -365,7 +395,12 @@ class _Planner:
             )
         nid_text = texts.get("national_id", "")
         name_text = texts.get("full_name") or texts.get("first_name") or ""
-        if match_field(nid_text) == "national_id" and match_field(name_text) in ("full_name", "first_name"):
+        if (
+            nid_text
+            and not nid_text[0].isdigit()  # an ID, not a repeated header: no need to compare header names
+            and match_field(nid_text) == "national_id"
+            and match_field(name_text) in ("full_name", "first_name")
+        ):
             return "หัวตารางซ้ำ (ไม่ใช่รายชื่อบุคคล)"
         if nid_text:
             return ""
@@ -425,7 +460,7 @@ class _Planner:
             "first_name": first,
             "last_name": last,
             "name_original": original[:300],
-            "position": full_position(self.cell(row, "position")),
+            "position": self.memo(full_position, self.cell(row, "position")),
             "phone": phone,
         }
         return values, problems
@@ -434,14 +469,14 @@ class _Planner:
     def locate(self, row: SourceRow) -> _Location:
         if not self.has_place_columns:
             return _Location(None, "", None, "", None, "", "", "")
-        prov = place_name(self.cell(row, "province"), kind="province")
+        prov = self.memo(_PLACE_NAME["province"], self.cell(row, "province"))
         if prov and place_key(prov) not in (place_key(self.province_name), "กรุงเทพฯ", "กทม"):
             raise _Reject("province", f"จังหวัด{prov} ไม่ใช่จังหวัดของสำนักงานนี้ ({self.province_name})")
-        d_name = place_name(self.cell(row, "district"), kind="district")
-        s_name = place_name(self.cell(row, "subdistrict"), kind="subdistrict")
+        d_name = self.memo(_PLACE_NAME["district"], self.cell(row, "district"))
+        s_name = self.memo(_PLACE_NAME["subdistrict"], self.cell(row, "subdistrict"))
         v_name = self.text(row, "village_name")
         try:
-            moo = parse_moo(self.cell(row, "moo"))
+            moo = self.memo(parse_moo, self.cell(row, "moo"))
         except RuleError as exc:
             raise _Reject("moo", exc.message) from None
         raw_code = self.text(row, "village_code")
@@ -583,6 +618,11 @@ class _Planner:
             }
         )
         return RowOutcome(row.number, "updated", nid, name, place, changes=tuple(changes))
+
+
+_PLACE_NAME = {
+    kind: functools.partial(place_name, kind=kind) for kind in ("province", "district", "subdistrict")
+}
 
 
 @dataclass(frozen=True, slots=True)
