@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,7 +29,6 @@ from desktop.core.errors import CoreError, NotFoundError, RuleViolation
 from desktop.core.roster.plan import ImportPlan
 
 CHUNK = 2000
-BULK_CACHE_KIB = -262_144  # 256 MiB of page cache while the import's transaction runs (negative = KiB)
 BATCH_ENTITY = "import_batch"
 ProgressFn = Callable[[int, int], None]
 CancelFn = Callable[[], bool]
@@ -107,7 +105,7 @@ def apply_plan(
         "batch_id": batch_id,
     }
     try:
-        with ctx.transaction() as session, _bulk_pragmas(session):
+        with ctx.transaction() as session:
             step(0)
             writer = _Writer(session, office_code=office_code, now=now, audit_common=audit_common)
             village_ids, places = _create_places(session, plan, writer)
@@ -149,24 +147,6 @@ def apply_plan(
             "ไม่ได้นำเข้าข้อมูลใด ๆ กรุณาตรวจสอบไฟล์ใหม่อีกครั้ง"
         ) from exc
     return ImportResult(batch_id, len(plan.creates), len(plan.updates), places)
-
-
-@contextmanager
-def _bulk_pragmas(session: Session) -> Iterator[None]:
-    """A page cache large enough that the one big transaction does not spill pages to the WAL midway.
-
-    Only the cache changes; journal mode and synchronous (what a commit guarantees) stay as they are.
-    """
-    conn = session.connection()
-    if conn.dialect.name != "sqlite":
-        yield
-        return
-    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-    conn.exec_driver_sql(f"PRAGMA cache_size={BULK_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size={int(before or -2000)}")
 
 
 class _Writer:
