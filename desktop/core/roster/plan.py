@@ -18,8 +18,15 @@ from db.rules.errors import RuleError
 from db.rules.national_id import national_id_problem, normalize_national_id
 from db.rules.thai_dates import parse_be_date
 from desktop.core.context import AppContext
-from desktop.core.errors import CoreError
-from desktop.core.roster.header import FIELD_LABELS, Layout, find_layout, match_field, missing_fields
+from desktop.core.errors import CoreError, ValidationError
+from desktop.core.roster.header import (
+    FIELD_LABELS,
+    Layout,
+    choose_layout,
+    mapping_problems,
+    mapping_with,
+    match_field,
+)
 from desktop.core.roster.normalise import (
     canonical_prefix,
     clean_text,
@@ -31,7 +38,7 @@ from desktop.core.roster.normalise import (
     split_name,
     split_prefix,
 )
-from desktop.core.roster.reader import RosterFileError, Sheet, SourceRow, column_letter, read_sheet
+from desktop.core.roster.reader import Sheet, SourceRow, column_letter, read_sheet
 
 _T = TypeVar("_T")
 OUTCOMES = ("new", "updated", "unchanged", "rejected", "skipped")
@@ -152,32 +159,70 @@ class _Stored:
     version: int
 
 
-def preview_import(
-    ctx: AppContext, *, path: Path | str, sheet: str | None = None, mapping: dict[str, int] | None = None
-) -> ImportPlan:
-    """Read the file, find its header (or use ``mapping``) and classify every row; changes nothing."""
-    data = read_sheet(path, sheet=sheet)
-    layout = find_layout(ctx, data)
-    if layout is None:
-        raise RosterFileError(
-            f"ไม่พบแถวหัวตารางใน {HEADER_HINT} ของไฟล์ {data.file_name} แผ่นงาน {data.name} "
-            "(ต้องมีคอลัมน์เลขประจำตัวประชาชนและชื่อ-สกุล)"
+class MappingError(ValidationError):
+    """The column mapping cannot be used; ``errors`` maps each field to its Thai message, and ``layout``
+    is the layout as it stands, so the officer can fix it."""
+
+    def __init__(self, errors: dict[str, str], *, layout: Layout, file_name: str) -> None:
+        super().__init__(errors)
+        self.layout = layout
+        self.message = f"ไฟล์ {file_name}: การจับคู่คอลัมน์ยังใช้ไม่ได้ — " + "; ".join(
+            f"{FIELD_LABELS.get(f, f)}: {m}" for f, m in errors.items()
         )
-    if mapping is not None:
-        from desktop.core.roster.header import with_mapping
-
-        layout = with_mapping(layout, mapping)
-    return plan_import(ctx, sheet=data, layout=layout)
+        self.args = (self.message,)
 
 
-HEADER_HINT = "30 แถวแรก"
+def preview_import(
+    ctx: AppContext,
+    *,
+    path: Path | str,
+    sheet: str | None = None,
+    mapping: dict[str, int] | None = None,
+    header_row: int | None = None,
+) -> ImportPlan:
+    """Read the file and classify every row; changes nothing.
+
+    ``header_row`` (the spreadsheet's row number) and ``mapping`` (field → 0-based column index, see
+    header.FIELD_LABELS) override the header row and the columns the import finds by itself.
+    """
+    return preview_sheet(ctx, sheet=read_sheet(path, sheet=sheet), mapping=mapping, header_row=header_row)
+
+
+def preview_sheet(
+    ctx: AppContext, *, sheet: Sheet, mapping: dict[str, int] | None = None, header_row: int | None = None
+) -> ImportPlan:
+    """preview_import for a sheet already read (the import page re-plans without reading the file again)."""
+    return plan_import(
+        ctx, sheet=sheet, layout=choose_layout(ctx, sheet, header_row=header_row, mapping=mapping)
+    )
+
+
+def preview_with_overrides(
+    ctx: AppContext,
+    *,
+    path: Path | str,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    overrides: list[str] | None = None,
+) -> ImportPlan:
+    """preview_import with the mapping found (or remembered) changed by "field=COL" items (the CLI's --map)."""
+    data = read_sheet(path, sheet=sheet)
+    mapping = None
+    if overrides:
+        mapping = mapping_with(choose_layout(ctx, data, header_row=header_row).mapping, overrides)
+    return preview_sheet(ctx, sheet=data, mapping=mapping, header_row=header_row)
+
+
+def sheet_of(plan: ImportPlan) -> Sheet:
+    """The sheet a plan was made from, to plan it again with another mapping."""
+    return Sheet(plan.sheet_name, plan.source_rows, plan.file_name)
 
 
 def plan_import(ctx: AppContext, *, sheet: Sheet, layout: Layout) -> ImportPlan:
     """Classify every row below the header against the database; changes nothing."""
-    missing = missing_fields(layout.mapping)
-    if missing:
-        raise RosterFileError(f"ไฟล์ {sheet.file_name}: ยังไม่ได้กำหนดคอลัมน์ {', '.join(missing)} กรุณาจับคู่คอลัมน์ก่อน")
+    problems = mapping_problems(layout.mapping, layout.headers)
+    if problems:
+        raise MappingError(problems, layout=layout, file_name=sheet.file_name)
     office_code = ctx.require_office_code()
     with ctx.reading() as session:
         planner = _Planner(session, office_code=office_code, sheet=sheet, layout=layout)
