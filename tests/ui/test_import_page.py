@@ -81,7 +81,9 @@ def test_a_column_fixed_by_hand_is_previewed_imported_and_remembered(window, qtb
     with qtbot.waitSignal(page.previewed, timeout=20_000):
         page.preview(build_two_moo_columns_xlsx(tmp_path / "ก.xlsx"))
     moo = page.combos["moo"]
-    assert not page.mapping_box.isHidden() and moo.currentData() == 4 and moo.currentText().startswith("E: หมู่ที่")
+    assert (
+        not page.mapping_box.isHidden() and moo.currentData() == 4 and moo.currentText().startswith("E: หมู่ที่")
+    )
     assert _outcomes(page) == Counter(rejected=4)
 
     # the same column for two fields is refused at once, in Thai, and nothing can be confirmed

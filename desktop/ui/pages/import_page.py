@@ -338,9 +338,7 @@ class ImportPage(QWidget):
         else:
             self.rows.set_rows(plan.rows)
             places = f" · พื้นที่ใหม่ {len(plan.places):,} แห่ง" if plan.places else ""
-            self.summary.setText(
-                f"<b>{plan.file_name}</b>: {plan.summary_line()}{places} — ตรวจดูแล้วกด 'ยืนยันนำเข้า'"
-            )
+            self.summary.setText(f"{plan.summary_line()}{places} — ตรวจดูแล้วกด 'ยืนยันนำเข้า'")
         self._set_state("previewed")
         self.previewed.emit()
 
