@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from db.models import District, Person, Province, Subdistrict, Village
@@ -147,7 +147,7 @@ class _Reject(Exception):
 
 @dataclass(slots=True)
 class _Stored:
-    id: uuid.UUID
+    id_hex: str  # as stored; a UUID is made only for the few people an import updates
     office_code: str
     prefix: str
     first_name: str
@@ -293,7 +293,7 @@ class _Planner:
         for r in session.execute(
             select(
                 Person.national_id,
-                Person.id,
+                type_coerce(Person.id, String),  # 75,000 UUID objects would cost more than the query
                 Person.office_code,
                 Person.prefix,
                 Person.first_name,
@@ -653,7 +653,7 @@ class _Planner:
             old_values["name_original"] = None  # filled from the database when applied
         self.updates.append(
             {
-                "id": stored.id,
+                "id": uuid.UUID(stored.id_hex),
                 "version": stored.version,
                 "national_id": nid,
                 "values": new_values,
