@@ -12,6 +12,7 @@ from tests.fixtures.rosters import (
     build_messy_xlsx,
     build_two_moo_columns_xlsx,
     expected_outcomes,
+    nid,
 )
 
 
@@ -124,3 +125,21 @@ def test_header_row_chosen_by_hand(window, qtbot, tmp_path) -> None:
     with qtbot.waitSignal(page.previewed, timeout=20_000):
         page.choose_header_row(2)  # a blank row cannot be the header
     assert "ว่าง" in page.summary.text() and not page.confirm_button.isEnabled()
+
+
+def test_no_header_found_then_chosen_and_mapped_by_hand(window, qtbot, ui_ctx, tmp_path) -> None:
+    page = window.importer
+    path = tmp_path / "bare.csv"
+    rows = [["คอลัมน์1", "คอลัมน์2", "คอลัมน์3"]]
+    rows += [[f"นายไร้หัว{i} ตาราง", nid(600 + i), "ผญบ."] for i in range(3)]
+    path.write_text("\n".join(",".join(r) for r in rows), encoding="utf-8")
+    with qtbot.waitSignal(page.previewed, timeout=20_000):
+        page.preview(path)
+    assert "ไม่พบแถวหัวตาราง" in page.summary.text() and not page.combos["national_id"].isEnabled()
+    with qtbot.waitSignal(page.previewed, timeout=20_000):
+        page.header_button.click()  # row 1, as the box shows
+    assert "จำเป็น" in page.mapping_errors.text() and page.plan is None
+    page.combos["full_name"].setCurrentIndex(page.combos["full_name"].findData(0))
+    with qtbot.waitSignal(page.previewed, timeout=20_000):
+        page.combos["national_id"].setCurrentIndex(page.combos["national_id"].findData(1))
+    assert _outcomes(page) == Counter(new=3) and page.confirm_button.isEnabled()

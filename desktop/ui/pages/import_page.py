@@ -185,9 +185,13 @@ class ImportPage(QWidget):
         self._header_timer.timeout.connect(lambda: self.choose_header_row(self.header_row.value()))
         self.header_row.valueChanged.connect(lambda _v: self._header_timer.start())
         self.header_note = QLabel()
+        # the box previews by itself after a pause; the button is for the row it already shows
+        self.header_button = QPushButton("ใช้แถวนี้เป็นหัวตาราง")
+        self.header_button.clicked.connect(lambda: self.choose_header_row(self.header_row.value()))
         top = QHBoxLayout()
         top.addWidget(QLabel("แถวหัวตาราง:"))
         top.addWidget(self.header_row)
+        top.addWidget(self.header_button)
         top.addWidget(self.header_note, 1)
         grid = QGridLayout()
         self.combos: dict[str, QComboBox] = {}
