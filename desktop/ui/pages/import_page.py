@@ -108,7 +108,7 @@ class ImportPage(QWidget):
         self.mapping = QLabel()
         self.mapping.setWordWrap(True)
         self.sheet: Sheet | None = None
-        self.layout: Layout | None = None
+        self.file_layout: Layout | None = None
         self._generation = 0  # previews still running for an older mapping are ignored when they finish
         self._build_mapping_box()
         self.rows = RowTableModel(
@@ -221,7 +221,7 @@ class ImportPage(QWidget):
 
     def _show_layout(self, layout: Layout | None) -> None:
         """Fill the header-row box and the combo boxes from a layout, without re-running the preview."""
-        self.layout = layout
+        self.file_layout = layout
         if self.sheet is not None and self.sheet.rows:
             self.header_row.blockSignals(True)
             self.header_row.setRange(self.sheet.rows[0].number, self.sheet.rows[-1].number)
@@ -262,10 +262,10 @@ class ImportPage(QWidget):
         self.mapping_errors.setVisible(bool(problems))
 
     def _mapping_edited(self) -> None:
-        if self.sheet is None or self.layout is None:
+        if self.sheet is None or self.file_layout is None:
             return
         mapping = self.current_mapping()
-        problems = mapping_problems(mapping, self.layout.headers)
+        problems = mapping_problems(mapping, self.file_layout.headers)
         self._show_problems(problems)
         if problems:  # checked here at once; nothing to preview until the mapping can work
             self._generation += 1
@@ -274,7 +274,7 @@ class ImportPage(QWidget):
             self.summary.setText("แก้การจับคู่คอลัมน์ตามข้อความสีแดงก่อน จึงจะตรวจสอบไฟล์และนำเข้าได้")
             self._set_state("previewed")
             return
-        header_row = self.layout.header_row if self.layout.header_chosen else None
+        header_row = self.file_layout.header_row if self.file_layout.header_chosen else None
         self._replan(header_row=header_row, mapping=mapping)
 
     def choose_header_row(self, number: int) -> None:
@@ -282,7 +282,7 @@ class ImportPage(QWidget):
         self._header_timer.stop()
         if self.sheet is None:
             return
-        if self.layout is not None and self.layout.header_row == number:
+        if self.file_layout is not None and self.file_layout.header_row == number:
             return
         self._replan(header_row=number, mapping=None)
 
