@@ -439,7 +439,8 @@ def choose_layout(
         if found is None:
             raise HeaderNotFoundError(
                 f"ไม่พบแถวหัวตารางใน {HEADER_SEARCH_ROWS} แถวแรกของไฟล์ {sheet.file_name} แผ่นงาน {sheet.name} "
-                "(ต้องมีคอลัมน์เลขประจำตัวประชาชนและชื่อ-สกุล) กรุณาระบุแถวหัวตารางเอง"
+                "(ต้องมีคอลัมน์เลขประจำตัวประชาชนและชื่อ-สกุล) กรุณาระบุแถวหัวตารางเอง "
+                "(ช่อง 'แถวหัวตาราง' ในหน้านำเข้า หรือ --header-row N ในคำสั่ง)"
             )
         layout = found
     if mapping is not None:
