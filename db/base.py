@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+import time
 import uuid
 from datetime import UTC, datetime
 
@@ -18,7 +20,7 @@ from sqlalchemy import (
     event,
 )
 
-__all__ = ["Base", "SyncMixin", "UTCDateTime", "Uuid", "new_id", "utcnow"]
+__all__ = ["Base", "SyncMixin", "UTCDateTime", "Uuid", "new_id", "new_id_hexes", "utcnow"]
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 from uuid6 import uuid7
 
@@ -39,6 +41,23 @@ def utcnow() -> datetime:
 def new_id() -> uuid.UUID:
     """A time-ordered UUIDv7 made on the client, so offline offices never collide."""
     return uuid.UUID(bytes=uuid7().bytes)
+
+
+_COUNTER_BITS = 62  # rand_b
+
+
+def new_id_hexes(count: int) -> list[str]:
+    """``count`` UUIDv7 as 32-digit hex (how SQLite stores them), from one timestamp and a counter.
+
+    RFC 9562 method 1 (fixed-length counter): rand_a is random, rand_b starts at a random value and counts
+    up, so the ids are unique and ordered, and many times cheaper than one uuid7() call per row.
+    """
+    if count <= 0:
+        return []
+    ms = time.time_ns() // 1_000_000
+    head = f"{ms:012x}7{secrets.randbits(12):03x}"
+    start = (0b10 << _COUNTER_BITS) | secrets.randbelow((1 << _COUNTER_BITS) - count)
+    return [f"{head}{c:016x}" for c in range(start, start + count)]
 
 
 class UTCDateTime(TypeDecorator[datetime]):

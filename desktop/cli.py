@@ -64,6 +64,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sheet", default=None, help="sheet name (default: the first sheet)")
     p.add_argument("--dry-run", action="store_true", help="only show what would be imported")
     p.add_argument("--report", type=Path, default=None, help="save every row's outcome as .xlsx")
+    p.add_argument(
+        "--header-row", type=int, default=None, help="the header's row number, when not found right"
+    )
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="FIELD=COL",
+        help="map a field to a column (moo=F; moo=- unmaps)",
+    )
     sub.add_parser("import-batches", help="list roster imports")
     p = sub.add_parser("undo-import", help="undo a roster import as a whole")
     p.add_argument("batch_id")
@@ -160,6 +170,7 @@ def _run(ctx: AppContext, args: argparse.Namespace) -> int:
 def _roster_command(ctx: AppContext, args: argparse.Namespace) -> int:
     from desktop.core.roster import apply as roster_apply
     from desktop.core.roster import plan as roster_plan
+    from desktop.core.roster.header import remember_layout
     from desktop.core.roster.report import write_outcome_report
 
     if args.command == "import-batches":
@@ -182,7 +193,9 @@ def _roster_command(ctx: AppContext, args: argparse.Namespace) -> int:
             print(f"  ไม่ได้คืนค่า (ถูกแก้ไขหลังการนำเข้า): {item}")
         return 0
     started = time.perf_counter()
-    plan = roster_plan.preview_import(ctx, path=args.file, sheet=args.sheet)
+    plan = roster_plan.preview_with_overrides(
+        ctx, path=args.file, sheet=args.sheet, header_row=args.header_row, overrides=args.map
+    )
     print(plan.summary_line())
     for row in plan.rejected:
         print(f"  ไม่รับ: {row.reason}")
@@ -193,6 +206,7 @@ def _roster_command(ctx: AppContext, args: argparse.Namespace) -> int:
         print("ทดลองเท่านั้น (--dry-run): ยังไม่ได้บันทึกลงฐานข้อมูล")
         return 0
     result = roster_apply.apply_plan(ctx, plan)
+    remember_layout(ctx, plan.layout)  # as the import page does when the officer confirms
     print(
         f"บันทึกแล้ว: เพิ่มใหม่ {result.created:,} แก้ไข {result.updated:,} สร้างพื้นที่ {result.places_created:,} แห่ง "
         f"({time.perf_counter() - started:.1f} วินาที) รหัสการนำเข้า {result.batch_id}"

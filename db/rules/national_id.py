@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import operator
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -53,7 +54,7 @@ def check_digit(first12: str) -> int:
     digits = to_arabic_digits(first12)
     if len(digits) != 12 or not digits.isascii() or not digits.isdigit():
         raise RuleError(f'ต้องเป็นตัวเลข 12 หลักเพื่อคำนวณหลักตรวจสอบ: "{first12}"', field=FIELD)
-    total = sum(int(d) * w for d, w in zip(digits, _WEIGHTS, strict=True))
+    total = sum(map(operator.mul, map(int, digits), _WEIGHTS))
     return (11 - total % 11) % 10
 
 

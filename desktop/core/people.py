@@ -10,6 +10,7 @@ from sqlalchemy import Select, String, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from db.models import District, Person, Province, Subdistrict, Village
+from db.rules import prefixes as prefix_rules
 from db.rules.errors import RuleError
 from db.rules.national_id import validate_national_id
 from db.rules.phone import normalize_phone
@@ -30,7 +31,7 @@ POSITIONS = (
     "กรรมการชุมชน",
     "อาสาสมัครแรงงาน",
 )
-PREFIXES = ("นาย", "นาง", "นางสาว", "ว่าที่ร้อยตรี", "ว่าที่ร้อยตรีหญิง", "จ.ส.อ.", "ด.ต.", "ดร.")
+PREFIXES = prefix_rules.PREFIXES  # the same list the roster import stores (น.ส. → นางสาว in both)
 _NOT_FOUND = "ไม่พบข้อมูลบุคคลนี้"
 
 
@@ -102,7 +103,12 @@ def validate(data: PersonInput) -> dict[str, object]:
         errors["first_name"] = "กรุณากรอกชื่อ"
     if not last:
         errors["last_name"] = "กรุณากรอกนามสกุล"
-    clean.update(first_name=first, last_name=last, prefix=data.prefix.strip(), position=data.position.strip())
+    clean.update(
+        first_name=first,
+        last_name=last,
+        prefix=prefix_rules.canonical_prefix(data.prefix),
+        position=data.position.strip(),
+    )
     try:
         clean["phone"] = normalize_phone(data.phone)
     except RuleError as exc:

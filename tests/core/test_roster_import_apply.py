@@ -226,3 +226,34 @@ def test_cli_import_dry_run_batches_and_undo(tmp_path: Path, capsys: pytest.Capt
     assert cli.main(["--db", str(db), "import-roster", str(tmp_path / "nothing.xlsx")]) == 1
     assert "ไม่พบไฟล์" in capsys.readouterr().err
     assert cli.main(["--db", str(db), "undo-import", "not-a-uuid"]) == 1
+
+
+def test_bulk_ids_are_unique_ordered_uuid7() -> None:
+    from db.base import new_id_hexes
+
+    hexes = new_id_hexes(5000) + new_id_hexes(5000)
+    ids = [uuid.UUID(h) for h in hexes]
+    assert len(set(ids)) == 10_000
+    assert all(i.version == 7 and i.variant == uuid.RFC_4122 for i in ids)
+    assert hexes[:5000] == sorted(hexes[:5000])
+    assert new_id_hexes(0) == []
+
+
+def test_rows_written_in_bulk_read_back_as_the_orm_writes_them(ctx: AppContext, tmp_path: Path) -> None:
+    result = apply_plan(ctx, preview_import(ctx, path=_xlsx(tmp_path / "a.xlsx", _many(3))))
+    with ctx.reading() as session:
+        person = session.scalars(select(Person).where(Person.national_id == rosters.nid(5001))).one()
+        created = session.scalars(
+            select(AuditEntry).where(AuditEntry.entity_id == person.id, AuditEntry.action == "create")
+        ).one()
+        village = session.get(Village, person.village_id)
+        head = session.get(AuditEntry, result.batch_id)
+        assert person.id.version == 7 and village is not None and village.moo == 2
+        assert (person.version, person.deleted, person.office_code) == (1, False, "40")
+        assert person.created_at == person.updated_at == created.at == head.at
+        assert person.created_at.tzinfo is not None
+        assert created.batch_id == result.batch_id and created.user_name == ctx.user_name
+        assert created.changes["village_id"] == [None, str(person.village_id)]
+        assert created.changes["first_name"] == [None, person.first_name] == [None, "คน1"]
+        place_audit = session.scalars(select(AuditEntry).where(AuditEntry.entity_id == village.id)).one()
+        assert place_audit.changes["code"] == [None, village.code]

@@ -219,3 +219,25 @@ def test_map_columns_first_column_wins_and_one_name_layout() -> None:
         "full_name": 1,
         "national_id": 3,
     }
+
+
+def test_person_form_and_import_agree_on_prefixes() -> None:
+    from db.rules.prefixes import PREFIX_CANONICAL
+    from desktop.core import people
+    from desktop.core.roster.normalise import canonical_prefix, split_prefix
+    from tests.fixtures import rosters
+
+    assert set(PREFIX_CANONICAL.values()) == set(people.PREFIXES)  # every stored form is in the form's list
+    assert people.PREFIXES[:3] == ("นาย", "นาง", "นางสาว")
+    for typed in ("น.ส.", "นส.", "ว่าที่ ร.ต.", "ว่าที่ร.ต.หญิง", "ดร.", "นาย"):
+        stored = people.validate(
+            people.PersonInput(national_id=rosters.nid(1), prefix=f" {typed} ", first_name="ก", last_name="ข")
+        )["prefix"]
+        assert stored == canonical_prefix(typed) == split_prefix(f"{typed}สมศรี ดี")[0]
+        assert stored in people.PREFIXES
+    assert (
+        people.validate(
+            people.PersonInput(national_id=rosters.nid(1), prefix="พระครู", first_name="ก", last_name="ข")
+        )["prefix"]
+        == "พระครู"
+    )  # a prefix not in the list is kept as typed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from db.rules import prefixes as prefix_rules
 from db.rules.errors import RuleError
 from db.rules.thai_digits import to_arabic_digits
 
@@ -18,86 +19,41 @@ def clean_text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = _INVISIBLE_RE.sub("", str(value))
+    text = value if type(value) is str else str(value)
+    # The common case, checked in C: every invisible character and every space but the ASCII one is
+    # "not printable" to Python, so a printable text without a double space only needs stripping.
+    if text.isprintable() and "  " not in text:
+        return text.strip()
+    text = _INVISIBLE_RE.sub("", text)
     return _SPACE_RE.sub(" ", text).strip()
 
 
-# Prefixes as they are typed, with the canonical form stored. Matched longest first, ignoring spaces,
-# so "ว่าที่ ร.ต." and "ว่าที่ร.ต." are one prefix. Unlisted prefixes stay in the name as typed.
-_PREFIX_CANONICAL: dict[str, str] = {
-    "นาย": "นาย",
-    "นาง": "นาง",
-    "นางสาว": "นางสาว",
-    "น.ส.": "นางสาว",
-    "นส.": "นางสาว",
-    "ว่าที่ร้อยตรี": "ว่าที่ร้อยตรี",
-    "ว่าที่ร.ต.": "ว่าที่ร้อยตรี",
-    "ว่าที่ร้อยตรีหญิง": "ว่าที่ร้อยตรีหญิง",
-    "ว่าที่ร.ต.หญิง": "ว่าที่ร้อยตรีหญิง",
-    "ว่าที่ร้อยโท": "ว่าที่ร้อยโท",
-    "ว่าที่ร.ท.": "ว่าที่ร้อยโท",
-    "ว่าที่ร้อยเอก": "ว่าที่ร้อยเอก",
-    "ว่าที่ร.อ.": "ว่าที่ร้อยเอก",
-    "ร.ต.": "ร.ต.",
-    "ร.ท.": "ร.ท.",
-    "ร.อ.": "ร.อ.",
-    "พ.ต.": "พ.ต.",
-    "พ.ท.": "พ.ท.",
-    "พ.อ.": "พ.อ.",
-    "ส.ต.": "ส.ต.",
-    "ส.ท.": "ส.ท.",
-    "ส.อ.": "ส.อ.",
-    "จ.ส.ต.": "จ.ส.ต.",
-    "จ.ส.ท.": "จ.ส.ท.",
-    "จ.ส.อ.": "จ.ส.อ.",
-    "จ.ต.": "จ.ต.",
-    "จ.ท.": "จ.ท.",
-    "จ.อ.": "จ.อ.",
-    "พ.จ.ต.": "พ.จ.ต.",
-    "พ.จ.ท.": "พ.จ.ท.",
-    "พ.จ.อ.": "พ.จ.อ.",
-    "พลฯ": "พลฯ",
-    "ส.ต.ต.": "ส.ต.ต.",
-    "ส.ต.ท.": "ส.ต.ท.",
-    "ส.ต.อ.": "ส.ต.อ.",
-    "ด.ต.": "ด.ต.",
-    "ร.ต.ต.": "ร.ต.ต.",
-    "ร.ต.ท.": "ร.ต.ท.",
-    "ร.ต.อ.": "ร.ต.อ.",
-    "พ.ต.ต.": "พ.ต.ต.",
-    "พ.ต.ท.": "พ.ต.ท.",
-    "พ.ต.อ.": "พ.ต.อ.",
-    "ดร.": "ดร.",
-    "นพ.": "นพ.",
-    "พญ.": "พญ.",
-    "ผศ.": "ผศ.",
-    "รศ.": "รศ.",
-    "ศ.": "ศ.",
-}
 _PREFIX_KEYS = sorted(
-    ((k.replace(" ", ""), v) for k, v in _PREFIX_CANONICAL.items()), key=lambda kv: len(kv[0]), reverse=True
+    ((k.replace(" ", ""), v) for k, v in prefix_rules.PREFIX_CANONICAL.items()),
+    key=lambda kv: len(kv[0]),
+    reverse=True,
 )
+# One regex for all prefixes, longest first (alternatives are tried in order), a space allowed between
+# any two characters, and something left after the prefix.
+_PREFIX_RE = re.compile(
+    "^(?:" + "|".join(f"({' ?'.join(map(re.escape, key))})" for key, _ in _PREFIX_KEYS) + r")(?= ?\S)"
+)
+_PREFIX_BY_GROUP = [canonical for _, canonical in _PREFIX_KEYS]
 
 
 def split_prefix(text: str) -> tuple[str, str]:
     """("นายสมชาย ใจดี") → ("นาย", "สมชาย ใจดี"); the longest known prefix wins; unknown → ("", text)."""
     text = clean_text(text)
-    compact_map = [i for i, ch in enumerate(text) if ch != " "]  # index in text of each non-space char
-    compact = text.replace(" ", "")
-    for key, canonical in _PREFIX_KEYS:
-        if compact.startswith(key) and len(compact) > len(key):
-            cut = compact_map[len(key) - 1] + 1
-            rest = text[cut:].strip()
-            # "นาง" must not eat the start of "นางสาว..." (longest first handles it) nor leave nothing.
-            if rest:
-                return canonical, rest
-    return "", text
+    # "นาง" must not eat the start of "นางสาว..." (longest first handles it) nor leave nothing.
+    m = _PREFIX_RE.match(text)
+    if m is None:
+        return "", text
+    return _PREFIX_BY_GROUP[m.lastindex - 1], text[m.end() :].strip()  # type: ignore[operator]
 
 
 def canonical_prefix(text: str) -> str:
     """A prefix from its own column, in its canonical form when it is a known one."""
-    text = clean_text(text)
-    return _PREFIX_CANONICAL.get(text, _PREFIX_CANONICAL.get(text.replace(" ", ""), text))
+    return prefix_rules.canonical_prefix(clean_text(text))
 
 
 def split_name(text: str) -> tuple[str, str, str]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from db.models import District, Person, Province, Subdistrict, Village
@@ -15,8 +18,15 @@ from db.rules.errors import RuleError
 from db.rules.national_id import national_id_problem, normalize_national_id
 from db.rules.thai_dates import parse_be_date
 from desktop.core.context import AppContext
-from desktop.core.errors import CoreError
-from desktop.core.roster.header import FIELD_LABELS, Layout, find_layout, match_field, missing_fields
+from desktop.core.errors import CoreError, ValidationError
+from desktop.core.roster.header import (
+    FIELD_LABELS,
+    Layout,
+    choose_layout,
+    mapping_problems,
+    mapping_with,
+    match_field,
+)
 from desktop.core.roster.normalise import (
     canonical_prefix,
     clean_text,
@@ -28,8 +38,9 @@ from desktop.core.roster.normalise import (
     split_name,
     split_prefix,
 )
-from desktop.core.roster.reader import RosterFileError, Sheet, SourceRow, column_letter, read_sheet
+from desktop.core.roster.reader import Sheet, SourceRow, column_letter, read_sheet
 
+_T = TypeVar("_T")
 OUTCOMES = ("new", "updated", "unchanged", "rejected", "skipped")
 OUTCOME_LABELS = {
     "new": "เพิ่มใหม่",
@@ -136,7 +147,7 @@ class _Reject(Exception):
 
 @dataclass(slots=True)
 class _Stored:
-    id: uuid.UUID
+    id_hex: str  # as stored; a UUID is made only for the few people an import updates
     office_code: str
     prefix: str
     first_name: str
@@ -148,32 +159,70 @@ class _Stored:
     version: int
 
 
-def preview_import(
-    ctx: AppContext, *, path: Path | str, sheet: str | None = None, mapping: dict[str, int] | None = None
-) -> ImportPlan:
-    """Read the file, find its header (or use ``mapping``) and classify every row; changes nothing."""
-    data = read_sheet(path, sheet=sheet)
-    layout = find_layout(ctx, data)
-    if layout is None:
-        raise RosterFileError(
-            f"ไม่พบแถวหัวตารางใน {HEADER_HINT} ของไฟล์ {data.file_name} แผ่นงาน {data.name} "
-            "(ต้องมีคอลัมน์เลขประจำตัวประชาชนและชื่อ-สกุล)"
+class MappingError(ValidationError):
+    """The column mapping cannot be used; ``errors`` maps each field to its Thai message, and ``layout``
+    is the layout as it stands, so the officer can fix it."""
+
+    def __init__(self, errors: dict[str, str], *, layout: Layout, file_name: str) -> None:
+        super().__init__(errors)
+        self.layout = layout
+        self.message = f"ไฟล์ {file_name}: การจับคู่คอลัมน์ยังใช้ไม่ได้ — " + "; ".join(
+            f"{FIELD_LABELS.get(f, f)}: {m}" for f, m in errors.items()
         )
-    if mapping is not None:
-        from desktop.core.roster.header import with_mapping
-
-        layout = with_mapping(layout, mapping)
-    return plan_import(ctx, sheet=data, layout=layout)
+        self.args = (self.message,)
 
 
-HEADER_HINT = "30 แถวแรก"
+def preview_import(
+    ctx: AppContext,
+    *,
+    path: Path | str,
+    sheet: str | None = None,
+    mapping: dict[str, int] | None = None,
+    header_row: int | None = None,
+) -> ImportPlan:
+    """Read the file and classify every row; changes nothing.
+
+    ``header_row`` (the spreadsheet's row number) and ``mapping`` (field → 0-based column index, see
+    header.FIELD_LABELS) override the header row and the columns the import finds by itself.
+    """
+    return preview_sheet(ctx, sheet=read_sheet(path, sheet=sheet), mapping=mapping, header_row=header_row)
+
+
+def preview_sheet(
+    ctx: AppContext, *, sheet: Sheet, mapping: dict[str, int] | None = None, header_row: int | None = None
+) -> ImportPlan:
+    """preview_import for a sheet already read (the import page re-plans without reading the file again)."""
+    return plan_import(
+        ctx, sheet=sheet, layout=choose_layout(ctx, sheet, header_row=header_row, mapping=mapping)
+    )
+
+
+def preview_with_overrides(
+    ctx: AppContext,
+    *,
+    path: Path | str,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    overrides: list[str] | None = None,
+) -> ImportPlan:
+    """preview_import with the mapping found (or remembered) changed by "field=COL" items (the CLI's --map)."""
+    data = read_sheet(path, sheet=sheet)
+    mapping = None
+    if overrides:
+        mapping = mapping_with(choose_layout(ctx, data, header_row=header_row).mapping, overrides)
+    return preview_sheet(ctx, sheet=data, mapping=mapping, header_row=header_row)
+
+
+def sheet_of(plan: ImportPlan) -> Sheet:
+    """The sheet a plan was made from, to plan it again with another mapping."""
+    return Sheet(plan.sheet_name, plan.source_rows, plan.file_name)
 
 
 def plan_import(ctx: AppContext, *, sheet: Sheet, layout: Layout) -> ImportPlan:
     """Classify every row below the header against the database; changes nothing."""
-    missing = missing_fields(layout.mapping)
-    if missing:
-        raise RosterFileError(f"ไฟล์ {sheet.file_name}: ยังไม่ได้กำหนดคอลัมน์ {', '.join(missing)} กรุณาจับคู่คอลัมน์ก่อน")
+    problems = mapping_problems(layout.mapping, layout.headers)
+    if problems:
+        raise MappingError(problems, layout=layout, file_name=sheet.file_name)
     office_code = ctx.require_office_code()
     with ctx.reading() as session:
         planner = _Planner(session, office_code=office_code, sheet=sheet, layout=layout)
@@ -244,7 +293,7 @@ class _Planner:
         for r in session.execute(
             select(
                 Person.national_id,
-                Person.id,
+                type_coerce(Person.id, String),  # 75,000 UUID objects would cost more than the query
                 Person.office_code,
                 Person.prefix,
                 Person.first_name,
@@ -261,11 +310,28 @@ class _Planner:
         self.max_sub: dict[str, int] = {}
         for code in self.sub_name:
             self.max_sub[code[:4]] = max(self.max_sub.get(code[:4], 0), int(code[4:]))
+        self._memo: dict[tuple, Any] = {}
+        self._text_row: SourceRow | None = None
+        self._texts: dict[str, str] = {}
         self.has_place_columns = any(
             f in self.mapping for f in ("moo", "subdistrict", "district", "village_code")
         )
 
     # -- helpers ---------------------------------------------------------------------------------
+    def memo(self, fn: Callable[[object], _T], value: object) -> _T:
+        """fn(value), remembered: a list repeats its positions, places and หมู่ที่ on thousands of rows.
+
+        Keyed by type as well, so that 1, 1.0 and True stay apart; errors are not remembered.
+        """
+        key = (fn, type(value), value)
+        try:
+            return self._memo[key]
+        except KeyError:
+            result = self._memo[key] = fn(value)
+            return result
+        except TypeError:  # an unhashable cell value
+            return fn(value)
+
     def cell(self, row: SourceRow, fld: str) -> object:
         idx = self.mapping.get(fld)
         if idx is None or idx >= len(row.cells):
@@ -274,7 +340,13 @@ class _Planner:
         return None if value == "" else value
 
     def text(self, row: SourceRow, fld: str) -> str:
-        return clean_text(self.cell(row, fld))
+        # a row's cells are asked for several times (skip check, names, places): clean each once
+        if row is not self._text_row:
+            self._text_row, self._texts = row, {}
+        text = self._texts.get(fld)
+        if text is None:
+            text = self._texts[fld] = clean_text(self.cell(row, fld))
+        return text
 
     def where(self, row: SourceRow, fld: str) -> str:
         idx = self.mapping.get(fld)
@@ -353,6 +425,9 @@ class _Planner:
         return self.compare(row, stored, values, location, nid=nid, name=name)
 
     def skip_reason(self, row: SourceRow) -> str:
+        nid_text = self.text(row, "national_id")
+        if nid_text and nid_text[0].isdigit():
+            return ""  # the usual row: an ID (a header or footer never starts with a digit)
         first_text = next((t for t in map(clean_text, row.cells) if t), "")
         if not first_text:
             return "แถวว่าง"
@@ -365,7 +440,12 @@ class _Planner:
             )
         nid_text = texts.get("national_id", "")
         name_text = texts.get("full_name") or texts.get("first_name") or ""
-        if match_field(nid_text) == "national_id" and match_field(name_text) in ("full_name", "first_name"):
+        if (
+            nid_text
+            and not nid_text[0].isdigit()  # an ID, not a repeated header: no need to compare header names
+            and match_field(nid_text) == "national_id"
+            and match_field(name_text) in ("full_name", "first_name")
+        ):
             return "หัวตารางซ้ำ (ไม่ใช่รายชื่อบุคคล)"
         if nid_text:
             return ""
@@ -425,7 +505,7 @@ class _Planner:
             "first_name": first,
             "last_name": last,
             "name_original": original[:300],
-            "position": full_position(self.cell(row, "position")),
+            "position": self.memo(full_position, self.cell(row, "position")),
             "phone": phone,
         }
         return values, problems
@@ -434,14 +514,14 @@ class _Planner:
     def locate(self, row: SourceRow) -> _Location:
         if not self.has_place_columns:
             return _Location(None, "", None, "", None, "", "", "")
-        prov = place_name(self.cell(row, "province"), kind="province")
+        prov = self.memo(_PLACE_NAME["province"], self.cell(row, "province"))
         if prov and place_key(prov) not in (place_key(self.province_name), "กรุงเทพฯ", "กทม"):
             raise _Reject("province", f"จังหวัด{prov} ไม่ใช่จังหวัดของสำนักงานนี้ ({self.province_name})")
-        d_name = place_name(self.cell(row, "district"), kind="district")
-        s_name = place_name(self.cell(row, "subdistrict"), kind="subdistrict")
+        d_name = self.memo(_PLACE_NAME["district"], self.cell(row, "district"))
+        s_name = self.memo(_PLACE_NAME["subdistrict"], self.cell(row, "subdistrict"))
         v_name = self.text(row, "village_name")
         try:
-            moo = parse_moo(self.cell(row, "moo"))
+            moo = self.memo(parse_moo, self.cell(row, "moo"))
         except RuleError as exc:
             raise _Reject("moo", exc.message) from None
         raw_code = self.text(row, "village_code")
@@ -573,7 +653,7 @@ class _Planner:
             old_values["name_original"] = None  # filled from the database when applied
         self.updates.append(
             {
-                "id": stored.id,
+                "id": uuid.UUID(stored.id_hex),
                 "version": stored.version,
                 "national_id": nid,
                 "values": new_values,
@@ -583,6 +663,11 @@ class _Planner:
             }
         )
         return RowOutcome(row.number, "updated", nid, name, place, changes=tuple(changes))
+
+
+_PLACE_NAME = {
+    kind: functools.partial(place_name, kind=kind) for kind in ("province", "district", "subdistrict")
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QFileDialog,
+    QGridLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -22,12 +27,51 @@ from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
 from desktop.core.roster import apply as roster_apply
 from desktop.core.roster import plan as roster_plan
-from desktop.core.roster.header import FIELD_LABELS, remember_mapping
+from desktop.core.roster.header import (
+    FIELD_LABELS,
+    HeaderNotFoundError,
+    Layout,
+    mapping_problems,
+    remember_layout,
+)
+from desktop.core.roster.reader import Sheet, column_letter, read_sheet
 from desktop.core.roster.report import write_outcome_report
 from desktop.ui.table_model import Column, RowTableModel, make_table_view
 from desktop.ui.tasks import TaskRunner
+from desktop.ui.widgets import ERROR_STYLE
 
 FILE_FILTER = "รายชื่อ (*.xlsx *.xls *.ods *.csv);;ทุกไฟล์ (*)"
+NOT_USED = "— ไม่มี/ไม่ใช้ —"
+REQUIRED_HINT = "ต้องมี: เลขประจำตัวประชาชน และ ชื่อ-สกุล (คอลัมน์เดียว) หรือ ชื่อ กับ นามสกุล (แยกคอลัมน์)"
+COMBO_COLUMNS = 3  # label + combo pairs per row of the mapping grid
+HEADER_ROW_DELAY_MS = 400  # typing "12" in the header-row box is one change, not two previews
+
+
+@dataclass
+class _Planned:
+    """One background preview: the layout it used and its plan, or why there is no plan."""
+
+    sheet: Sheet
+    layout: Layout | None
+    plan: roster_plan.ImportPlan | None
+    problems: dict[str, str] = field(default_factory=dict)  # field → Thai message (mapping unusable)
+    message: str = ""  # header not found / unusable header row
+
+
+def _plan_sheet(
+    ctx: AppContext, sheet: Sheet, *, header_row: int | None, mapping: dict[str, int] | None
+) -> _Planned:
+    try:
+        plan = roster_plan.preview_sheet(ctx, sheet=sheet, header_row=header_row, mapping=mapping)
+    except roster_plan.MappingError as exc:
+        return _Planned(sheet, exc.layout, None, problems=exc.errors)
+    except HeaderNotFoundError as exc:
+        return _Planned(sheet, None, None, message=exc.message)
+    except CoreError as exc:
+        if header_row is None:
+            raise
+        return _Planned(sheet, None, None, message=exc.message)  # e.g. a blank row chosen as the header
+    return _Planned(sheet, plan.layout, plan)
 
 
 class _Progress(QObject):
@@ -63,6 +107,10 @@ class ImportPage(QWidget):
         self.summary.setWordWrap(True)
         self.mapping = QLabel()
         self.mapping.setWordWrap(True)
+        self.sheet: Sheet | None = None
+        self.file_layout: Layout | None = None
+        self._generation = 0  # previews still running for an older mapping are ignored when they finish
+        self._build_mapping_box()
         self.rows = RowTableModel(
             [
                 Column("แถว", lambda r: r.row, align_right=True),
@@ -105,7 +153,7 @@ class ImportPage(QWidget):
         layout.addWidget(QLabel("<h2>นำเข้ารายชื่อจากไฟล์ของกรมการปกครอง</h2>"))
         layout.addLayout(buttons)
         layout.addWidget(self.summary)
-        layout.addWidget(self.mapping)
+        layout.addWidget(self.mapping_box)
         layout.addLayout(running)
         layout.addWidget(self.table, 1)
         layout.addWidget(QLabel("<b>การนำเข้าที่ผ่านมา</b>"))
@@ -123,6 +171,135 @@ class ImportPage(QWidget):
         self.progress.setVisible(state in ("reading", "importing"))
         self.cancel_button.setVisible(state == "importing")
         self.undo_button.setEnabled(state in ("idle", "previewed"))
+        self.mapping_box.setVisible(self.sheet is not None and state != "importing")
+
+    # -- the column mapping ---------------------------------------------------------------------
+    def _build_mapping_box(self) -> None:
+        self.mapping_box = QGroupBox("การจับคู่คอลัมน์ — แก้ได้ถ้าโปรแกรมอ่านหัวตารางหรือจับคู่ผิด")
+        self.header_row = QSpinBox()
+        self.header_row.setRange(1, 1)
+        self.header_row.setToolTip("เลขแถวในไฟล์ Excel ที่เป็นหัวตาราง (ชื่อคอลัมน์)")
+        self._header_timer = QTimer(self)
+        self._header_timer.setSingleShot(True)
+        self._header_timer.setInterval(HEADER_ROW_DELAY_MS)
+        self._header_timer.timeout.connect(lambda: self.choose_header_row(self.header_row.value()))
+        self.header_row.valueChanged.connect(lambda _v: self._header_timer.start())
+        self.header_note = QLabel()
+        # the box previews by itself after a pause; the button is for the row it already shows
+        self.header_button = QPushButton("ใช้แถวนี้เป็นหัวตาราง")
+        self.header_button.clicked.connect(lambda: self.choose_header_row(self.header_row.value()))
+        top = QHBoxLayout()
+        top.addWidget(QLabel("แถวหัวตาราง:"))
+        top.addWidget(self.header_row)
+        top.addWidget(self.header_button)
+        top.addWidget(self.header_note, 1)
+        grid = QGridLayout()
+        self.combos: dict[str, QComboBox] = {}
+        for n, (fld, label) in enumerate(FIELD_LABELS.items()):
+            combo = QComboBox()
+            combo.setObjectName(f"map_{fld}")
+            combo.setMinimumContentsLength(14)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.currentIndexChanged.connect(self._mapping_edited)
+            self.combos[fld] = combo
+            row, col = divmod(n, COMBO_COLUMNS)
+            grid.addWidget(QLabel(label), row, 2 * col)
+            grid.addWidget(combo, row, 2 * col + 1)
+        for col in range(COMBO_COLUMNS):
+            grid.setColumnStretch(2 * col + 1, 1)
+        self.mapping_errors = QLabel()
+        self.mapping_errors.setStyleSheet(ERROR_STYLE)
+        self.mapping_errors.setWordWrap(True)
+        box = QVBoxLayout(self.mapping_box)
+        box.addLayout(top)
+        box.addWidget(self.mapping)
+        box.addLayout(grid)
+        hint = QLabel(REQUIRED_HINT)
+        hint.setStyleSheet("color: #555;")
+        box.addWidget(hint)
+        box.addWidget(self.mapping_errors)
+
+    def _show_layout(self, layout: Layout | None) -> None:
+        """Fill the header-row box and the combo boxes from a layout, without re-running the preview."""
+        self.file_layout = layout
+        if self.sheet is not None and self.sheet.rows:
+            self.header_row.blockSignals(True)
+            self.header_row.setRange(self.sheet.rows[0].number, self.sheet.rows[-1].number)
+            if layout is not None:
+                self.header_row.setValue(layout.header_row)
+            self.header_row.blockSignals(False)
+        headers = layout.headers if layout is not None else ()
+        items = [f"{column_letter(i)}: {_short(h) or '(ไม่มีหัวคอลัมน์)'}" for i, h in enumerate(headers)]
+        for fld, combo in self.combos.items():
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(NOT_USED, None)
+            for i, text in enumerate(items):
+                combo.addItem(text, i)
+            idx = layout.mapping.get(fld) if layout is not None else None
+            combo.setCurrentIndex(0 if idx is None or idx >= len(items) else idx + 1)
+            combo.setEnabled(layout is not None)
+            combo.blockSignals(False)
+        if layout is None:
+            self.mapping.setText("")
+            self.header_note.setText("เลือกแถวที่เป็นหัวตาราง (ชื่อคอลัมน์) ของไฟล์นี้")
+            return
+        how = "เลือกเอง" if layout.header_chosen else "โปรแกรมหาเอง"
+        self.header_note.setText(f"({how})")
+        self.mapping.setText("ใช้การจับคู่คอลัมน์ที่ยืนยันไว้ครั้งก่อนสำหรับไฟล์แบบนี้" if layout.remembered else "")
+        self.mapping.setVisible(layout.remembered)
+
+    def current_mapping(self) -> dict[str, int]:
+        """Field → column index as the combo boxes show it."""
+        return {f: c.currentData() for f, c in self.combos.items() if c.currentData() is not None}
+
+    def _show_problems(self, problems: dict[str, str]) -> None:
+        for fld, combo in self.combos.items():
+            combo.setStyleSheet("QComboBox { border: 1px solid #b00020; }" if fld in problems else "")
+        self.mapping_errors.setText(
+            "\n".join(f"• {FIELD_LABELS.get(f, f)}: {m}" for f, m in problems.items())
+        )
+        self.mapping_errors.setVisible(bool(problems))
+
+    def _mapping_edited(self) -> None:
+        if self.sheet is None or self.file_layout is None:
+            return
+        mapping = self.current_mapping()
+        problems = mapping_problems(mapping, self.file_layout.headers)
+        self._show_problems(problems)
+        if problems:  # checked here at once; nothing to preview until the mapping can work
+            self._generation += 1
+            self.plan = None
+            self.rows.set_rows([])
+            self.summary.setText("แก้การจับคู่คอลัมน์ตามข้อความสีแดงก่อน จึงจะตรวจสอบไฟล์และนำเข้าได้")
+            self._set_state("previewed")
+            return
+        header_row = self.file_layout.header_row if self.file_layout.header_chosen else None
+        self._replan(header_row=header_row, mapping=mapping)
+
+    def choose_header_row(self, number: int) -> None:
+        """The officer names the header row: map the columns again from that row's texts."""
+        self._header_timer.stop()
+        if self.sheet is None:
+            return
+        if self.file_layout is not None and self.file_layout.header_row == number:
+            return
+        self._replan(header_row=number, mapping=None)
+
+    def _replan(self, *, header_row: int | None, mapping: dict[str, int] | None) -> None:
+        sheet = self.sheet
+        if sheet is None:
+            return
+        self._generation += 1
+        generation, ctx = self._generation, self.ctx
+        self.summary.setText(f"กำลังตรวจสอบ {sheet.file_name} อีกครั้งตามการจับคู่คอลัมน์ใหม่ …")
+        self.progress.setRange(0, 0)
+        self._set_state("reading")
+        self.runner.read(
+            lambda: _plan_sheet(ctx, sheet, header_row=header_row, mapping=mapping),
+            on_done=lambda planned: self._planned(generation, planned),
+            on_error=lambda exc: self._failed(exc) if generation == self._generation else None,
+        )
 
     def reload(self) -> None:
         self.runner.read(lambda: roster_apply.list_batches(self.ctx), on_done=self.batches.set_rows)
@@ -134,36 +311,47 @@ class ImportPage(QWidget):
 
     def preview(self, path: Path) -> None:
         self.plan = None
+        self.sheet = None
         self.rows.set_rows([])
         self.summary.setText(f"กำลังอ่านและตรวจสอบ {path.name} …")
         self.progress.setRange(0, 0)
+        self._generation += 1
+        generation, ctx = self._generation, self.ctx
         self._set_state("reading")
-        ctx = self.ctx
         self.runner.read(
-            lambda: roster_plan.preview_import(ctx, path=path), on_done=self._previewed, on_error=self._failed
+            lambda: _plan_sheet(ctx, read_sheet(path), header_row=None, mapping=None),
+            on_done=lambda planned: self._planned(generation, planned),
+            on_error=self._failed,
         )
 
-    def _previewed(self, plan: roster_plan.ImportPlan) -> None:
-        self.plan = plan
-        self.rows.set_rows(plan.rows)
-        places = f" · พื้นที่ใหม่ {len(plan.places):,} แห่ง" if plan.places else ""
-        self.summary.setText(
-            f"<b>{plan.file_name}</b>: {plan.summary_line()}{places} — ตรวจดูแล้วกด 'ยืนยันนำเข้า'"
-        )
-        layout = plan.layout
-        mapped = ", ".join(
-            f"{FIELD_LABELS.get(f, f)} ← คอลัมน์ '{layout.headers[i]}'" for f, i in layout.mapping.items()
-        )
-        remembered = " (ใช้การจับคู่ที่ยืนยันไว้ครั้งก่อน)" if layout.remembered else ""
-        self.mapping.setText(f"หัวตารางแถวที่ {layout.header_row}{remembered}: {mapped}")
+    def _planned(self, generation: int, planned: _Planned) -> None:
+        if generation != self._generation:
+            return  # the officer changed the mapping again meanwhile; a newer preview is on its way
+        self.sheet = planned.sheet
+        self._show_layout(planned.layout)
+        self._show_problems(planned.problems)
+        plan = self.plan = planned.plan
+        if plan is None:
+            self.rows.set_rows([])
+            name = planned.sheet.file_name
+            self.summary.setText(
+                f"<b>{name}</b>: {planned.message}"
+                if planned.message
+                else f"<b>{name}</b>: แก้การจับคู่คอลัมน์ตามข้อความสีแดงก่อน จึงจะตรวจสอบไฟล์และนำเข้าได้"
+            )
+        else:
+            self.rows.set_rows(plan.rows)
+            places = f" · พื้นที่ใหม่ {len(plan.places):,} แห่ง" if plan.places else ""
+            self.summary.setText(f"{plan.summary_line()}{places} — ตรวจดูแล้วกด 'ยืนยันนำเข้า'")
         self._set_state("previewed")
         self.previewed.emit()
 
     def discard(self) -> None:
+        self._generation += 1
         self.plan = None
+        self.sheet = None
         self.rows.set_rows([])
         self.summary.setText("ไม่ได้นำเข้า ข้อมูลในฐานข้อมูลไม่เปลี่ยนแปลง")
-        self.mapping.clear()
         self._set_state("idle")
 
     def confirm(self) -> None:
@@ -183,8 +371,8 @@ class ImportPage(QWidget):
                 progress=lambda done, total: progress.moved.emit(done, total),
                 cancelled=cancel.is_set,
             )
-            # The officer confirmed this column mapping: use it for files of the same layout next time.
-            remember_mapping(ctx, signature=plan.layout.signature, mapping=plan.layout.mapping)
+            # The officer confirmed this header row and column mapping: start with them for files like it.
+            remember_layout(ctx, plan.layout)
             return result
 
         self.runner.run(work, on_done=self._imported, on_error=self._failed)
@@ -199,8 +387,8 @@ class ImportPage(QWidget):
             f"สร้างพื้นที่ใหม่ {result.places_created:,} แห่ง"
         )
         self.plan = None
+        self.sheet = None
         self.rows.set_rows([])
-        self.mapping.clear()
         self._set_state("idle")
         self.reload()
         self.changed.emit()
@@ -250,6 +438,11 @@ class ImportPage(QWidget):
         self.reload()
         self.changed.emit()
         self.imported.emit()
+
+
+def _short(header: str, limit: int = 30) -> str:
+    text = " ".join(header.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _reason(row: roster_plan.RowOutcome) -> str:
