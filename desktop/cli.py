@@ -16,6 +16,8 @@ from desktop.core import demo, office, people, rounds
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
 from desktop.paths import default_db_path
+from desktop.reports.cli_exports import COMMANDS as EXPORT_COMMANDS
+from desktop.reports.cli_exports import add_exports_parser, run_exports
 from desktop.reports.cli_print import add_print_parser, run_print
 
 PEOPLE_HEADER = [
@@ -66,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("undo-import", help="undo a roster import as a whole")
     p.add_argument("batch_id")
     add_print_parser(sub)
+    add_exports_parser(sub)
     return parser
 
 
@@ -144,6 +147,8 @@ def _run(ctx: AppContext, args: argparse.Namespace) -> int:
         return _roster_command(ctx, args)
     elif args.command == "print":
         return run_print(ctx, args)
+    elif args.command in EXPORT_COMMANDS:
+        return run_exports(ctx, args)
     elif args.command == "provinces":
         for p in office.reference_provinces():
             print(f"{p.code}\t{p.name_th}\t{p.name_en}")

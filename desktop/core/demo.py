@@ -32,6 +32,7 @@ from desktop.core import audit
 from desktop.core.context import AppContext
 from desktop.core.errors import RuleViolation
 from desktop.core.office import setup_office
+from desktop.core.registrations import demo_registrations
 
 DEMO_PROVINCE = "40"
 SEED = 2567
@@ -201,6 +202,7 @@ def generate_demo(ctx: AppContext, *, people: int = 2000) -> DemoSummary:
             changes={"people": [None, summary.people]},
             summary=f"สร้างข้อมูลตัวอย่าง {summary.people:,} คน {summary.rounds} รุ่น",
         )
+    demo_registrations(ctx)  # after every other demo step, so it sees their completion results
     return summary
 
 
