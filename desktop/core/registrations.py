@@ -143,7 +143,7 @@ def import_registrations(ctx: AppContext, *, path: Path | str, sheet: str | None
                 select(Person.national_id, Person.id).where(
                     Person.office_code == code, Person.deleted.is_(False)
                 )
-            )
+            ).all()
         )
     for r in src.rows:
         if r.number <= header_row or all(_blank(c) for c in r.cells):
