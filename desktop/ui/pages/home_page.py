@@ -28,11 +28,9 @@ from PySide6.QtWidgets import (
 from db.rules.money import format_baht
 from db.rules.thai_dates import fiscal_year as fiscal_year_of
 from db.rules.thai_dates import fiscal_year_range
-from desktop.core import dashboard
 from desktop.core.context import AppContext
-from desktop.core.dashboard import DashboardCounts
 from desktop.core.exports import figures
-from desktop.core.exports.figures import ProvinceFigures
+from desktop.core.exports.figures import ProvinceFigures, RegisterCounts
 from desktop.core.rounds import STATUS_LABELS
 from desktop.ui.tasks import TaskRunner
 
@@ -57,7 +55,7 @@ THAI_MONTHS = (
 
 @dataclass(frozen=True)
 class HomeData:
-    counts: DashboardCounts
+    counts: RegisterCounts
     figures: ProvinceFigures
     years: tuple[int, ...]
 
@@ -67,7 +65,7 @@ def load_home(ctx: AppContext, fiscal_year: int | None) -> HomeData:
     years = set(figures.fiscal_years(ctx)) | {fiscal_year_of(date.today())}
     fy = fiscal_year or fiscal_year_of(date.today())
     return HomeData(
-        dashboard.counts(ctx),
+        figures.register_counts(ctx),
         figures.province_figures(ctx, fiscal_year=fy),
         tuple(sorted(years, reverse=True)),
     )
@@ -201,7 +199,7 @@ class HomePage(QWidget):
     def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.runner = ctx, runner
-        self.counts: DashboardCounts | None = None
+        self.counts: RegisterCounts | None = None
         self.figures: ProvinceFigures | None = None
         self.office_label = QLabel()
         self.year_box = QComboBox()
