@@ -14,6 +14,7 @@ Definitions (docs/workbook-format.md, "Figures"):
 
 from __future__ import annotations
 
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -411,3 +412,46 @@ def _burn(s: Session, code: str, fy: int) -> tuple[tuple[date, int], ...]:
         total += by_month[month]
         out.append((month, total))
     return tuple(out)
+
+
+class FiguresCache:
+    """Province figures remembered until the database changes, so an unchanged dashboard refreshes at once.
+
+    SQLite's ``PRAGMA data_version`` on a connection kept for this purpose changes whenever any other
+    connection commits; other databases get no caching (the stamp is None and the figures are recomputed).
+    """
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        self._lock = threading.Lock()
+        self._conn = None
+        self._key: tuple | None = None
+        self._value: ProvinceFigures | None = None
+
+    def _stamp(self) -> int | None:
+        if self.ctx.engine.dialect.name != "sqlite":
+            return None
+        if self._conn is None:
+            self._conn = self.ctx.engine.raw_connection()
+        cursor = self._conn.cursor()
+        try:
+            cursor.execute("PRAGMA data_version")
+            return int(cursor.fetchone()[0])
+        finally:
+            cursor.close()
+
+    def get(self, *, fiscal_year: int) -> ProvinceFigures:
+        with self._lock:
+            stamp = self._stamp()
+            if stamp is not None and self._key == (fiscal_year, stamp) and self._value is not None:
+                return self._value
+        value = province_figures(self.ctx, fiscal_year=fiscal_year)
+        with self._lock:
+            self._key, self._value = (fiscal_year, stamp), value
+        return value
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None

@@ -60,13 +60,15 @@ class HomeData:
     years: tuple[int, ...]
 
 
-def load_home(ctx: AppContext, fiscal_year: int | None) -> HomeData:
+def load_home(
+    ctx: AppContext, fiscal_year: int | None, cache: figures.FiguresCache | None = None
+) -> HomeData:
     """Everything the page shows, by SQL aggregation (runs in a read thread)."""
     years = set(figures.fiscal_years(ctx)) | {fiscal_year_of(date.today())}
     fy = fiscal_year or fiscal_year_of(date.today())
     return HomeData(
         figures.register_counts(ctx),
-        figures.province_figures(ctx, fiscal_year=fy),
+        cache.get(fiscal_year=fy) if cache else figures.province_figures(ctx, fiscal_year=fy),
         tuple(sorted(years, reverse=True)),
     )
 
@@ -201,6 +203,8 @@ class HomePage(QWidget):
         self.ctx, self.runner = ctx, runner
         self.counts: RegisterCounts | None = None
         self.figures: ProvinceFigures | None = None
+        self.cache = cache = figures.FiguresCache(ctx)
+        self.destroyed.connect(lambda *_: cache.close())
         self.office_label = QLabel()
         self.year_box = QComboBox()
         self.year_box.currentIndexChanged.connect(self._year_chosen)
@@ -246,7 +250,7 @@ class HomePage(QWidget):
 
     def reload(self) -> None:
         fy = self._fy
-        self.runner.read(lambda: load_home(self.ctx, fy), on_done=self._show)
+        self.runner.read(lambda: load_home(self.ctx, fy, self.cache), on_done=self._show)
 
     def _year_chosen(self, index: int) -> None:
         if self._filling or index < 0:
