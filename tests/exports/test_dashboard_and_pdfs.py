@@ -111,3 +111,28 @@ def test_cli_export_import_and_read(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["--db", str(db), "read-workbook", str(bad)]) == 1
     assert "เปิดไฟล์ไม่ได้" in capsys.readouterr().err
     ctx.close()
+
+
+def test_import_registrations_from_the_home_page(results_ctx, qtbot, tmp_path: Path) -> None:
+    from desktop.ui.pages.home_page import HomePage
+    from desktop.ui.tasks import TaskRunner
+
+    runner = TaskRunner()
+    page = HomePage(results_ctx, runner)
+    qtbot.addWidget(page)
+    page.reload()
+    qtbot.waitUntil(lambda: page.figures is not None, timeout=10_000)
+    page.year_box.setCurrentIndex(page.year_box.findData(FY))
+    qtbot.waitUntil(lambda: page.figures.fiscal_year == FY and runner.idle, timeout=10_000)
+    before = page.figures.total("registrations")
+    from desktop.core.people import list_people
+
+    nid = next(p.national_id for p in list_people(results_ctx) if p.national_id[0] == "3")
+    reg = tmp_path / "reg.csv"
+    reg.write_text(f"เลขประจำตัวประชาชนครู ข,เลขที่ลงทะเบียน\n{nid},A1\n{nid},A2\n123,A3\n", encoding="utf-8")
+    page.import_registrations(str(reg))
+    qtbot.waitUntil(lambda: page.last_import is not None and runner.idle, timeout=10_000)
+    qtbot.waitUntil(lambda: page.figures.total("registrations") == before + 2, timeout=10_000)
+    assert "แถว 4 คอลัมน์ A" in page.import_message.text()
+    page.import_message.close()
+    runner.wait()

@@ -16,11 +16,14 @@ from PySide6.QtCore import QMargins, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QProgressBar,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -203,6 +206,8 @@ class HomePage(QWidget):
         self.ctx, self.runner = ctx, runner
         self.counts: RegisterCounts | None = None
         self.figures: ProvinceFigures | None = None
+        self.last_import = None
+        self.import_message: QMessageBox | None = None
         self.cache = cache = figures.FiguresCache(ctx)
         self.destroyed.connect(lambda *_: cache.close())
         self.office_label = QLabel()
@@ -222,6 +227,11 @@ class HomePage(QWidget):
         top = QHBoxLayout()
         top.addWidget(QLabel("<h2>หน้าหลัก</h2>"))
         top.addStretch(1)
+        self.import_button = QPushButton("นำเข้าผลการลงทะเบียน…")
+        self.import_button.setToolTip("ไฟล์ส่งออกจากแอปลงทะเบียนของกระทรวง (.xlsx หรือ .csv): นำเข้าซ้ำได้โดยไม่นับซ้ำ")
+        self.import_button.clicked.connect(self.choose_registrations)
+        top.addWidget(self.import_button)
+        top.addSpacing(16)
         top.addWidget(QLabel("ปีงบประมาณ"))
         top.addWidget(self.year_box)
         self.district_chart = DistrictBars("ครู ข รายอำเภอ: ผู้อบรมผ่านสะสมเทียบเป้าหมาย (หมู่บ้าน)")
@@ -247,6 +257,45 @@ class HomePage(QWidget):
         view.setRenderHint(QPainter.RenderHint.Antialiasing)
         view.setMinimumHeight(420)
         return view
+
+    def choose_registrations(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "นำเข้าผลการลงทะเบียน", "", "ไฟล์ผลการลงทะเบียน (*.xlsx *.xls *.ods *.csv)"
+        )
+        if path:
+            self.import_registrations(path)
+
+    def import_registrations(self, path: str) -> None:
+        """Import in the write thread; the outcome (with every rejected row) is shown when it is done."""
+        from desktop.core.registrations import import_registrations
+
+        self.import_button.setEnabled(False)
+        self.runner.run(
+            lambda: import_registrations(self.ctx, path=path),
+            on_done=self._imported,
+            on_error=self._import_failed,
+        )
+
+    def _imported(self, result) -> None:
+        self.import_button.setEnabled(True)
+        self.last_import = result
+        text = result.summary_line()
+        if result.rejected:
+            text += "\n\nแถวที่ไม่รับ:\n" + "\n".join(str(r) for r in result.rejected[:30])
+            if len(result.rejected) > 30:
+                text += f"\n… และอีก {len(result.rejected) - 30:,} แถว"
+        self.import_message = QMessageBox(
+            QMessageBox.Icon.Information, "นำเข้าผลการลงทะเบียน", text, parent=self
+        )
+        self.import_message.open()
+        self.reload()
+
+    def _import_failed(self, exc: Exception) -> None:
+        self.import_button.setEnabled(True)
+        self.import_message = QMessageBox(
+            QMessageBox.Icon.Warning, "นำเข้าผลการลงทะเบียนไม่ได้", str(exc), parent=self
+        )
+        self.import_message.open()
 
     def reload(self) -> None:
         fy = self._fy
