@@ -260,7 +260,8 @@ def _setup(
     """Column widths that fit, frozen header, print setup (A4 landscape, fit to width, repeated heads)."""
     sample = rows if widths_from is None else widths_from
     for i, head in enumerate(headers):
-        widest = max([_width(head) * 1.05, *(_width(r[i]) for r in sample[:20000])])
+        # Write-only sheets cannot set a row height, so a wrapped header would be cut: fit the header too.
+        widest = max([_width(head), *(_width(r[i]) for r in sample[:20000])])
         ws.column_dimensions[get_column_letter(i + 1)].width = min(60, max(8, widest * 1.1 + 2))
     ws.freeze_panes = f"A{header_row + 1}"
     ws.print_title_rows = f"1:{header_row}"
@@ -313,7 +314,9 @@ def _summary(wb: Workbook, data: WorkbookData, office_name: str) -> None:
         for d in data.districts
     ]
     _setup(ws, SUMMARY_HEADERS, rows, header_row=SUMMARY_HEADER_ROW)
-    ws.column_dimensions["A"].width = max(ws.column_dimensions["A"].width, 24)
+    ws.column_dimensions["A"].width = (
+        max(_width(label) for label in BUDGET_LINES) * 1.1 + 2
+    )  # the budget block
     ws.freeze_panes = f"C{SUMMARY_HEADER_ROW + 1}"
     ws.oddHeader.center.text = f"สรุปผลการฝึกอบรมครู ข จังหวัด{m.province_name} ปีงบประมาณ {m.fiscal_year}"
     ws.append([_cell(ws, f"สรุปผลการฝึกอบรมครู ข จังหวัด{m.province_name} ปีงบประมาณ {m.fiscal_year}", bold=True)])

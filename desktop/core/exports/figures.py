@@ -8,7 +8,7 @@ Definitions (docs/workbook-format.md, "Figures"):
 * target ครู ข of a district = its live villages (DOMAIN: one ครู ข per village); registrations target =
   that × the ratio (1 : 120, LocalSetting ``target.registrations_per_kru_kho`` overrides it).
 * trained = an active enrolment with ``completed`` true; "this year" counts rounds of the fiscal year,
-  "to date" every fiscal year up to it. Pending = enrolled in a held/closed round with no result yet.
+  "to date" every fiscal year up to it. Pending = enrolled in a held/closed round (to date) with no result yet.
 * spent = the payment ledger (reversals included) of the year's rounds; remaining = allocated − spent.
 """
 
@@ -52,7 +52,7 @@ class DistrictFigures:
     people: int  # candidates in the register
     trained_year: int
     trained_to_date: int
-    pending: int  # in a held/closed round of the year, result not recorded yet
+    pending: int  # in a held/closed round up to this year, result not recorded yet
     villages_covered: int  # villages with a trained ครู ข, to date
     registrations: int
     registration_target: int
@@ -200,7 +200,7 @@ _DISTRICT_SQL = text(
         SELECT e.person_id,
                MAX(e.completed = 1 AND yr.fiscal_year = :fy) AS t_year,
                MAX(e.completed = 1) AS t_all,
-               MAX(e.completed IS NULL AND yr.fiscal_year = :fy AND yr.status IN ('held', 'closed')) AS pending
+               MAX(e.completed IS NULL AND yr.status IN ('held', 'closed')) AS pending
         FROM enrolment e JOIN yr ON yr.id = e.round_id
         WHERE e.status = 'enrolled' AND e.deleted = 0
         GROUP BY e.person_id
