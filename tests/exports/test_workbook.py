@@ -174,3 +174,13 @@ def test_a_text_file_is_not_a_workbook(tmp_path: Path) -> None:
 def test_dates_read_back_as_dates(book: Path) -> None:
     data = read_workbook(book)
     assert all(isinstance(r.start_date, date) and r.start_date <= r.end_date for r in data.rounds)
+
+
+def test_awkward_text_survives_the_round_trip(results_ctx: AppContext, tmp_path: Path) -> None:
+    import dataclasses
+
+    data = collect(results_ctx, fiscal_year=FY)
+    odd = dataclasses.replace(data.people[0], first_name='ก&ข <ค> "ง"', last_name=" เว้นวรรค ", prefix="")
+    data = dataclasses.replace(data, people=(odd, *data.people[1:]))
+    out = write_workbook(data, out_path=tmp_path / "odd.xlsx").path
+    assert read_workbook(out) == data
