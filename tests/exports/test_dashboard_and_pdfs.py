@@ -136,3 +136,28 @@ def test_import_registrations_from_the_home_page(results_ctx, qtbot, tmp_path: P
     assert "แถว 4 คอลัมน์ A" in page.import_message.text()
     page.import_message.close()
     runner.wait()
+
+
+def test_export_workbook_and_summary_from_the_home_page(results_ctx, qtbot, tmp_path: Path) -> None:
+    from desktop.ui.pages.home_page import HomePage
+    from desktop.ui.tasks import TaskRunner
+
+    runner = TaskRunner()
+    page = HomePage(results_ctx, runner)
+    qtbot.addWidget(page)
+    page.reload()
+    qtbot.waitUntil(lambda: page.figures is not None, timeout=10_000)
+    page.year_box.setCurrentIndex(page.year_box.findData(FY))
+    qtbot.waitUntil(lambda: page.figures.fiscal_year == FY and runner.idle, timeout=10_000)
+    book = tmp_path / "w.xlsx"
+    page.export_file("workbook", str(book))
+    qtbot.waitUntil(lambda: page.last_export is not None, timeout=30_000)
+    assert page.last_export == (str(book), None)
+    assert read_workbook(book).meta.fiscal_year == FY
+    page.last_export = None
+    pdf = tmp_path / "s.pdf"
+    page.export_file("summary", str(pdf))
+    qtbot.waitUntil(lambda: page.last_export is not None, timeout=30_000)
+    assert f"ปีงบประมาณ {FY}" in pdf_text(pdf)[0]
+    page.import_message.close()
+    runner.wait()

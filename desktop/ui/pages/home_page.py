@@ -207,6 +207,7 @@ class HomePage(QWidget):
         self.counts: RegisterCounts | None = None
         self.figures: ProvinceFigures | None = None
         self.last_import = None
+        self.last_export: tuple[str, Exception | None] | None = None
         self.import_message: QMessageBox | None = None
         self.cache = cache = figures.FiguresCache(ctx)
         self.destroyed.connect(lambda *_: cache.close())
@@ -231,6 +232,13 @@ class HomePage(QWidget):
         self.import_button.setToolTip("ไฟล์ส่งออกจากแอปลงทะเบียนของกระทรวง (.xlsx หรือ .csv): นำเข้าซ้ำได้โดยไม่นับซ้ำ")
         self.import_button.clicked.connect(self.choose_registrations)
         top.addWidget(self.import_button)
+        self.workbook_button = QPushButton("ส่งออกสมุดงาน Excel…")
+        self.workbook_button.setToolTip("สมุดงานรายงานจังหวัดของปีงบประมาณที่เลือก สำหรับส่งส่วนกลาง")
+        self.workbook_button.clicked.connect(self.choose_workbook)
+        top.addWidget(self.workbook_button)
+        self.summary_button = QPushButton("สรุปจังหวัด PDF…")
+        self.summary_button.clicked.connect(self.choose_summary)
+        top.addWidget(self.summary_button)
         top.addSpacing(16)
         top.addWidget(QLabel("ปีงบประมาณ"))
         top.addWidget(self.year_box)
@@ -257,6 +265,50 @@ class HomePage(QWidget):
         view.setRenderHint(QPainter.RenderHint.Antialiasing)
         view.setMinimumHeight(420)
         return view
+
+    def choose_workbook(self) -> None:
+        fy = self._fy or fiscal_year_of(date.today())
+        path, _ = QFileDialog.getSaveFileName(
+            self, "ส่งออกสมุดงาน", f"ครู ข ปีงบประมาณ {fy}.xlsx", "Excel (*.xlsx)"
+        )
+        if path:
+            self.export_file("workbook", path)
+
+    def choose_summary(self) -> None:
+        fy = self._fy or fiscal_year_of(date.today())
+        path, _ = QFileDialog.getSaveFileName(self, "สรุปจังหวัด", f"สรุปจังหวัด ปีงบประมาณ {fy}.pdf", "PDF (*.pdf)")
+        if path:
+            self.export_file("summary", path)
+
+    def export_file(self, what: str, path: str) -> None:
+        """Write the workbook or the summary PDF of the chosen fiscal year in a read thread (it only reads)."""
+        from desktop.reports.summary_pdf import write_province_summary
+        from desktop.reports.workbook import export_workbook
+
+        fy = self._fy or fiscal_year_of(date.today())
+        writer = export_workbook if what == "workbook" else write_province_summary
+        for button in (self.workbook_button, self.summary_button):
+            button.setEnabled(False)
+
+        def done(_result: object) -> None:
+            self._exported(path, None)
+
+        self.runner.read(
+            lambda: writer(self.ctx, fiscal_year=fy, out_path=path),
+            on_done=done,
+            on_error=lambda exc: self._exported(path, exc),
+        )
+
+    def _exported(self, path: str, exc: Exception | None) -> None:
+        for button in (self.workbook_button, self.summary_button):
+            button.setEnabled(True)
+        self.last_export = (path, exc)
+        if exc is None:
+            box = QMessageBox(QMessageBox.Icon.Information, "บันทึกไฟล์แล้ว", f"บันทึกแล้ว: {path}", parent=self)
+        else:
+            box = QMessageBox(QMessageBox.Icon.Warning, "บันทึกไฟล์ไม่ได้", f"{path}\n{exc}", parent=self)
+        self.import_message = box
+        box.open()
 
     def choose_registrations(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
