@@ -17,6 +17,8 @@ from desktop.core import completion, demo, office, people, rounds
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
 from desktop.paths import default_db_path
+from desktop.reports.cli_exports import COMMANDS as EXPORT_COMMANDS
+from desktop.reports.cli_exports import add_exports_parser, run_exports
 from desktop.reports.cli_print import add_print_parser, run_print
 
 PEOPLE_HEADER = [
@@ -79,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("batch_id")
     add_print_parser(sub)
     add_checkin_parser(sub)
+    add_exports_parser(sub)
     return parser
 
 
@@ -161,6 +164,8 @@ def _run(ctx: AppContext, args: argparse.Namespace) -> int:
         return run_print(ctx, args)
     elif args.command == "checkin":
         return run_checkin(ctx, args)
+    elif args.command in EXPORT_COMMANDS:
+        return run_exports(ctx, args)
     elif args.command == "provinces":
         for p in office.reference_provinces():
             print(f"{p.code}\t{p.name_th}\t{p.name_en}")

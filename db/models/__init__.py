@@ -6,6 +6,7 @@ from db.models.budget import BudgetAllocation, ExpenseLine, PaymentLine, Rate
 from db.models.geo import District, Province, Subdistrict, Village
 from db.models.office import LocalSetting, Office
 from db.models.people import Lecturer, Person
+from db.models.registrations import Registration
 from db.models.rounds import AttendanceMark, Enrolment, RoundDay, RoundDistrict, RoundLecturer, TrainingRound
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "Person",
     "Province",
     "Rate",
+    "Registration",
     "RoundDay",
     "RoundDistrict",
     "RoundLecturer",

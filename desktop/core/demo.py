@@ -34,6 +34,7 @@ from desktop.core.context import AppContext
 from desktop.core.demo_attendance import extend_demo
 from desktop.core.errors import RuleViolation
 from desktop.core.office import setup_office
+from desktop.core.registrations import demo_registrations
 
 DEMO_PROVINCE = "40"
 SEED = 2567
@@ -213,6 +214,7 @@ def generate_demo(ctx: AppContext, *, people: int = 2000) -> DemoSummary:
             changes={"people": [None, summary.people]},
             summary=f"สร้างข้อมูลตัวอย่าง {summary.people:,} คน {summary.rounds} รุ่น",
         )
+    demo_registrations(ctx)  # after every other demo step, so it sees their completion results
     return summary
 
 

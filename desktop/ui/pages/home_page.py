@@ -1,15 +1,79 @@
-"""หน้าหลัก: the figures that exist so far, at a glance."""
+"""หน้าหลัก: how far the province is from its targets, at a glance (same figures as the workbook)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from dataclasses import dataclass
+from datetime import date
 
-from desktop.core import dashboard
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QChart,
+    QChartView,
+    QLineSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.rules.money import format_baht
+from db.rules.thai_dates import fiscal_year as fiscal_year_of
+from db.rules.thai_dates import fiscal_year_range
 from desktop.core.context import AppContext
-from desktop.core.dashboard import DashboardCounts
+from desktop.core.exports import figures
+from desktop.core.exports.figures import ProvinceFigures, RegisterCounts
 from desktop.core.rounds import STATUS_LABELS
 from desktop.ui.tasks import TaskRunner
+
+TARGET_COLOUR = QColor("#c9d6e3")
+DONE_COLOUR = QColor("#1f4e79")
+ACCENT = QColor("#e07b39")
+THAI_MONTHS = (
+    "ม.ค.",
+    "ก.พ.",
+    "มี.ค.",
+    "เม.ย.",
+    "พ.ค.",
+    "มิ.ย.",
+    "ก.ค.",
+    "ส.ค.",
+    "ก.ย.",
+    "ต.ค.",
+    "พ.ย.",
+    "ธ.ค.",
+)
+
+
+@dataclass(frozen=True)
+class HomeData:
+    counts: RegisterCounts
+    figures: ProvinceFigures
+    years: tuple[int, ...]
+
+
+def load_home(
+    ctx: AppContext, fiscal_year: int | None, cache: figures.FiguresCache | None = None
+) -> HomeData:
+    """Everything the page shows, by SQL aggregation (runs in a read thread)."""
+    years = set(figures.fiscal_years(ctx)) | {fiscal_year_of(date.today())}
+    fy = fiscal_year or fiscal_year_of(date.today())
+    return HomeData(
+        figures.register_counts(ctx),
+        cache.get(fiscal_year=fy) if cache else figures.province_figures(ctx, fiscal_year=fy),
+        tuple(sorted(years, reverse=True)),
+    )
 
 
 class Card(QFrame):
@@ -17,18 +81,121 @@ class Card(QFrame):
         super().__init__()
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setStyleSheet("Card { background: white; border: 1px solid #d0d7de; border-radius: 8px; }")
+        self.title = QLabel(title)
+        self.title.setStyleSheet("color: #333; font-weight: bold;")
         self.value = QLabel("–")
-        self.value.setStyleSheet("font-size: 26pt; font-weight: bold; color: #1f4e79;")
+        self.value.setStyleSheet("font-size: 22pt; font-weight: bold; color: #1f4e79;")
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.bar.setTextVisible(False)
+        self.bar.setFixedHeight(8)
+        self.bar.setStyleSheet(
+            "QProgressBar { background: #e6edf3; border: none; border-radius: 4px; }"
+            "QProgressBar::chunk { background: #1f4e79; border-radius: 4px; }"
+        )
+        self.bar.hide()
         self.detail = QLabel()
         self.detail.setStyleSheet("color: #555;")
+        self.detail.setWordWrap(True)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(title))
+        layout.addWidget(self.title)
         layout.addWidget(self.value)
+        layout.addWidget(self.bar)
         layout.addWidget(self.detail)
 
-    def set(self, value: str, detail: str = "") -> None:
+    def set(self, value: str, detail: str = "", share: float | None = None) -> None:
         self.value.setText(value)
         self.detail.setText(detail)
+        self.bar.setVisible(share is not None)
+        if share is not None:
+            self.bar.setValue(round(max(0.0, min(1.0, share)) * 1000))
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{part / whole:.1%}" if whole else "–"
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+class DistrictBars(QWidget):
+    """Per-district bars drawn with QPainter: QtCharts elides category labels when there are many districts."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.title = title
+        self.rows: list[tuple[str, int, int]] = []
+        self.setMinimumHeight(420)
+
+    def set_rows(self, rows: list[tuple[str, int, int]]) -> None:
+        self.rows = rows
+        self.update()
+
+    def paintEvent(self, _event) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), QColor("white"))
+        font = p.font()
+        p.setPen(QColor("#333"))
+        p.drawText(
+            self.rect().adjusted(0, 6, 0, 0),
+            Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
+            self.title,
+        )
+        if not self.rows:
+            return
+        top, bottom = 34, self.height() - 28
+        pitch = (bottom - top) / len(self.rows)
+        size = max(6.0, min(font.pointSizeF(), pitch * 0.55))
+        font.setPointSizeF(size)
+        p.setFont(font)
+        metrics = p.fontMetrics()
+        label_w = max(metrics.horizontalAdvance(name) for name, _t, _d in self.rows) + 12
+        number_w = metrics.horizontalAdvance("0,000 / 0,000") + 8
+        left, right = label_w, self.width() - number_w - 8
+        scale = max([1, *(max(t, d) for _n, t, d in self.rows)])
+        for i, (name, target, done) in enumerate(self.rows):
+            y = top + i * pitch
+            bar_h = max(2.0, pitch * 0.7)
+            p.setPen(QColor("#333"))
+            p.drawText(
+                0,
+                int(y),
+                label_w - 8,
+                int(pitch),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                name,
+            )
+            width = right - left
+            p.fillRect(
+                int(left),
+                int(y + (pitch - bar_h) / 2),
+                int(width * target / scale),
+                int(bar_h),
+                TARGET_COLOUR,
+            )
+            p.fillRect(
+                int(left), int(y + (pitch - bar_h) / 2), int(width * done / scale), int(bar_h), DONE_COLOUR
+            )
+            p.drawText(
+                int(right + 6),
+                int(y),
+                number_w,
+                int(pitch),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                f"{done:,} / {target:,}",
+            )
+        legend_y = self.height() - 20
+        font.setPointSizeF(max(8.0, size))
+        p.setFont(font)
+        x = left
+        for colour, text in ((DONE_COLOUR, "อบรมผ่านสะสม"), (TARGET_COLOUR, "เป้าหมาย (หมู่บ้าน)")):
+            p.fillRect(int(x), legend_y + 3, 12, 12, colour)
+            p.setPen(QColor("#333"))
+            p.drawText(int(x + 16), legend_y + 14, text)
+            x += 24 + p.fontMetrics().horizontalAdvance(text)
+        p.end()
 
 
 class HomePage(QWidget):
@@ -37,38 +204,247 @@ class HomePage(QWidget):
     def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.runner = ctx, runner
-        self.counts: DashboardCounts | None = None
+        self.counts: RegisterCounts | None = None
+        self.figures: ProvinceFigures | None = None
+        self.last_import = None
+        self.last_export: tuple[str, Exception | None] | None = None
+        self.import_message: QMessageBox | None = None
+        self.cache = cache = figures.FiguresCache(ctx)
+        self.destroyed.connect(lambda *_: cache.close())
         self.office_label = QLabel()
+        self.year_box = QComboBox()
+        self.year_box.currentIndexChanged.connect(self._year_chosen)
         self.cards = {
+            "trained": Card("ครู ข อบรมผ่าน (สะสม) เทียบเป้าหมาย"),
+            "villages": Card("หมู่บ้านที่มีครู ข"),
+            "registrations": Card("ยอดลงทะเบียนแรงงาน เทียบเป้าหมาย"),
+            "budget": Card("งบประมาณที่เบิกจ่ายแล้ว"),
+            "rounds": Card("รุ่นการอบรมในปีงบประมาณ"),
             "people": Card("ผู้เข้ารับการอบรม (ครู ข) ในทะเบียน"),
-            "villages": Card("หมู่บ้านที่มีผู้ผ่านการอบรมแล้ว"),
-            "trained": Card("ครู ข ที่อบรมแล้ว"),
-            "rounds": Card("รุ่นการอบรม"),
-            "enrolled": Card("ลงทะเบียนในรุ่นการอบรม"),
-            "lecturers": Card("วิทยากร"),
         }
         grid = QGridLayout()
         for i, card in enumerate(self.cards.values()):
             grid.addWidget(card, i // 3, i % 3)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("<h2>หน้าหลัก</h2>"))
+        top.addStretch(1)
+        self.import_button = QPushButton("นำเข้าผลการลงทะเบียน…")
+        self.import_button.setToolTip("ไฟล์ส่งออกจากแอปลงทะเบียนของกระทรวง (.xlsx หรือ .csv): นำเข้าซ้ำได้โดยไม่นับซ้ำ")
+        self.import_button.clicked.connect(self.choose_registrations)
+        top.addWidget(self.import_button)
+        self.workbook_button = QPushButton("ส่งออกสมุดงาน Excel…")
+        self.workbook_button.setToolTip("สมุดงานรายงานจังหวัดของปีงบประมาณที่เลือก สำหรับส่งส่วนกลาง")
+        self.workbook_button.clicked.connect(self.choose_workbook)
+        top.addWidget(self.workbook_button)
+        self.summary_button = QPushButton("สรุปจังหวัด PDF…")
+        self.summary_button.clicked.connect(self.choose_summary)
+        top.addWidget(self.summary_button)
+        top.addSpacing(16)
+        top.addWidget(QLabel("ปีงบประมาณ"))
+        top.addWidget(self.year_box)
+        self.district_chart = DistrictBars("ครู ข รายอำเภอ: ผู้อบรมผ่านสะสมเทียบเป้าหมาย (หมู่บ้าน)")
+        self.burn_chart = self._chart_view("การเบิกจ่ายงบประมาณสะสมรายเดือน (บาท)")
+        charts = QHBoxLayout()
+        charts.addWidget(self.district_chart, 1)
+        charts.addWidget(self.burn_chart, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("<h2>หน้าหลัก</h2>"))
+        layout.addLayout(top)
         layout.addWidget(self.office_label)
         layout.addLayout(grid)
-        layout.addStretch(1)
+        layout.addLayout(charts, 1)
         self.office_label.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        self._fy: int | None = None
+        self._filling = False
+
+    def _chart_view(self, title: str) -> QChartView:
+        chart = QChart()
+        chart.setTitle(title)
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        view = QChartView(chart)
+        view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        view.setMinimumHeight(420)
+        return view
+
+    def choose_workbook(self) -> None:
+        fy = self._fy or fiscal_year_of(date.today())
+        path, _ = QFileDialog.getSaveFileName(
+            self, "ส่งออกสมุดงาน", f"ครู ข ปีงบประมาณ {fy}.xlsx", "Excel (*.xlsx)"
+        )
+        if path:
+            self.export_file("workbook", path)
+
+    def choose_summary(self) -> None:
+        fy = self._fy or fiscal_year_of(date.today())
+        path, _ = QFileDialog.getSaveFileName(self, "สรุปจังหวัด", f"สรุปจังหวัด ปีงบประมาณ {fy}.pdf", "PDF (*.pdf)")
+        if path:
+            self.export_file("summary", path)
+
+    def export_file(self, what: str, path: str) -> None:
+        """Write the workbook or the summary PDF of the chosen fiscal year in a read thread (it only reads)."""
+        from desktop.reports.summary_pdf import write_province_summary
+        from desktop.reports.workbook import export_workbook
+
+        fy = self._fy or fiscal_year_of(date.today())
+        writer = export_workbook if what == "workbook" else write_province_summary
+        for button in (self.workbook_button, self.summary_button):
+            button.setEnabled(False)
+
+        def done(_result: object) -> None:
+            self._exported(path, None)
+
+        self.runner.read(
+            lambda: writer(self.ctx, fiscal_year=fy, out_path=path),
+            on_done=done,
+            on_error=lambda exc: self._exported(path, exc),
+        )
+
+    def _exported(self, path: str, exc: Exception | None) -> None:
+        for button in (self.workbook_button, self.summary_button):
+            button.setEnabled(True)
+        self.last_export = (path, exc)
+        if exc is None:
+            box = QMessageBox(QMessageBox.Icon.Information, "บันทึกไฟล์แล้ว", f"บันทึกแล้ว: {path}", parent=self)
+        else:
+            box = QMessageBox(QMessageBox.Icon.Warning, "บันทึกไฟล์ไม่ได้", f"{path}\n{exc}", parent=self)
+        self.import_message = box
+        box.open()
+
+    def choose_registrations(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "นำเข้าผลการลงทะเบียน", "", "ไฟล์ผลการลงทะเบียน (*.xlsx *.xls *.ods *.csv)"
+        )
+        if path:
+            self.import_registrations(path)
+
+    def import_registrations(self, path: str) -> None:
+        """Import in the write thread; the outcome (with every rejected row) is shown when it is done."""
+        from desktop.core.registrations import import_registrations
+
+        self.import_button.setEnabled(False)
+        self.runner.run(
+            lambda: import_registrations(self.ctx, path=path),
+            on_done=self._imported,
+            on_error=self._import_failed,
+        )
+
+    def _imported(self, result) -> None:
+        self.import_button.setEnabled(True)
+        self.last_import = result
+        text = result.summary_line()
+        if result.rejected:
+            text += "\n\nแถวที่ไม่รับ:\n" + "\n".join(str(r) for r in result.rejected[:30])
+            if len(result.rejected) > 30:
+                text += f"\n… และอีก {len(result.rejected) - 30:,} แถว"
+        self.import_message = QMessageBox(
+            QMessageBox.Icon.Information, "นำเข้าผลการลงทะเบียน", text, parent=self
+        )
+        self.import_message.open()
+        self.reload()
+
+    def _import_failed(self, exc: Exception) -> None:
+        self.import_button.setEnabled(True)
+        self.import_message = QMessageBox(
+            QMessageBox.Icon.Warning, "นำเข้าผลการลงทะเบียนไม่ได้", str(exc), parent=self
+        )
+        self.import_message.open()
 
     def reload(self) -> None:
-        self.runner.read(lambda: dashboard.counts(self.ctx), on_done=self._show)
+        fy = self._fy
+        self.runner.read(lambda: load_home(self.ctx, fy, self.cache), on_done=self._show)
 
-    def _show(self, c: DashboardCounts) -> None:
-        self.counts = c
-        pct = f"{c.villages_covered / c.villages:.1%}" if c.villages else "0%"
-        self.cards["people"].set(f"{c.people:,}", f"จาก {c.villages:,} หมู่บ้าน")
-        self.cards["villages"].set(f"{c.villages_covered:,}", f"ครอบคลุม {pct} ของ {c.villages:,} หมู่บ้าน")
-        self.cards["trained"].set(f"{c.trained:,}", "อยู่ในรุ่นที่จัดอบรมแล้วหรือปิดรุ่นแล้ว")
-        self.cards["rounds"].set(
-            f"{c.rounds:,}", " · ".join(f"{STATUS_LABELS[s]} {n}" for s, n in c.rounds_by_status.items())
+    def _year_chosen(self, index: int) -> None:
+        if self._filling or index < 0:
+            return
+        self._fy = self.year_box.itemData(index)
+        self.reload()
+
+    def _show(self, data: HomeData) -> None:
+        c, f = data.counts, data.figures
+        self.counts, self.figures, self._fy = c, f, f.fiscal_year
+        self._filling = True
+        self.year_box.clear()
+        for y in data.years:
+            self.year_box.addItem(str(y), y)
+        self.year_box.setCurrentIndex(max(0, self.year_box.findData(f.fiscal_year)))
+        self._filling = False
+        self.office_label.setText(f"{f.office_name} · จังหวัด{f.province_name} · ปีงบประมาณ {f.fiscal_year}")
+        target, trained = f.total("target"), f.total("trained_to_date")
+        pending = f.total("pending")
+        regs, reg_target = f.total("registrations"), f.total("registration_target")
+        covered = f.total("villages_covered")
+        b = f.budget
+        self.cards["trained"].set(
+            f"{trained:,} / {target:,}",
+            f"{_pct(trained, target)} ของเป้าหมาย · ปีนี้ {f.total('trained_year'):,} คน"
+            + (f" · รอบันทึกผล {pending:,} คน" if pending else ""),
+            _share(trained, target),
         )
-        self.cards["enrolled"].set(f"{c.enrolled:,}", "คน (ไม่นับซ้ำ)")
-        self.cards["lecturers"].set(f"{c.lecturers:,}", "คน")
+        self.cards["villages"].set(
+            f"{covered:,}",
+            f"ครอบคลุม {_pct(covered, c.villages)} ของ {c.villages:,} หมู่บ้าน",
+            _share(covered, c.villages),
+        )
+        self.cards["registrations"].set(
+            f"{regs:,}",
+            f"{_pct(regs, reg_target)} ของเป้าหมาย {reg_target:,} (1 : {f.ratio})",
+            _share(regs, reg_target),
+        )
+        self.cards["budget"].set(
+            f"{format_baht(b.spent_satang)}",
+            f"{_pct(b.spent_satang, b.allocated_satang)} ของ {format_baht(b.allocated_satang)} บาท · "
+            f"คงเหลือ {format_baht(b.remaining_satang)}",
+            _share(b.spent_satang, b.allocated_satang),
+        )
+        self.cards["rounds"].set(
+            f"{sum(f.rounds_by_status.values()):,}",
+            " · ".join(f"{STATUS_LABELS[s]} {n}" for s, n in f.rounds_by_status.items()),
+        )
+        self.cards["people"].set(f"{c.people:,}", f"จาก {c.villages:,} หมู่บ้าน · วิทยากร {c.lecturers:,} คน")
+        self._draw_districts(f)
+        self._draw_burn(f)
         self.loaded.emit()
+
+    def _draw_districts(self, f: ProvinceFigures) -> None:
+        self.district_chart.set_rows([(d.name, d.target, d.trained_to_date) for d in f.districts])
+
+    def _draw_burn(self, f: ProvinceFigures) -> None:
+        chart = self.burn_chart.chart()
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        start, _end = fiscal_year_range(f.fiscal_year)
+        months = [
+            date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1)
+            for i in range(12)
+        ]
+        paid = dict(f.burn)
+        spent, allocated = QLineSeries(), QLineSeries()
+        spent.setName("เบิกจ่ายสะสม")
+        allocated.setName("งบประมาณที่ได้รับจัดสรร")
+        spent.setPen(QPen(DONE_COLOUR, 3))
+        allocated.setPen(QPen(ACCENT, 2, Qt.PenStyle.DashLine))
+        running = 0
+        last = max(paid) if paid else None
+        for i, m in enumerate(months):
+            running = paid.get(m, running)
+            if last is not None and m <= last:
+                spent.append(i, running / 100)
+            allocated.append(i, f.budget.allocated_satang / 100)
+        chart.addSeries(allocated)
+        chart.addSeries(spent)
+        x = QBarCategoryAxis()
+        x.append([THAI_MONTHS[m.month - 1] for m in months])
+        small = x.labelsFont()
+        small.setPointSizeF(max(7.0, small.pointSizeF() - 3))
+        x.setLabelsFont(small)
+        y = QValueAxis()
+        top = max(1, f.budget.allocated_satang / 100, running / 100)
+        y.setRange(0, top * 1.05)
+        y.setLabelFormat("%'.0f")
+        y.applyNiceNumbers()
+        chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+        for s in (allocated, spent):
+            s.attachAxis(x)
+            s.attachAxis(y)

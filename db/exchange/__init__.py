@@ -1,0 +1,1 @@
+"""Files exchanged with the central office (the province workbook), readable by the desktop and the server."""

@@ -1,0 +1,457 @@
+"""The province's figures for one fiscal year (targets, trained, rounds, budget, registrations) by SQL aggregation.
+
+One source for the workbook, the dashboard and the summary PDFs, so their numbers agree.
+When the budget issue's report is merged it should become the source of the budget figures here
+(``_budget``, ``_round_money``, ``_expenses``, ``_burn``); until then they are summed from the tables.
+
+Definitions (docs/workbook-format.md, "Figures"):
+* target ครู ข of a district = its live villages (DOMAIN: one ครู ข per village); registrations target =
+  that × the ratio (1 : 120, LocalSetting ``target.registrations_per_kru_kho`` overrides it).
+* trained = an active enrolment with ``completed`` true; "this year" counts rounds of the fiscal year,
+  "to date" every fiscal year up to it. Pending = enrolled in a held/closed round (to date) with no result yet.
+* spent = the payment ledger (reversals included) of the year's rounds; remaining = allocated − spent.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, case, func, literal, select, text
+from sqlalchemy.orm import Session
+
+from db.models import (
+    BudgetAllocation,
+    District,
+    Enrolment,
+    ExpenseLine,
+    Lecturer,
+    LocalSetting,
+    Office,
+    PaymentLine,
+    Person,
+    Province,
+    TrainingRound,
+    Village,
+)
+from desktop.core.context import AppContext
+
+STATUSES = ("planned", "open", "held", "closed")
+HELD = ("held", "closed")
+DEFAULT_RATIO = 120
+RATIO_SETTING = "target.registrations_per_kru_kho"
+
+
+@dataclass(frozen=True)
+class DistrictFigures:
+    code: str
+    name: str
+    target: int  # ครู ข wanted: one per village
+    people: int  # candidates in the register
+    trained_year: int
+    trained_to_date: int
+    pending: int  # in a held/closed round up to this year, result not recorded yet
+    villages_covered: int  # villages with a trained ครู ข, to date
+    registrations: int
+    registration_target: int
+
+
+@dataclass(frozen=True)
+class RoundFigures:
+    id: uuid.UUID
+    fiscal_year: int
+    number: int
+    title: str
+    start_date: date
+    end_date: date
+    venue: str
+    status: str
+    capacity: int
+    enrolled: int
+    completed: int
+    planned_satang: int
+    actual_satang: int
+    paid_satang: int
+
+
+@dataclass(frozen=True)
+class BudgetFigures:
+    allocated_satang: int
+    planned_satang: int
+    actual_satang: int
+    spent_satang: int  # paid, net of reversals
+
+    @property
+    def remaining_satang(self) -> int:
+        return self.allocated_satang - self.spent_satang
+
+
+@dataclass(frozen=True)
+class ExpenseFigures:
+    round_id: uuid.UUID
+    round_label: str  # "3/2570"
+    category: str
+    planned_satang: int
+    actual_satang: int
+    paid_satang: int
+
+
+@dataclass(frozen=True)
+class ProvinceFigures:
+    province_code: str
+    province_name: str
+    office_name: str
+    fiscal_year: int
+    ratio: int
+    districts: tuple[DistrictFigures, ...]
+    rounds: tuple[RoundFigures, ...]
+    budget: BudgetFigures
+    expenses: tuple[ExpenseFigures, ...]
+    burn: tuple[tuple[date, int], ...]  # (month start, cumulative paid satang)
+    rounds_by_status: dict[str, int]
+
+    def total(self, field: str) -> int:
+        return sum(getattr(d, field) for d in self.districts)
+
+
+@dataclass(frozen=True)
+class RegisterCounts:
+    """What is in the register (cheap counts; the expensive per-district facts are in ProvinceFigures)."""
+
+    people: int
+    villages: int
+    lecturers: int
+
+
+def register_counts(ctx: AppContext) -> RegisterCounts:
+    code = ctx.require_office_code()
+    with ctx.reading() as s:
+        return RegisterCounts(
+            *(
+                s.scalar(select(func.count()).where(m.office_code == code, m.deleted.is_(False))) or 0
+                for m in (Person, Village, Lecturer)
+            )
+        )
+
+
+def registration_ratio(session: Session) -> int:
+    raw = session.get(LocalSetting, RATIO_SETTING)
+    try:
+        return int(raw.value) if raw is not None and int(raw.value) > 0 else DEFAULT_RATIO
+    except ValueError:
+        return DEFAULT_RATIO
+
+
+def fiscal_years(ctx: AppContext) -> list[int]:
+    """The fiscal years that have rounds or allocations, newest first."""
+    code = ctx.require_office_code()
+    with ctx.reading() as s:
+        years = set(
+            s.scalars(
+                select(TrainingRound.fiscal_year).where(
+                    TrainingRound.office_code == code, TrainingRound.deleted.is_(False)
+                )
+            )
+        )
+        years |= set(
+            s.scalars(
+                select(BudgetAllocation.fiscal_year).where(
+                    BudgetAllocation.office_code == code, BudgetAllocation.deleted.is_(False)
+                )
+            )
+        )
+    return sorted(years, reverse=True)
+
+
+def province_figures(ctx: AppContext, *, fiscal_year: int) -> ProvinceFigures:
+    code = ctx.require_office_code()
+    with ctx.reading() as s:
+        office = s.scalar(select(Office).where(Office.code == code))
+        province = s.scalar(select(Province).where(Province.code == code))
+        ratio = registration_ratio(s)
+        rounds = _rounds(s, code, fiscal_year)
+        return ProvinceFigures(
+            province_code=code,
+            province_name=province.name_th if province else "",
+            office_name=office.name_th if office else "",
+            fiscal_year=fiscal_year,
+            ratio=ratio,
+            districts=_districts(s, code, fiscal_year, ratio),
+            rounds=rounds,
+            budget=_budget(s, code, fiscal_year, rounds),
+            expenses=_expenses(s, code, fiscal_year),
+            burn=_burn(s, code, fiscal_year),
+            rounds_by_status={st: sum(1 for r in rounds if r.status == st) for st in STATUSES},
+        )
+
+
+# One pass over the people (the district is the first 4 digits of the village's DOPA code), with the
+# enrolment and registration facts aggregated per person first: about 5x faster than joining every
+# enrolment to its person, village and subdistrict, which matters for the dashboard at 75,000 people.
+_DISTRICT_SQL = text(
+    """
+    WITH yr AS (
+        SELECT id, fiscal_year, status FROM training_round
+        WHERE office_code = :code AND deleted = 0 AND fiscal_year <= :fy
+    ),
+    t AS (
+        SELECT e.person_id,
+               MAX(e.completed = 1 AND yr.fiscal_year = :fy) AS t_year,
+               MAX(e.completed = 1) AS t_all,
+               MAX(e.completed IS NULL AND yr.status IN ('held', 'closed')) AS pending
+        FROM enrolment e JOIN yr ON yr.id = e.round_id
+        WHERE e.status = 'enrolled' AND e.deleted = 0
+        GROUP BY e.person_id
+    ),
+    g AS (
+        SELECT person_id, SUM(count) AS n FROM registration
+        WHERE office_code = :code AND deleted = 0 GROUP BY person_id
+    )
+    SELECT substr(v.code, 1, 4) AS district,
+           COUNT(*),
+           SUM(COALESCE(t.t_year, 0)),
+           SUM(COALESCE(t.t_all, 0)),
+           SUM(COALESCE(t.pending, 0)),
+           COUNT(DISTINCT CASE WHEN t.t_all = 1 THEN p.village_id END),
+           SUM(COALESCE(g.n, 0))
+    FROM person p
+    JOIN village v ON v.id = p.village_id
+    LEFT JOIN t ON t.person_id = p.id
+    LEFT JOIN g ON g.person_id = p.id
+    WHERE p.office_code = :code AND p.deleted = 0
+    GROUP BY district
+    """
+)
+
+
+def _districts(s: Session, code: str, fy: int, ratio: int) -> tuple[DistrictFigures, ...]:
+    villages = dict(
+        s.execute(
+            select(func.substr(Village.code, 1, 4), func.count())
+            .where(Village.office_code == code, Village.deleted.is_(False))
+            .group_by(func.substr(Village.code, 1, 4))
+        ).all()
+    )
+    facts = {
+        row[0]: tuple(int(v or 0) for v in row[1:])
+        for row in s.execute(_DISTRICT_SQL, {"code": code, "fy": fy})
+    }
+    out = []
+    for d_code, d_name in s.execute(
+        select(District.code, District.name_th)
+        .where(District.office_code == code, District.deleted.is_(False))
+        .order_by(District.code)
+    ):
+        target = villages.get(d_code, 0)
+        people, t_year, t_all, pending, covered, regs = facts.get(d_code, (0, 0, 0, 0, 0, 0))
+        out.append(
+            DistrictFigures(
+                code=d_code,
+                name=d_name,
+                target=target,
+                people=people,
+                trained_year=t_year,
+                trained_to_date=t_all,
+                pending=pending,
+                villages_covered=covered,
+                registrations=regs,
+                registration_target=target * ratio,
+            )
+        )
+    return tuple(out)
+
+
+def _grouped(s: Session, stmt) -> dict[uuid.UUID, tuple]:
+    return {row[0]: tuple(row[1:]) for row in s.execute(stmt)}
+
+
+def _round_money(s: Session, code: str, fy: int) -> dict[uuid.UUID, tuple[int, int, int]]:
+    in_year = select(TrainingRound.id).where(
+        TrainingRound.office_code == code, TrainingRound.fiscal_year == fy, TrainingRound.deleted.is_(False)
+    )
+    exp = _grouped(
+        s,
+        select(
+            ExpenseLine.round_id,
+            func.sum(case((ExpenseLine.kind == "plan", ExpenseLine.amount_satang), else_=0)),
+            func.sum(case((ExpenseLine.kind == "actual", ExpenseLine.amount_satang), else_=0)),
+        )
+        .where(ExpenseLine.deleted.is_(False), ExpenseLine.round_id.in_(in_year))
+        .group_by(ExpenseLine.round_id),
+    )
+    paid = _grouped(
+        s,
+        select(PaymentLine.round_id, func.sum(PaymentLine.amount_satang))
+        .where(PaymentLine.deleted.is_(False), PaymentLine.round_id.in_(in_year))
+        .group_by(PaymentLine.round_id),
+    )
+    keys = set(exp) | set(paid)
+    return {
+        k: (int(exp.get(k, (0, 0))[0] or 0), int(exp.get(k, (0, 0))[1] or 0), int(paid.get(k, (0,))[0] or 0))
+        for k in keys
+    }
+
+
+def _rounds(s: Session, code: str, fy: int) -> tuple[RoundFigures, ...]:
+    counts = _grouped(
+        s,
+        select(
+            Enrolment.round_id,
+            func.count(),
+            func.sum(case((Enrolment.completed.is_(True), 1), else_=0)),
+        )
+        .where(Enrolment.status == "enrolled", Enrolment.deleted.is_(False))
+        .group_by(Enrolment.round_id),
+    )
+    money = _round_money(s, code, fy)
+    out = []
+    for r in s.scalars(
+        select(TrainingRound)
+        .where(
+            TrainingRound.office_code == code,
+            TrainingRound.fiscal_year == fy,
+            TrainingRound.deleted.is_(False),
+        )
+        .order_by(TrainingRound.number)
+    ):
+        enrolled, completed = counts.get(r.id, (0, 0))
+        planned, actual, paid = money.get(r.id, (0, 0, 0))
+        out.append(
+            RoundFigures(
+                id=r.id,
+                fiscal_year=r.fiscal_year,
+                number=r.number,
+                title=r.title,
+                start_date=r.start_date,
+                end_date=r.end_date,
+                venue=r.venue,
+                status=r.status,
+                capacity=r.capacity,
+                enrolled=enrolled,
+                completed=int(completed or 0),
+                planned_satang=planned,
+                actual_satang=actual,
+                paid_satang=paid,
+            )
+        )
+    return tuple(out)
+
+
+def _budget(s: Session, code: str, fy: int, rounds: tuple[RoundFigures, ...]) -> BudgetFigures:
+    allocated = s.scalar(
+        select(func.coalesce(func.sum(BudgetAllocation.amount_satang), literal(0))).where(
+            BudgetAllocation.office_code == code,
+            BudgetAllocation.fiscal_year == fy,
+            BudgetAllocation.deleted.is_(False),
+        )
+    )
+    return BudgetFigures(
+        allocated_satang=int(allocated or 0),
+        planned_satang=sum(r.planned_satang for r in rounds),
+        actual_satang=sum(r.actual_satang for r in rounds),
+        spent_satang=sum(r.paid_satang for r in rounds),
+    )
+
+
+def _expenses(s: Session, code: str, fy: int) -> tuple[ExpenseFigures, ...]:
+    year = and_(
+        TrainingRound.office_code == code, TrainingRound.fiscal_year == fy, TrainingRound.deleted.is_(False)
+    )
+    cells: dict[tuple[int, str], list] = {}
+    for number, rid, category, kind, amount in s.execute(
+        select(
+            TrainingRound.number,
+            TrainingRound.id,
+            ExpenseLine.category,
+            ExpenseLine.kind,
+            func.sum(ExpenseLine.amount_satang),
+        )
+        .join(TrainingRound, ExpenseLine.round_id == TrainingRound.id)
+        .where(year, ExpenseLine.deleted.is_(False))
+        .group_by(TrainingRound.number, TrainingRound.id, ExpenseLine.category, ExpenseLine.kind)
+    ):
+        cell = cells.setdefault((number, category), [rid, 0, 0, 0])
+        cell[1 if kind == "plan" else 2] += int(amount or 0)
+    for number, rid, category, amount in s.execute(
+        select(
+            TrainingRound.number, TrainingRound.id, PaymentLine.category, func.sum(PaymentLine.amount_satang)
+        )
+        .join(TrainingRound, PaymentLine.round_id == TrainingRound.id)
+        .where(year, PaymentLine.deleted.is_(False))
+        .group_by(TrainingRound.number, TrainingRound.id, PaymentLine.category)
+    ):
+        cells.setdefault((number, category), [rid, 0, 0, 0])[3] += int(amount or 0)
+    return tuple(
+        ExpenseFigures(v[0], f"{number}/{fy}", category, v[1], v[2], v[3])
+        for (number, category), v in sorted(cells.items())
+    )
+
+
+def _burn(s: Session, code: str, fy: int) -> tuple[tuple[date, int], ...]:
+    """Cumulative payments by month (the ledger date, or the round's last day when a line has none)."""
+    day = func.coalesce(PaymentLine.paid_on, TrainingRound.end_date)
+    by_month: dict[date, int] = {}
+    for when, amount in s.execute(
+        select(day, PaymentLine.amount_satang)
+        .join(TrainingRound, PaymentLine.round_id == TrainingRound.id)
+        .where(
+            TrainingRound.office_code == code,
+            TrainingRound.fiscal_year == fy,
+            TrainingRound.deleted.is_(False),
+            PaymentLine.deleted.is_(False),
+        )
+    ):
+        if isinstance(when, str):
+            when = date.fromisoformat(when)
+        month = when.replace(day=1)
+        by_month[month] = by_month.get(month, 0) + int(amount)
+    total, out = 0, []
+    for month in sorted(by_month):
+        total += by_month[month]
+        out.append((month, total))
+    return tuple(out)
+
+
+class FiguresCache:
+    """Province figures remembered until the database changes, so an unchanged dashboard refreshes at once.
+
+    SQLite's ``PRAGMA data_version`` on a connection kept for this purpose changes whenever any other
+    connection commits; other databases get no caching (the stamp is None and the figures are recomputed).
+    """
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        self._lock = threading.Lock()
+        self._conn = None
+        self._key: tuple | None = None
+        self._value: ProvinceFigures | None = None
+
+    def _stamp(self) -> int | None:
+        if self.ctx.engine.dialect.name != "sqlite":
+            return None
+        if self._conn is None:
+            self._conn = self.ctx.engine.raw_connection()
+        cursor = self._conn.cursor()
+        try:
+            cursor.execute("PRAGMA data_version")
+            return int(cursor.fetchone()[0])
+        finally:
+            cursor.close()
+
+    def get(self, *, fiscal_year: int) -> ProvinceFigures:
+        with self._lock:
+            stamp = self._stamp()
+            if stamp is not None and self._key == (fiscal_year, stamp) and self._value is not None:
+                return self._value
+        value = province_figures(self.ctx, fiscal_year=fiscal_year)
+        with self._lock:
+            self._key, self._value = (fiscal_year, stamp), value
+        return value
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
