@@ -12,6 +12,7 @@ from db.migrate import DatabaseTooNewError
 from desktop.core import demo, office
 from desktop.core.context import AppContext
 from desktop.paths import default_db_path
+from desktop.selftest import add_self_test_arguments, run_and_report
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -24,12 +25,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quit-after", type=float, default=None, help=argparse.SUPPRESS
     )  # benchmarks, screenshots
+    add_self_test_arguments(parser)
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     args = parse_args(argv)
+    if args.self_test:
+        from desktop.ui.selftest_qt import QT_STEPS
+
+        return run_and_report(extra_steps=QT_STEPS, report_path=args.self_test_report)
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
