@@ -252,7 +252,9 @@ def required_bundle_files(*, windows: bool = sys.platform == "win32") -> list[st
 
 def check_bundle(folder: Path, *, windows: bool = sys.platform == "win32") -> list[str]:
     """What is missing from a built bundle (empty when it is complete)."""
-    problems = [f"missing {rel}" for rel in required_bundle_files(windows=windows) if not (folder / rel).exists()]
+    problems = [
+        f"missing {rel}" for rel in required_bundle_files(windows=windows) if not (folder / rel).exists()
+    ]
     versions = folder / CONTENTS_DIR / "db" / "migrations" / "versions"
     source_revisions = sorted(p.name for p in (ROOT / "db" / "migrations" / "versions").glob("*.py"))
     bundled = sorted(p.name for p in versions.glob("*.py")) if versions.is_dir() else []
@@ -363,7 +365,9 @@ def build_bundle(*, dist: Path, work: Path, clean: bool = False) -> Path:
     return bundle
 
 
-def run_bundle_self_test(bundle: Path, *, gui: bool = False, timeout: float = 300) -> subprocess.CompletedProcess:
+def run_bundle_self_test(
+    bundle: Path, *, gui: bool = False, timeout: float = 300
+) -> subprocess.CompletedProcess:
     exe = bundle / f"{GUI_NAME if gui else CLI_NAME}{EXE_SUFFIX}"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     return subprocess.run(
@@ -410,7 +414,10 @@ def build(
             if folder is None:
                 raise BuildError("the Windows installer needs the bundle: run without --installer-only")
             setup = compile_installer(
-                bundle=folder, out_file=dist / f"{APP_NAME}-{version}-setup.exe", version=version, makensis=makensis
+                bundle=folder,
+                out_file=dist / f"{APP_NAME}-{version}-setup.exe",
+                version=version,
+                makensis=makensis,
             )
         else:
             placeholder = make_placeholder_bundle(work / "nsis-check" / "bundle")

@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from db.migrate import DatabaseTooNewError
+from db.migrate import DatabaseTooNewError, MigrationError
 from desktop.core import demo, office
 from desktop.core.context import AppContext
 from desktop.paths import default_db_path
@@ -49,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     db_path = args.db or default_db_path()
     try:
         ctx = AppContext.open(db_path)
-    except DatabaseTooNewError as exc:
+    except (DatabaseTooNewError, MigrationError) as exc:
         QMessageBox.critical(None, "เปิดฐานข้อมูลไม่ได้", str(exc))
         return 3
     if args.demo and office.get_office(ctx) is None:

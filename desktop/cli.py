@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
-from db.migrate import DatabaseTooNewError
+from db.migrate import DatabaseTooNewError, MigrationError
 from db.rules.errors import RuleError
 from desktop.core import demo, office, people, rounds
 from desktop.core.context import AppContext
@@ -84,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     db_path = args.db or default_db_path()
     try:
         ctx = AppContext.open(db_path, backup=False)
-    except DatabaseTooNewError as exc:
+    except (DatabaseTooNewError, MigrationError) as exc:
         print(f"ข้อผิดพลาด: {exc}", file=sys.stderr)
         return 3
     try:
