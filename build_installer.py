@@ -18,6 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 from collections.abc import Iterable, Sequence
@@ -365,21 +366,28 @@ def build_bundle(*, dist: Path, work: Path, clean: bool = False) -> Path:
     return bundle
 
 
-def run_bundle_self_test(
-    bundle: Path, *, gui: bool = False, timeout: float = 300
-) -> subprocess.CompletedProcess:
+def run_bundle_self_test(bundle: Path, *, gui: bool = False, timeout: float = 300) -> tuple[int, str]:
+    """Run an executable's --self-test offscreen; returns its exit code and its report.
+
+    The report is read from --self-test-report: a windowed Windows executable has no stdout.
+    """
     exe = bundle / f"{GUI_NAME if gui else CLI_NAME}{EXE_SUFFIX}"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    return subprocess.run(
-        [str(exe), "--self-test"],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="replace",
-        env=env,
-        timeout=timeout,
-        check=False,
-    )
+    env.pop("PYTHONPATH", None)  # the bundle must not lean on a checkout
+    with tempfile.TemporaryDirectory(prefix="krukhor-build-") as folder:
+        report = Path(folder) / "report.txt"
+        done = subprocess.run(
+            [str(exe), "--self-test", "--self-test-report", str(report)],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            env=env,
+            timeout=timeout,
+            check=False,
+        )
+        text = report.read_text(encoding="utf-8") if report.is_file() else done.stdout + done.stderr
+    return done.returncode, text
 
 
 def build(
@@ -399,10 +407,10 @@ def build(
     build_seconds = time.perf_counter() - started
     if folder is not None and self_test:
         for gui in (False, True):
-            done = run_bundle_self_test(folder, gui=gui)
-            print(done.stdout, end="")
-            if done.returncode != 0:
-                raise BuildError(f"the bundle's self-test failed ({'GUI' if gui else 'CLI'}):\n{done.stderr}")
+            code, report = run_bundle_self_test(folder, gui=gui)
+            print(report, end="")
+            if code != 0:
+                raise BuildError(f"the bundle's self-test failed ({'GUI' if gui else 'CLI'}, exit {code})")
     setup = None
     if installer:
         makensis = find_makensis()
