@@ -8,6 +8,7 @@ The GUI adds a Qt step (desktop/ui/selftest_qt.py) through ``extra_steps``.
 from __future__ import annotations
 
 import argparse
+import io
 import platform
 import shutil
 import sys
@@ -170,7 +171,7 @@ def _check_pdf(work: SelfTestWork) -> str:
     work.round_id = rid
     out = work.folder / "signin.pdf"
     result = write_signin_sheet(ctx, round_id=rid, out_path=out)
-    reader = PdfReader(out)
+    reader = PdfReader(io.BytesIO(out.read_bytes()))  # no open handle: Windows could not remove the folder
     extracted = "".join((page.extract_text() or "") for page in reader.pages)
     flat = "".join(extracted.split())
     wanted = [SHEET_TITLE, f"{prefix}{first}{last}", SAMPLE_POSITION]

@@ -43,7 +43,11 @@ def _start_time(gui: Path, db: Path) -> tuple[float, float]:
     env.pop("PYTHONPATH", None)
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [str(gui), "--db", str(db), "--quit-after", "0"], stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env
+        [str(gui), "--db", str(db), "--quit-after", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env=env,
     )
     assert proc.stderr is not None
     wall = own = float("nan")
@@ -75,12 +79,16 @@ def main() -> int:
         db = Path(folder) / "krukhor.sqlite"
         cli = bundle / f"{bi.CLI_NAME}{bi.EXE_SUFFIX}"
         env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-        subprocess.run([str(cli), "--db", str(db), "demo", "--people", "2000"], check=True, capture_output=True, env=env)
+        subprocess.run(
+            [str(cli), "--db", str(db), "demo", "--people", "2000"], check=True, capture_output=True, env=env
+        )
         gui = bundle / f"{bi.GUI_NAME}{bi.EXE_SUFFIX}"
         dropped = _drop_caches()
         wall, own = _start_time(gui, db)
         label = "cold (OS file cache dropped)" if dropped else "first run (file cache not dropped)"
-        print(f"start to main window, {label}: {wall:.2f} s (app's own figure {own:.2f} s; target ≤ {TARGET_S:.0f} s)")
+        print(
+            f"start to main window, {label}: {wall:.2f} s (app's own figure {own:.2f} s; target ≤ {TARGET_S:.0f} s)"
+        )
         warm = [_start_time(gui, db) for _ in range(args.runs)]
         walls = [w for w, _ in warm]
         print(
