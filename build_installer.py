@@ -246,6 +246,7 @@ def required_bundle_files(*, windows: bool = sys.platform == "win32") -> list[st
         f"{inner}/db/migrations/env.py",
         f"{inner}/db/migrations/versions",
         f"{inner}/pythainlp/corpus/words_th.txt",
+        f"{inner}/reportlab/fonts/Vera.ttf",
         f"{plugins}/platforms/{platform_plugin}",
         f"{plugins}/platforms/{offscreen}",
     ]
