@@ -5,14 +5,16 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.pool import NullPool
 
-from db.engine import make_engine
+from db.engine import BUSY_TIMEOUT_MS, make_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BACKUPS_KEPT = 10
@@ -53,11 +55,59 @@ def check_not_newer(engine: Engine) -> None:
         )
 
 
+class MigrationError(RuntimeError):
+    """A migration would leave rows pointing at rows that no longer exist; nothing was changed."""
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate to ``revision`` in one transaction: on any error the file is left exactly as it was."""
     cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+        return
+    migrating = _sqlite_migration_engine(engine)
+    try:
+        with migrating.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise MigrationError(
+                    f"การปรับโครงสร้างฐานข้อมูลไปเป็นรุ่น {revision} ทำให้ข้อมูลอ้างอิงไม่ครบ จึงยกเลิกและคงข้อมูลเดิมไว้ "
+                    f"(a migration left {len(broken)} dangling references, e.g. {broken[0]}; rolled back)"
+                )
+    finally:
+        migrating.dispose()
+
+
+def _sqlite_migration_engine(engine: Engine) -> Engine:
+    """A connection for migrating SQLite safely (SQLAlchemy's and Alembic's documented recipes).
+
+    * Foreign keys off: batch mode rebuilds a table (copy, drop, rename); with them on, dropping a table
+      that other rows point at fails (or would cascade). ``PRAGMA foreign_key_check`` runs at the end.
+    * BEGIN emitted by us: the sqlite3 module does not open a transaction before DDL, so a failing
+      migration would leave half its schema changes committed. ``BEGIN IMMEDIATE`` also takes the write
+      lock up front, so no other program writes in between.
+    """
+    migrating = create_engine(
+        engine.url, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}
+    )
+
+    @event.listens_for(migrating, "connect")
+    def _connect(dbapi_conn: Any, _record: object) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA foreign_keys=OFF")  # only outside a transaction, hence here
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.close()
+
+    @event.listens_for(migrating, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return migrating
 
 
 def backup_sqlite(db_path: Path, *, keep: int = BACKUPS_KEPT, label: str = "start") -> Path | None:

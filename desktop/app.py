@@ -8,10 +8,11 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from db.migrate import DatabaseTooNewError
+from db.migrate import DatabaseTooNewError, MigrationError
 from desktop.core import demo, office
 from desktop.core.context import AppContext
 from desktop.paths import default_db_path
+from desktop.selftest import add_self_test_arguments, run_and_report
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -24,12 +25,17 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quit-after", type=float, default=None, help=argparse.SUPPRESS
     )  # benchmarks, screenshots
+    add_self_test_arguments(parser)
     return parser.parse_args(argv)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     args = parse_args(argv)
+    if args.self_test:
+        from desktop.ui.selftest_qt import QT_STEPS
+
+        return run_and_report(extra_steps=QT_STEPS, report_path=args.self_test_report)
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -43,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     db_path = args.db or default_db_path()
     try:
         ctx = AppContext.open(db_path)
-    except DatabaseTooNewError as exc:
+    except (DatabaseTooNewError, MigrationError) as exc:
         QMessageBox.critical(None, "เปิดฐานข้อมูลไม่ได้", str(exc))
         return 3
     if args.demo and office.get_office(ctx) is None:

@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
-from db.migrate import DatabaseTooNewError
+from db.migrate import DatabaseTooNewError, MigrationError
 from db.rules.errors import RuleError
 from desktop.cli_attendance import add_checkin_parser, run_checkin
 from desktop.core import completion, demo, office, people, rounds
@@ -20,6 +20,7 @@ from desktop.paths import default_db_path
 from desktop.reports.cli_exports import COMMANDS as EXPORT_COMMANDS
 from desktop.reports.cli_exports import add_exports_parser, run_exports
 from desktop.reports.cli_print import add_print_parser, run_print
+from desktop.selftest import add_self_test_arguments, run_and_report
 
 PEOPLE_HEADER = [
     "national_id",
@@ -50,7 +51,8 @@ ROUNDS_HEADER = [
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="krukhor-cli", description="ระบบบริหารการฝึกอบรมครู ข (command line)")
     parser.add_argument("--db", type=Path, default=None, help=f"database file (default: {default_db_path()})")
-    sub = parser.add_subparsers(dest="command", required=True)
+    add_self_test_arguments(parser)
+    sub = parser.add_subparsers(dest="command")
     p = sub.add_parser("init", help="set the office's province (first-run setup)")
     p.add_argument("--province", required=True, help="2-digit DOPA province code, e.g. 40")
     p = sub.add_parser("demo", help="fill an empty database with a demo province")
@@ -89,11 +91,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")  # Thai on a Windows console
         sys.stderr.reconfigure(encoding="utf-8")
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.self_test:
+        return run_and_report(report_path=args.self_test_report)
+    if args.command is None:
+        parser.error("a command is required")
     db_path = args.db or default_db_path()
     try:
         ctx = AppContext.open(db_path, backup=False)
-    except DatabaseTooNewError as exc:
+    except (DatabaseTooNewError, MigrationError) as exc:
         print(f"ข้อผิดพลาด: {exc}", file=sys.stderr)
         return 3
     try:

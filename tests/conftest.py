@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -35,3 +36,17 @@ def demo_ctx(ctx: AppContext) -> AppContext:
     """ctx filled with the deterministic demo province (300 people, about 15 rounds)."""
     demo.generate_demo(ctx, people=DEMO_PEOPLE)
     return ctx
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--run-slow", action="store_true", help="also run tests marked slow (CI does)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Slow tests (building the app bundle) run in CI (.ci/run sets KRUKHOR_RUN_SLOW=1) or with --run-slow."""
+    if config.getoption("--run-slow") or os.environ.get("KRUKHOR_RUN_SLOW") == "1":
+        return
+    skip = pytest.mark.skip(reason="slow: run with --run-slow or KRUKHOR_RUN_SLOW=1 (CI does)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

@@ -1,0 +1,59 @@
+"""The GUI's extra self-test step: Qt starts (offscreen), the Sarabun font loads, the main window builds."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from desktop.selftest import SelfTestError, SelfTestWork, Step
+
+LOAD_TIMEOUT_S = 10.0
+
+
+def _check_qt(work: SelfTestWork) -> str:
+    # Before Qt is loaded: the self-test must run without a display (CI, a locked-down PC).
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QFontDatabase, QFontMetrics
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.core import office
+    from desktop.ui.fonts import FAMILY, apply_app_font
+    from desktop.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(["krukhor", "--self-test"])
+    apply_app_font(app)
+    if FAMILY not in QFontDatabase.families():
+        raise SelfTestError(f"the {FAMILY} font did not load (families: {len(QFontDatabase.families())})")
+    if app.font().family() != FAMILY:
+        raise SelfTestError(f"application font is {app.font().family()}, expected {FAMILY}")
+    width = QFontMetrics(app.font()).horizontalAdvance("ผู้ใหญ่บ้าน")
+    if width <= 0:
+        raise SelfTestError("Thai text has no width")
+    ctx = work.require_ctx()
+    own = office.get_office(ctx)
+    if own is None:
+        raise SelfTestError("the database step set up no office")
+    window = MainWindow(ctx, own)
+    try:
+        window.show()
+        app.processEvents()
+        if not window.isVisible():
+            raise SelfTestError("the main window did not show")
+        # The pages load on the read pool and fill by signal: wait for the round and person made before.
+        deadline = time.monotonic() + LOAD_TIMEOUT_S
+        while time.monotonic() < deadline and (
+            window.rounds.model.rowCount() == 0 or window.people.model.rowCount() == 0
+        ):
+            window.runner.wait(50)
+            app.processEvents()
+        shown = (window.rounds.model.rowCount(), window.people.model.rowCount())
+        if shown != (1, 1):
+            raise SelfTestError(f"pages show {shown[0]} round(s) and {shown[1]} person(s), expected 1 and 1")
+    finally:
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+    return f"platform {app.platformName()}, font {FAMILY} loaded, main window shown with 1 round and 1 person"
+
+
+QT_STEPS: tuple[Step, ...] = (("qt", _check_qt),)
