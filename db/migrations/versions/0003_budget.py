@@ -49,7 +49,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_round_spending_server_seq"), ["server_seq"], unique=False)
     with op.batch_alter_table("payment_line", schema=None) as batch_op:
         batch_op.add_column(sa.Column("override_reason", sa.Text(), nullable=False, server_default=""))
-        batch_op.add_column(sa.Column("override_by", sa.String(length=100), nullable=False, server_default=""))
+        batch_op.add_column(
+            sa.Column("override_by", sa.String(length=100), nullable=False, server_default="")
+        )
 
 
 def downgrade() -> None:
