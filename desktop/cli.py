@@ -12,6 +12,7 @@ from pathlib import Path
 
 from db.migrate import DatabaseTooNewError
 from db.rules.errors import RuleError
+from desktop.budget_cli import add_budget_parser, run_budget
 from desktop.core import demo, office, people, rounds
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
@@ -66,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("undo-import", help="undo a roster import as a whole")
     p.add_argument("batch_id")
     add_print_parser(sub)
+    add_budget_parser(sub)
     return parser
 
 
@@ -144,6 +146,8 @@ def _run(ctx: AppContext, args: argparse.Namespace) -> int:
         return _roster_command(ctx, args)
     elif args.command == "print":
         return run_print(ctx, args)
+    elif args.command == "budget":
+        return run_budget(ctx, args)
     elif args.command == "provinces":
         for p in office.reference_provinces():
             print(f"{p.code}\t{p.name_th}\t{p.name_en}")

@@ -29,6 +29,7 @@ from db.resources import resource_path
 from db.rules.national_id import make_national_id
 from db.rules.thai_dates import fiscal_year
 from desktop.core import audit
+from desktop.core.budget.demo import add_demo_budget
 from desktop.core.context import AppContext
 from desktop.core.errors import RuleViolation
 from desktop.core.office import setup_office
@@ -201,6 +202,7 @@ def generate_demo(ctx: AppContext, *, people: int = 2000) -> DemoSummary:
             changes={"people": [None, summary.people]},
             summary=f"สร้างข้อมูลตัวอย่าง {summary.people:,} คน {summary.rounds} รุ่น",
         )
+    add_demo_budget(ctx)
     return summary
 
 
