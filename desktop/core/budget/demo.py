@@ -86,11 +86,13 @@ def _schedule(session, code: str, rounds, lecturer_ids: list) -> None:
     for i, (rid, _status, _end, _fy) in enumerate(rounds):
         if rid in have:
             continue
+        panel = "การขึ้นทะเบียนแรงงานอิสระผ่าน Mobile Application"
+        panelists = dict.fromkeys(
+            [lecturer_ids[(i + 1) % n], lecturer_ids[(i + 2) % n], lecturer_ids[-1 - i % 2]]
+        )
         slots = [
             (lecturer_ids[i % n], "ความรู้เกี่ยวกับแรงงานอิสระและกฎหมาย", "lecture", 110),
-            (lecturer_ids[(i + 1) % n], "การขึ้นทะเบียนแรงงานอิสระผ่าน Mobile Application", "panel", 85),
-            (lecturer_ids[(i + 2) % n], "การขึ้นทะเบียนแรงงานอิสระผ่าน Mobile Application", "panel", 85),
-            (lecturer_ids[-1 - i % 2], "การขึ้นทะเบียนแรงงานอิสระผ่าน Mobile Application", "panel", 85),
+            *((lid, panel, "panel", 85) for lid in panelists),
             (lecturer_ids[(i + 3) % n], "ฝึกปฏิบัติการลงพื้นที่เคาะประตูบ้าน", "breakout", 50),
         ]
         for k, (lid, topic, fmt, minutes) in enumerate(slots):

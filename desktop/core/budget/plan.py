@@ -70,7 +70,13 @@ def lecturer_fees(session: Session, rnd: TrainingRound) -> list[LecturerFee]:
     hours: dict[uuid.UUID, Decimal] = defaultdict(Decimal)
     unpaid: dict[uuid.UUID, list[str]] = defaultdict(list)
     people: dict[uuid.UUID, Lecturer] = {}
-    for (day_no, topic, fmt), members in sessions.items():
+    for (day_no, topic, fmt), listed in sessions.items():
+        # The same lecturer listed twice in one session is paid once, for the longer entry.
+        longest: dict[uuid.UUID, tuple[RoundLecturer, Lecturer]] = {}
+        for slot, lec in listed:
+            if lec.id not in longest or slot.minutes > longest[lec.id][0].minutes:
+                longest[lec.id] = (slot, lec)
+        members = sorted(longest.values(), key=lambda m: listed.index(m))
         for n, (slot, lec) in enumerate(members):
             people[lec.id] = lec
             if n < HEADCOUNT_CAP[fmt]:

@@ -1,0 +1,83 @@
+"""A ruled table for the money documents: wrapped Thai cells, right-aligned figures, a shaded heading row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.pdfgen.canvas import Canvas
+
+from desktop.reports.thai_text import FONT_BOLD, FONT_REGULAR, draw_text, wrap
+
+PAD = 4.0
+
+
+@dataclass(frozen=True)
+class Col:
+    title: str
+    width: float
+    align: str = "left"  # left, right, center
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[tuple[str, ...], ...]  # wrapped lines per column
+    height: float
+    bold: bool = False
+
+
+def make_row(
+    texts: list[str], cols: list[Col], *, size: float, lead: float, min_height: float = 0, bold: bool = False
+) -> Row:
+    font = FONT_BOLD if bold else FONT_REGULAR
+    cells = tuple(
+        tuple(wrap(t, c.width - 2 * PAD, font, size, prefer_spaces=True)) if t else ()
+        for t, c in zip(texts, cols, strict=True)
+    )
+    height = max(min_height, max((len(c) for c in cells), default=1) * lead + 2 * PAD)
+    return Row(cells, height, bold)
+
+
+def head_row(cols: list[Col], *, size: float, lead: float) -> Row:
+    return make_row([c.title for c in cols], cols, size=size, lead=lead, bold=True)
+
+
+def draw_row(
+    canvas: Canvas,
+    x0: float,
+    top: float,
+    row: Row,
+    cols: list[Col],
+    *,
+    size: float,
+    lead: float,
+    shade: bool = False,
+    center_all: bool = False,
+) -> float:
+    """Draw one row with its top at ``top``; return the y of its bottom."""
+    font = FONT_BOLD if row.bold else FONT_REGULAR
+    total = sum(c.width for c in cols)
+    canvas.setLineWidth(0.5)
+    if shade:
+        canvas.setFillGray(0.9)
+        canvas.rect(x0, top - row.height, total, row.height, stroke=0, fill=1)
+        canvas.setFillGray(0)
+    x = x0
+    for lines, col in zip(row.cells, cols, strict=True):
+        canvas.rect(x, top - row.height, col.width, row.height)
+        block = len(lines) * lead
+        y = (
+            top - (row.height - block) / 2 - lead + size * 0.3
+            if center_all
+            else top - PAD - lead + size * 0.3
+        )
+        for line in lines:
+            align = "center" if center_all else col.align
+            if align == "right":
+                draw_text(canvas, x + col.width - PAD, y, line, font, size, align="right")
+            elif align == "center":
+                draw_text(canvas, x + col.width / 2, y, line, font, size, align="center")
+            else:
+                draw_text(canvas, x + PAD, y, line, font, size)
+            y -= lead
+        x += col.width
+    return top - row.height
