@@ -37,9 +37,9 @@ SIGN_H = 130.0  # the total in words and the two signature blocks
 def columns(units_label: str) -> list[Col]:
     return [
         Col("ลำดับ", 46, "center"),
-        Col("ชื่อ-สกุล", 188, "left"),
+        Col("ชื่อ-สกุล", 180, "left"),
         Col("อัตรา", 70, "right"),
-        Col(units_label, 72, "right"),
+        Col(units_label, 80, "right"),
         Col("จำนวนเงิน", 86, "right"),
         Col("วันที่รับเงิน", 100, "center"),
         Col("ลายมือชื่อผู้รับเงิน", 142, "center"),

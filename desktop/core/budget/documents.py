@@ -14,10 +14,10 @@ from db.models import District, Lecturer, Person, Province, Subdistrict, Village
 from desktop.core import office
 from desktop.core.budget.checks import load_round
 from desktop.core.budget.ledger import PaymentRow, _payments
-from desktop.core.budget.rules import LEDGER_CATEGORIES, category_label
+from desktop.core.budget.rules import CATEGORY_LABELS, LEDGER_CATEGORIES, category_label
 from desktop.core.budget.spending import get_state
 from desktop.core.context import AppContext
-from desktop.core.errors import RuleViolation
+from desktop.core.errors import RuleViolation, ValidationError
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +105,9 @@ def round_info(ctx: AppContext, round_id: uuid.UUID) -> RoundInfo:
 
 
 def _effective(ctx: AppContext, round_id: uuid.UUID, category: str | None) -> list[PaymentRow]:
+    if category is not None and category not in CATEGORY_LABELS:
+        known = ", ".join(CATEGORY_LABELS)
+        raise ValidationError({"category": f'ไม่รู้จักหมวดค่าใช้จ่าย "{category}" (ใช้ได้: {known})'})
     with ctx.reading() as session:
         load_round(session, round_id)
         return [p for p in _payments(session, round_id, category) if p.effective]
