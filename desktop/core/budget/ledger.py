@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import AttendanceMark, Enrolment, Lecturer, PaymentLine, Person, TrainingRound
@@ -483,17 +483,24 @@ def list_payments(ctx: AppContext, round_id: uuid.UUID, *, category: str | None 
 
 
 def _payments(session: Session, round_id: uuid.UUID, category: str | None) -> list[PaymentRow]:
-    reversal = PaymentLine.__table__.alias("reversal")
+    # A reversal always belongs to its original's round, so the round's own lines tell which were reversed.
+    reversed_ids = set(
+        session.scalars(
+            select(PaymentLine.reverses_id).where(
+                PaymentLine.round_id == round_id,
+                PaymentLine.reverses_id.is_not(None),
+                PaymentLine.deleted.is_(False),
+            )
+        )
+    )
     query = (
-        select(PaymentLine, func.count(reversal.c.id))
-        .outerjoin(reversal, and_(reversal.c.reverses_id == PaymentLine.id, reversal.c.deleted.is_(False)))
+        select(PaymentLine)
         .where(PaymentLine.round_id == round_id, PaymentLine.deleted.is_(False))
-        .group_by(PaymentLine.id)
         .order_by(PaymentLine.created_at, PaymentLine.id)
     )
     if category is not None:
         query = query.where(PaymentLine.category == category)
-    return [_payment_row(p, reversed_=n > 0) for p, n in session.execute(query)]
+    return [_payment_row(p, reversed_=p.id in reversed_ids) for p in session.scalars(query)]
 
 
 def presence_of(ctx: AppContext, round_id: uuid.UUID) -> dict[uuid.UUID, Presence]:
