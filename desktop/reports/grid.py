@@ -81,3 +81,27 @@ def draw_row(
             y -= lead
         x += col.width
     return top - row.height
+
+
+def dotted_fill(
+    canvas: Canvas, x: float, y: float, parts: list[str | float], *, size: float, align: str = "center"
+) -> None:
+    """Draw text pieces with dotted blanks between them (a float is a blank that wide), centred on x.
+
+    The dots are a dashed rule, not hundreds of "." glyphs: a page of signature lines stays cheap to draw.
+    """
+    from desktop.reports.thai_text import text_width
+
+    widths = [p if isinstance(p, float) else text_width(p, FONT_REGULAR, size) for p in parts]
+    total = sum(widths)
+    start = x - total / 2 if align == "center" else x
+    canvas.saveState()
+    canvas.setLineWidth(0.8)
+    canvas.setDash(0.8, 2.2)
+    for part, width in zip(parts, widths, strict=True):
+        if isinstance(part, float):
+            canvas.line(start + 1, y - 1, start + width - 1, y - 1)
+        else:
+            draw_text(canvas, start, y, part, FONT_REGULAR, size)
+        start += width
+    canvas.restoreState()

@@ -21,7 +21,7 @@ from db.rules.thai_dates import format_be_date
 from desktop.core.budget import documents
 from desktop.core.budget.documents import PayList, RoundInfo
 from desktop.core.context import AppContext
-from desktop.reports.grid import Col, Row, draw_row, head_row, make_row
+from desktop.reports.grid import Col, Row, dotted_fill, draw_row, head_row, make_row
 from desktop.reports.pdf_common import Progress, atomic_output
 from desktop.reports.thai_text import FONT_BOLD, FONT_REGULAR, draw_text, register_fonts, wrap
 
@@ -206,19 +206,18 @@ def _draw_sign(canvas: Canvas, top: float, info: RoundInfo, pl: PayList) -> None
     y -= LEAD
     draw_text(canvas, MARGIN_X, y, "ขอรับรองว่าได้จ่ายเงินให้แก่ผู้มีรายชื่อข้างต้นถูกต้องตามความเป็นจริง", FONT_REGULAR, BODY)
     y -= LEAD * 2
-    dots = "." * 50
     for x, role, name in (
         (PAGE_W * 0.28, "ผู้จ่ายเงิน", info.payer_name),
         (PAGE_W * 0.72, "ผู้อนุมัติ", info.approver_name),
     ):
         yy = y
-        draw_text(canvas, x, yy, f"ลงชื่อ{dots}{role}", FONT_REGULAR, BODY, align="center")
+        dotted_fill(canvas, x, yy, ["ลงชื่อ", 170.0, role], size=BODY)
         yy -= LEAD
-        draw_text(canvas, x, yy, f"({name or '.' * 50})", FONT_REGULAR, BODY, align="center")
+        dotted_fill(canvas, x, yy, [f"({name})"] if name else ["(", 170.0, ")"], size=BODY)
         yy -= LEAD
-        draw_text(canvas, x, yy, f"ตำแหน่ง{'.' * 50}", FONT_REGULAR, BODY, align="center")
+        dotted_fill(canvas, x, yy, ["ตำแหน่ง", 170.0], size=BODY)
         yy -= LEAD
-        draw_text(canvas, x, yy, f"วันที่{'.' * 12}/{'.' * 12}/{'.' * 12}", FONT_REGULAR, BODY, align="center")
+        dotted_fill(canvas, x, yy, ["วันที่", 40.0, "/", 40.0, "/", 50.0], size=BODY)
 
 
 def _footer(canvas: Canvas, info: RoundInfo, page_no: int, pages: int) -> None:

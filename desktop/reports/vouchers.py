@@ -21,7 +21,7 @@ from db.rules.thai_dates import format_be_date
 from desktop.core.budget import documents
 from desktop.core.budget.documents import RoundInfo, Voucher
 from desktop.core.context import AppContext
-from desktop.reports.grid import Col, draw_row, head_row, make_row
+from desktop.reports.grid import Col, dotted_fill, draw_row, head_row, make_row
 from desktop.reports.pdf_common import Progress, atomic_output
 from desktop.reports.thai_text import FONT_BOLD, FONT_REGULAR, draw_text, register_fonts, wrap
 
@@ -78,10 +78,17 @@ def _draw(canvas: Canvas, info: RoundInfo, v: Voucher) -> None:
     draw_text(canvas, PAGE_W / 2, y, "ใบสำคัญรับเงิน", FONT_BOLD, TITLE, align="center")
     y -= LEAD * 1.6
     right = PAGE_W - MARGIN_X
-    draw_text(canvas, right, y, f"ที่ {info.office_name or '.' * 40}", FONT_REGULAR, BODY, align="right")
+    if info.office_name:
+        draw_text(canvas, right, y, f"ที่ {info.office_name}", FONT_REGULAR, BODY, align="right")
+    else:
+        dotted_fill(canvas, right - 200, y, ["ที่ ", 180.0], size=BODY, align="left")
     y -= LEAD
-    when = format_be_date(v.paid_on) if v.paid_on else f"{'.' * 8} เดือน {'.' * 20} พ.ศ. {'.' * 8}"
-    draw_text(canvas, right, y, f"วันที่ {when}", FONT_REGULAR, BODY, align="right")
+    if v.paid_on:
+        draw_text(canvas, right, y, f"วันที่ {format_be_date(v.paid_on)}", FONT_REGULAR, BODY, align="right")
+    else:
+        dotted_fill(
+            canvas, right - 250, y, ["วันที่ ", 40.0, " เดือน ", 90.0, " พ.ศ. ", 50.0], size=BODY, align="left"
+        )
     y -= LEAD * 1.5
     nid = ""
     if v.national_id:
@@ -92,7 +99,11 @@ def _draw(canvas: Canvas, info: RoundInfo, v: Voucher) -> None:
     y = _line(canvas, y, f"ข้าพเจ้า {v.payee_name}", indent=36)
     if nid:
         y = _line(canvas, y, f"เลขประจำตัวประชาชน {nid}")
-    y = _line(canvas, y, f"ที่อยู่ {v.address or '.' * 110}")
+    if v.address:
+        y = _line(canvas, y, f"ที่อยู่ {v.address}")
+    else:
+        dotted_fill(canvas, MARGIN_X, y, ["ที่อยู่ ", WIDTH - 40], size=BODY, align="left")
+        y -= LEAD
     y = _line(canvas, y, f"ได้รับเงินจาก {info.office_name} ดังรายการต่อไปนี้")
     y -= 6
     y = draw_row(
@@ -124,9 +135,9 @@ def _draw(canvas: Canvas, info: RoundInfo, v: Voucher) -> None:
     y -= LEAD * 1.5
     x = PAGE_W * 0.62
     for role, name in (("ผู้รับเงิน", v.payee_name), ("ผู้จ่ายเงิน", info.payer_name)):
-        draw_text(canvas, x, y, f"ลงชื่อ{'.' * 50}{role}", FONT_REGULAR, BODY, align="center")
+        dotted_fill(canvas, x, y, ["ลงชื่อ", 170.0, role], size=BODY)
         y -= LEAD
-        draw_text(canvas, x, y, f"({name or '.' * 50})", FONT_REGULAR, BODY, align="center")
+        dotted_fill(canvas, x, y, [f"({name})"] if name else ["(", 170.0, ")"], size=BODY)
         y -= LEAD * 2
     draw_text(
         canvas,
