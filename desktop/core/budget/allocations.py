@@ -43,7 +43,8 @@ def _row(a: BudgetAllocation) -> AllocationRow:
     )
 
 
-def _validate(data: AllocationInput) -> None:
+def validate(data: AllocationInput) -> None:
+    """Raise ValidationError naming every wrong field in Thai."""
     errors: dict[str, str] = {}
     if not 2500 <= data.fiscal_year <= 2700:
         errors["fiscal_year"] = "ปีงบประมาณต้องเป็นปี พ.ศ. เช่น 2570"
@@ -67,7 +68,7 @@ def _values(data: AllocationInput) -> dict[str, object]:
 
 def create_allocation(ctx: AppContext, data: AllocationInput) -> AllocationRow:
     code = ctx.require_office_code()
-    _validate(data)
+    validate(data)
     with ctx.transaction() as session:
         alloc = BudgetAllocation(office_code=code, **_values(data))
         session.add(alloc)
@@ -86,7 +87,7 @@ def create_allocation(ctx: AppContext, data: AllocationInput) -> AllocationRow:
 
 
 def update_allocation(ctx: AppContext, allocation_id: uuid.UUID, data: AllocationInput) -> AllocationRow:
-    _validate(data)
+    validate(data)
     with ctx.transaction() as session:
         alloc = session.get(BudgetAllocation, allocation_id)
         if alloc is None or alloc.deleted:

@@ -22,6 +22,7 @@ from db.rules.errors import RuleError
 from db.rules.money import format_baht, to_satang
 from db.rules.thai_dates import fiscal_year
 from desktop.core.budget.allocations import AllocationInput, AllocationRow
+from desktop.core.budget.allocations import validate as validate_allocation
 from desktop.core.budget.rates import ITEM_LABELS, TRAINING_TYPES, VENUE_TYPES, RateInput, RateRow
 from desktop.core.budget.rules import CATEGORY_LABELS, LEDGER_CATEGORIES, Override
 from desktop.core.budget.spending import LineInput, LineRow
@@ -90,17 +91,30 @@ class AllocationDialog(_Form):
             self.errors.add_row(self.form, label, field, widget)
 
     def collect(self) -> AllocationInput:
+        errors: dict[str, str] = {}
+        ref_date = amount = None
         try:
             ref_date = self.ref_date.date()
         except RuleError as exc:
-            raise ValidationError({"ref_date": exc.message}) from None
-        return AllocationInput(
+            errors["ref_date"] = exc.message
+        try:
+            amount = money(self.amount, "amount_satang")
+        except ValidationError as exc:
+            errors.update(exc.errors)
+        data = AllocationInput(
             fiscal_year=self.fy.value(),
-            amount_satang=money(self.amount, "amount_satang"),
+            amount_satang=amount if amount is not None else 1,
             ref_no=self.ref_no.text(),
             ref_date=ref_date,
             note=self.note.text(),
         )
+        try:
+            validate_allocation(data)
+        except ValidationError as exc:
+            errors = {**exc.errors, **errors}
+        if errors:
+            raise ValidationError(errors)
+        return data
 
 
 class LineDialog(_Form):
