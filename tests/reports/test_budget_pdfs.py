@@ -103,3 +103,42 @@ def test_budget_report_pdf(paid: HeldRound, tmp_path: Path, pdf_text, render_fir
     assert "100,000.00" in flat  # the allocation
     assert "ค่าพาหนะ" in flat and "ค่าตอบแทนวิทยากร" in flat  # (a long label wraps in its cell)
     render_first_page(out, tmp_path, "budget")
+
+
+@pytest.mark.parametrize(
+    ("satang", "words"),
+    [
+        (2_100, "ยี่สิบเอ็ดบาทถ้วน"),
+        (10_100, "หนึ่งร้อยเอ็ดบาทถ้วน"),
+        (125_050, "หนึ่งพันสองร้อยห้าสิบบาทห้าสิบสตางค์"),
+        (100_000_000, "หนึ่งล้านบาทถ้วน"),
+        (1_100_000_000, "สิบเอ็ดล้านบาทถ้วน"),
+    ],
+)
+def test_voucher_prints_tricky_amounts_in_words(
+    ctx, tmp_path: Path, pdf_text, satang: int, words: str
+) -> None:
+    from decimal import Decimal
+
+    from desktop.core.budget.ledger import PaymentInput
+    from desktop.core.budget.rules import Override
+
+    held = make_held(ctx)
+    ledger.add_payment(
+        ctx,
+        held.round_id,
+        PaymentInput(
+            category="venue",
+            payee_kind="other",
+            payee_name="บริษัท ห้องประชุม จำกัด",
+            rate_satang=satang,
+            units=Decimal(1),
+            paid_on=PAID,
+        ),
+        override=Override("ทดสอบจำนวนเงินสูง", "ผู้อนุมัติ"),
+    )
+    out = tmp_path / "v.pdf"
+    write_vouchers(ctx, round_id=held.round_id, out_path=out)
+    text = _flat(pdf_text(out)[0])
+    assert _flat(f"({words})") in text
+    assert format_baht(satang) in text
