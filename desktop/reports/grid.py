@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from reportlab.pdfgen.canvas import Canvas
 
-from desktop.reports.thai_text import FONT_BOLD, FONT_REGULAR, draw_text, wrap
+from desktop.reports.thai_text import FONT_BOLD, FONT_REGULAR, draw_text, text_width, wrap
 
 PAD = 4.0
 
@@ -29,12 +29,17 @@ def make_row(
     texts: list[str], cols: list[Col], *, size: float, lead: float, min_height: float = 0, bold: bool = False
 ) -> Row:
     font = FONT_BOLD if bold else FONT_REGULAR
-    cells = tuple(
-        tuple(wrap(t, c.width - 2 * PAD, font, size, prefer_spaces=True)) if t else ()
-        for t, c in zip(texts, cols, strict=True)
-    )
+    cells = tuple(_cell(t, c.width - 2 * PAD, font, size) for t, c in zip(texts, cols, strict=True))
     height = max(min_height, max((len(c) for c in cells), default=1) * lead + 2 * PAD)
     return Row(cells, height, bold)
+
+
+def _cell(text: str, width: float, font: str, size: float) -> tuple[str, ...]:
+    if not text:
+        return ()
+    if "\n" not in text and text_width(text, font, size) <= width:
+        return (text,)  # fits: no word segmentation needed (most cells of a pay list)
+    return tuple(wrap(text, width, font, size, prefer_spaces=True))
 
 
 def head_row(cols: list[Col], *, size: float, lead: float) -> Row:
@@ -90,8 +95,6 @@ def dotted_fill(
 
     The dots are a dashed rule, not hundreds of "." glyphs: a page of signature lines stays cheap to draw.
     """
-    from desktop.reports.thai_text import text_width
-
     widths = [p if isinstance(p, float) else text_width(p, FONT_REGULAR, size) for p in parts]
     total = sum(widths)
     start = x - total / 2 if align == "center" else x

@@ -23,7 +23,7 @@ from desktop.core.budget.documents import RoundInfo, Voucher
 from desktop.core.context import AppContext
 from desktop.reports.grid import Col, dotted_fill, draw_row, head_row, make_row
 from desktop.reports.pdf_common import Progress, atomic_output
-from desktop.reports.thai_text import FONT_BOLD, FONT_REGULAR, draw_text, register_fonts, wrap
+from desktop.reports.thai_text import FONT_BOLD, FONT_REGULAR, draw_text, register_fonts, text_width, wrap
 
 PAGE_W, PAGE_H = A4
 MARGIN_X, MARGIN_TOP = 56.0, 56.0
@@ -67,7 +67,8 @@ def write_vouchers(
 
 
 def _line(canvas: Canvas, y: float, text: str, *, font: str = FONT_REGULAR, indent: float = 0) -> float:
-    for part in wrap(text, WIDTH - indent, font, BODY, prefer_spaces=True):
+    fits = text_width(text, font, BODY) <= WIDTH - indent
+    for part in [text] if fits else wrap(text, WIDTH - indent, font, BODY, prefer_spaces=True):
         draw_text(canvas, MARGIN_X + indent, y, part, font, BODY)
         y -= LEAD
     return y
