@@ -137,3 +137,37 @@ def test_print_paylist_off_the_gui_thread(window, qtbot, tmp_path: Path) -> None
     assert blocker.args[0] == out
     assert out.stat().st_size > 1000
     assert "พิมพ์หลักฐานการจ่ายเงินแล้ว" in page.message.text()
+
+
+def test_rates_are_edited_only_by_allowed_users(window, qtbot, monkeypatch) -> None:
+    from desktop.core.budget import rates
+    from desktop.core.context import set_setting
+    from desktop.ui.dialogs.budget import RateDialog
+
+    page = _page(window, qtbot)
+    page.tabs.setCurrentIndex(3)
+    assert page.rate_edit_button.isEnabled()
+    snack = next(i for i in range(page.rate_model.rowCount()) if page.rate_model.row_at(i).item == "snack")
+    page.rate_view.selectRow(snack)
+    row = page.rate_model.row_at(snack)
+
+    def fake_exec(dialog: RateDialog) -> int:
+        dialog.ceiling.clear()
+        dialog.ceiling.insert("40.00")
+        dialog._accept()
+        return dialog.result()
+
+    monkeypatch.setattr(RateDialog, "exec", fake_exec)
+    page.edit_rate(new_version=False)
+    qtbot.waitUntil(
+        lambda: (
+            any(r.id == row.id and r.ceiling_satang == 4_000 for r in rates.list_rates(page.ctx))
+            and page.runner.idle
+        ),
+        timeout=10_000,
+    )
+    with page.ctx.transaction() as session:
+        set_setting(session, rates.EDITORS_SETTING, "someone_else")
+    page.reload()
+    qtbot.waitUntil(lambda: not page.rate_edit_button.isEnabled() and page.runner.idle, timeout=10_000)
+    assert "ไม่มีสิทธิ์" in page.rate_note.text()
