@@ -12,6 +12,7 @@ from pathlib import Path
 
 from db.migrate import DatabaseTooNewError, MigrationError
 from db.rules.errors import RuleError
+from desktop.budget_cli import add_budget_parser, run_budget
 from desktop.cli_attendance import add_checkin_parser, run_checkin
 from desktop.core import completion, demo, office, people, rounds
 from desktop.core.context import AppContext
@@ -84,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_print_parser(sub)
     add_checkin_parser(sub)
     add_exports_parser(sub)
+    add_budget_parser(sub)
     return parser
 
 
@@ -173,6 +175,8 @@ def _run(ctx: AppContext, args: argparse.Namespace) -> int:
         return run_checkin(ctx, args)
     elif args.command in EXPORT_COMMANDS:
         return run_exports(ctx, args)
+    elif args.command == "budget":
+        return run_budget(ctx, args)
     elif args.command == "provinces":
         for p in office.reference_provinces():
             print(f"{p.code}\t{p.name_th}\t{p.name_en}")

@@ -2,7 +2,7 @@
 
 from db.base import Base
 from db.models.audit import AuditEntry
-from db.models.budget import BudgetAllocation, ExpenseLine, PaymentLine, Rate
+from db.models.budget import BudgetAllocation, ExpenseLine, PaymentLine, Rate, RoundSpending
 from db.models.geo import District, Province, Subdistrict, Village
 from db.models.office import LocalSetting, Office
 from db.models.people import Lecturer, Person
@@ -28,6 +28,7 @@ __all__ = [
     "RoundDay",
     "RoundDistrict",
     "RoundLecturer",
+    "RoundSpending",
     "Subdistrict",
     "TrainingRound",
     "Village",

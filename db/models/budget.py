@@ -16,6 +16,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    UniqueConstraint,
     Uuid,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -94,3 +95,22 @@ class PaymentLine(SyncMixin, Base):
     reverses_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("payment_line.id"))
     paid_on: Mapped[date | None] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
+    # A payment above a ceiling or beyond the allocation is allowed only with a reason and an approver.
+    override_reason: Mapped[str] = mapped_column(Text, default="")
+    override_by: Mapped[str] = mapped_column(String(100), default="")
+
+
+class RoundSpending(SyncMixin, Base):
+    """The state of a round's spending: draft → approved (locked) → exported; unlocking needs a reason."""
+
+    __tablename__ = "round_spending"
+    __table_args__ = (
+        UniqueConstraint("round_id"),
+        CheckConstraint("status IN ('draft','approved','exported')", name="status"),
+    )
+
+    round_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("training_round.id"))
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    approved_by: Mapped[str] = mapped_column(String(100), default="")
+    approved_on: Mapped[date | None] = mapped_column(Date)
+    payer_name: Mapped[str] = mapped_column(String(200), default="")  # ผู้จ่ายเงิน printed on the pay list

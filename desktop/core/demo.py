@@ -30,6 +30,7 @@ from db.resources import resource_path
 from db.rules.national_id import make_national_id
 from db.rules.thai_dates import fiscal_year
 from desktop.core import audit
+from desktop.core.budget.demo import add_demo_budget
 from desktop.core.context import AppContext
 from desktop.core.demo_attendance import extend_demo
 from desktop.core.errors import RuleViolation
@@ -214,6 +215,7 @@ def generate_demo(ctx: AppContext, *, people: int = 2000) -> DemoSummary:
             changes={"people": [None, summary.people]},
             summary=f"สร้างข้อมูลตัวอย่าง {summary.people:,} คน {summary.rounds} รุ่น",
         )
+    add_demo_budget(ctx)
     demo_registrations(ctx)  # after every other demo step, so it sees their completion results
     return summary
 

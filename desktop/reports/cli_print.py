@@ -1,4 +1,4 @@
-"""`krukhor-cli print signin|certificates`: the print commands, kept here so cli.py only wires them in."""
+"""`krukhor-cli print signin|certificates|vouchers|paylist`: the print commands, kept here so cli.py only wires them in."""
 
 from __future__ import annotations
 
@@ -31,6 +31,14 @@ def add_print_parser(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--round", required=True, help=_ROUND_HELP)
     c.add_argument("--out", required=True, type=Path, help="PDF file to write")
     c.add_argument("--thai-digits", action="store_true", help="print numbers in Thai digits")
+    for name, text in (
+        ("vouchers", "receipt vouchers (ใบสำคัญรับเงิน), one page per payee"),
+        ("paylist", "group payment lists (หลักฐานการจ่ายเงิน), one per payment category"),
+    ):
+        m = what.add_parser(name, help=text)
+        m.add_argument("--round", required=True, help=_ROUND_HELP)
+        m.add_argument("--out", required=True, type=Path, help="PDF file to write")
+        m.add_argument("--category", default=None, help="only this category, e.g. transport or lecturer")
 
 
 def resolve_round(ctx: AppContext, text: str, *, today: date | None = None) -> rounds.RoundRow:
@@ -58,7 +66,9 @@ def run_print(ctx: AppContext, args: argparse.Namespace) -> int:
     rnd = resolve_round(ctx, args.round)
     label = f"รุ่นที่ {rnd.number}/{rnd.fiscal_year}"
     try:
-        if args.print_what == "signin":
+        if args.print_what in ("vouchers", "paylist"):
+            _print_money(ctx, args, rnd.id, label)
+        elif args.print_what == "signin":
             res = write_signin_sheet(
                 ctx,
                 round_id=rnd.id,
@@ -75,3 +85,19 @@ def run_print(ctx: AppContext, args: argparse.Namespace) -> int:
     except OSError as exc:
         raise ValidationError({"out": f"เขียนไฟล์ {args.out} ไม่ได้: {exc.strerror or exc}"}) from exc
     return 0
+
+
+def _print_money(ctx: AppContext, args: argparse.Namespace, round_id: uuid.UUID, label: str) -> None:
+    from db.rules.money import format_baht
+    from desktop.reports.paylist import write_paylist
+    from desktop.reports.vouchers import write_vouchers
+
+    if args.print_what == "vouchers":
+        v = write_vouchers(ctx, round_id=round_id, out_path=args.out, category=args.category)
+        print(f"พิมพ์ใบสำคัญรับเงิน {label} แล้ว: {v.vouchers} ใบ รวม {format_baht(v.total_satang)} บาท → {v.path}")
+    else:
+        p = write_paylist(ctx, round_id=round_id, out_path=args.out, category=args.category)
+        print(
+            f"พิมพ์หลักฐานการจ่ายเงิน {label} แล้ว: {p.lists} รายการ {p.rows} คน {p.pages} หน้า "
+            f"รวม {format_baht(p.total_satang)} บาท → {p.path}"
+        )

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QSt
 
 from desktop.core.context import AppContext
 from desktop.core.office import OfficeRow
+from desktop.ui.pages.budget_page import BudgetPage
 from desktop.ui.pages.home_page import HomePage
 from desktop.ui.pages.import_page import ImportPage
 from desktop.ui.pages.lecturers_page import LecturersPage
@@ -32,6 +33,7 @@ class MainWindow(QMainWindow):
         self.lecturers = LecturersPage(ctx, self.runner)
         self.settings = SettingsPage(ctx, self.runner)
         self.importer = ImportPage(ctx, self.runner)
+        self.budget = BudgetPage(ctx, self.runner)
         self.home.office_label.setText(f"<b>{office.name_th}</b>")
         self.pages = [
             ("หน้าหลัก", self.home),
@@ -39,6 +41,7 @@ class MainWindow(QMainWindow):
             ("ผู้เข้ารับการอบรม", self.people),
             ("นำเข้ารายชื่อ", self.importer),
             ("วิทยากร", self.lecturers),
+            ("งบประมาณ", self.budget),
             ("ตั้งค่า", self.settings),
         ]
         self.nav = QListWidget()
@@ -75,6 +78,7 @@ class MainWindow(QMainWindow):
         self.lecturers.reload()
         self.settings.reload()
         self.importer.reload()
+        self.budget.reload()
 
     def go_to(self, label: str) -> None:
         for i, (name, _page) in enumerate(self.pages):

@@ -47,3 +47,28 @@ def test_print_errors_are_thai_and_non_zero(
     rnd = max(rounds.list_rounds(AppContext.open(db_path, backup=False)), key=lambda r: r.enrolled)
     assert cli.main(["--db", str(db_path), "print", "signin", "--round", str(rnd.id), "--out", bad]) == 1
     assert "เขียนไฟล์" in capsys.readouterr().err
+
+
+def test_print_vouchers_and_paylist(tmp_path, capsys) -> None:
+    from desktop.cli import main
+
+    db = tmp_path / "m.sqlite"
+    assert main(["--db", str(db), "init", "--province", "40"]) == 0
+    assert main(["--db", str(db), "demo", "--people", "300"]) == 0
+    capsys.readouterr()
+    assert (
+        main(["--db", str(db), "print", "vouchers", "--round", "1/2569", "--out", str(tmp_path / "v.pdf")])
+        == 0
+    )
+    assert (
+        main(["--db", str(db), "print", "paylist", "--round", "1/2569", "--out", str(tmp_path / "p.pdf")])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "ใบสำคัญรับเงิน" in out and "หลักฐานการจ่ายเงิน" in out
+    assert (tmp_path / "v.pdf").stat().st_size > 0 and (tmp_path / "p.pdf").stat().st_size > 0
+    assert (
+        main(["--db", str(db), "print", "paylist", "--round", "5/2570", "--out", str(tmp_path / "n.pdf")])
+        == 1
+    )
+    assert "ยังไม่มีรายการจ่ายเงิน" in capsys.readouterr().err

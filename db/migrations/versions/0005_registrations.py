@@ -1,7 +1,7 @@
 """registrations imported from the ministry app
 
 Revision ID: 0005_registrations
-Revises: 0001
+Revises: 0003_budget
 Create Date: 2026-11-25 15:45:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_registrations"
-down_revision: str | Sequence[str] | None = "0001"
+down_revision: str | Sequence[str] | None = "0003_budget"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""Budget and payments: allocations, Ministry of Finance rates, round plans, spending, the ledger, reports."""

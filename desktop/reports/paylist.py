@@ -1,0 +1,235 @@
+"""The group payment list (หลักฐานการจ่ายเงิน) of a round: one list per ledger category, landscape A4.
+
+Columns ลำดับ | ชื่อ-สกุล | อัตรา | จำนวนวัน | จำนวนเงิน | วันที่รับเงิน | ลายมือชื่อผู้รับเงิน | หมายเหตุ; the
+signature and note cells stay blank (the wet signature is the evidence). Each page ends with its own
+subtotal; the last page of a list has the total in figures and in Thai words, then the payer's and the
+approver's signature lines. Reversed payments are left out: the list shows what reached each person.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfgen.canvas import Canvas
+
+from db.rules.money import baht_text, format_baht
+from db.rules.thai_dates import format_be_date
+from desktop.core.budget import documents
+from desktop.core.budget.documents import PayList, RoundInfo
+from desktop.core.context import AppContext
+from desktop.reports.grid import Col, Row, dotted_fill, draw_row, head_row, make_row
+from desktop.reports.pdf_common import Progress, atomic_output
+from desktop.reports.thai_text import FONT_BOLD, FONT_REGULAR, draw_text, register_fonts, wrap
+
+PROJECT_NAME = "โครงการยกระดับคุณภาพชีวิตแรงงานนอกระบบโดยเครือข่ายชุมชนผ่านการขึ้นทะเบียนแรงงานนอกระบบ (แรงงานอิสระ)"
+PAGE_W, PAGE_H = landscape(A4)
+MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 28.0, 24.0, 26.0
+BODY, TITLE, SMALL = 16.0, 18.0, 12.0
+LEAD = 19.0
+MIN_ROW = 30.0  # room to sign
+SIGN_H = 130.0  # the total in words and the two signature blocks
+
+
+def columns(units_label: str) -> list[Col]:
+    return [
+        Col("ลำดับ", 46, "center"),
+        Col("ชื่อ-สกุล", 180, "left"),
+        Col("อัตรา", 70, "right"),
+        Col(units_label, 80, "right"),
+        Col("จำนวนเงิน", 86, "right"),
+        Col("วันที่รับเงิน", 100, "center"),
+        Col("ลายมือชื่อผู้รับเงิน", 142, "center"),
+        Col("หมายเหตุ", 78, "left"),
+    ]
+
+
+@dataclass(frozen=True)
+class PayListResult:
+    path: Path
+    lists: int
+    pages: int
+    rows: int
+    total_satang: int
+
+
+def _units(units) -> str:
+    return f"{units.normalize():f}"
+
+
+def write_paylist(
+    ctx: AppContext,
+    *,
+    round_id: uuid.UUID,
+    out_path: str | os.PathLike[str],
+    category: str | None = None,
+    progress: Progress | None = None,
+) -> PayListResult:
+    """Write the round's payment lists (every ledger category, or one) to ``out_path`` atomically."""
+    register_fonts()
+    info = documents.round_info(ctx, round_id)
+    lists = documents.pay_lists(ctx, round_id, category=category)
+    total_rows = sum(len(pl.rows) for pl in lists)
+    done = pages = 0
+    with atomic_output(out_path) as tmp:
+        canvas = Canvas(str(tmp), pagesize=(PAGE_W, PAGE_H), pageCompression=1)
+        canvas.setTitle(f"หลักฐานการจ่ายเงิน รุ่นที่ {info.number}/{info.fiscal_year}")
+        canvas.setAuthor(info.office_name)
+        canvas.setCreator("krukhor")
+        for pl in lists:
+            pages += _write_list(canvas, info, pl)
+            done += len(pl.rows)
+            if progress is not None:
+                progress(done, total_rows)
+        canvas.save()
+    return PayListResult(Path(out_path), len(lists), pages, total_rows, sum(pl.total_satang for pl in lists))
+
+
+def _header(info: RoundInfo, pl: PayList, *, continued: bool) -> list[tuple[str, str, float]]:
+    title = f"หลักฐานการจ่ายเงิน{pl.label}"
+    if continued:
+        return [(f"{title} รุ่นที่ {info.number}/{info.fiscal_year} (ต่อ)", FONT_BOLD, BODY)]
+    width = PAGE_W - 2 * MARGIN_X
+    out = [(title, FONT_BOLD, TITLE)]
+    out += [
+        (line, FONT_REGULAR, BODY)
+        for line in wrap(PROJECT_NAME, width, FONT_REGULAR, BODY, prefer_spaces=True)
+    ]
+    when = format_be_date(info.start_date)
+    if info.end_date != info.start_date:
+        when = f"{when} ถึง {format_be_date(info.end_date)}"
+    line = f"รุ่นที่ {info.number} ปีงบประมาณ พ.ศ. {info.fiscal_year} {info.title}".strip()
+    out += [(x, FONT_REGULAR, BODY) for x in wrap(line, width, FONT_REGULAR, BODY)]
+    where = f"วันที่ {when}" + (f" ณ {info.venue}" if info.venue else "")
+    out += [(x, FONT_REGULAR, BODY) for x in wrap(where, width, FONT_REGULAR, BODY)]
+    if info.office_name:
+        out.append((f"ส่วนราชการ {info.office_name}", FONT_REGULAR, BODY))
+    return out
+
+
+def _header_height(lines: list[tuple[str, str, float]]) -> float:
+    return sum(size * 1.3 for _, _, size in lines) + 6
+
+
+def _write_list(canvas: Canvas, info: RoundInfo, pl: PayList) -> int:
+    cols = columns(pl.units_label)
+    thead = head_row(cols, size=BODY, lead=LEAD)
+    rows = [
+        make_row(
+            [
+                str(i),
+                r.name,
+                format_baht(r.rate_satang),
+                _units(r.units),
+                format_baht(r.amount_satang),
+                format_be_date(r.paid_on, style="medium") if r.paid_on else "",
+                "",
+                r.note,
+            ],
+            cols,
+            size=BODY,
+            lead=LEAD,
+            min_height=MIN_ROW,
+        )
+        for i, r in enumerate(pl.rows, start=1)
+    ]
+    sub_h = LEAD + 8
+    body = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM
+    first_room = body - _header_height(_header(info, pl, continued=False)) - thead.height - sub_h
+    next_room = body - _header_height(_header(info, pl, continued=True)) - thead.height - sub_h
+    pages: list[list[tuple[int, Row]]] = [[]]
+    used, room = 0.0, first_room
+    for i, row in enumerate(rows):
+        if pages[-1] and used + row.height > room:
+            pages.append([])
+            used, room = 0.0, next_room
+        pages[-1].append((i, row))
+        used += row.height
+    last_page_fits = used + sub_h + SIGN_H <= room
+    n_pages = len(pages) + (0 if last_page_fits else 1)
+    for page_no, page in enumerate(pages, start=1):
+        y = _draw_header(canvas, _header(info, pl, continued=page_no > 1))
+        y = draw_row(canvas, MARGIN_X, y, thead, cols, size=BODY, lead=LEAD, shade=True, center_all=True)
+        for _i, row in page:
+            y = draw_row(canvas, MARGIN_X, y, row, cols, size=BODY, lead=LEAD)
+        page_total = sum(pl.rows[i].amount_satang for i, _ in page)
+        is_last = page_no == len(pages)
+        y = _total_row(
+            canvas, y, cols, "รวมเงินทั้งสิ้น" if is_last and n_pages == 1 else "รวมเงินหน้านี้", page_total
+        )
+        if is_last and len(pages) > 1:
+            y = _total_row(canvas, y, cols, "รวมเงินทั้งสิ้น", pl.total_satang)
+        if is_last and last_page_fits:
+            _draw_sign(canvas, y, info, pl)
+        _footer(canvas, info, page_no, n_pages)
+        canvas.showPage()
+    if not last_page_fits:
+        y = _draw_header(canvas, _header(info, pl, continued=True))
+        y = _total_row(canvas, y, cols, "รวมเงินทั้งสิ้น", pl.total_satang)
+        _draw_sign(canvas, y, info, pl)
+        _footer(canvas, info, n_pages, n_pages)
+        canvas.showPage()
+    return n_pages
+
+
+def _total_row(canvas: Canvas, top: float, cols: list[Col], label: str, satang: int) -> float:
+    merged = [
+        Col("", sum(c.width for c in cols[:4]), "right"),
+        cols[4],
+        Col("", sum(c.width for c in cols[5:])),
+    ]
+    row = make_row([label, format_baht(satang), ""], merged, size=BODY, lead=LEAD, bold=True)
+    return draw_row(canvas, MARGIN_X, top, row, merged, size=BODY, lead=LEAD)
+
+
+def _draw_header(canvas: Canvas, lines: list[tuple[str, str, float]]) -> float:
+    y = PAGE_H - MARGIN_TOP
+    for text, font, size in lines:
+        y -= size * 1.3
+        draw_text(canvas, PAGE_W / 2, y + size * 0.25, text, font, size, align="center")
+    return y - 6
+
+
+def _draw_sign(canvas: Canvas, top: float, info: RoundInfo, pl: PayList) -> None:
+    y = top - LEAD - 4
+    draw_text(
+        canvas,
+        MARGIN_X,
+        y,
+        f"รวมเงินทั้งสิ้น {format_baht(pl.total_satang)} บาท ({baht_text(pl.total_satang)})",
+        FONT_BOLD,
+        BODY,
+    )
+    y -= LEAD
+    draw_text(canvas, MARGIN_X, y, "ขอรับรองว่าได้จ่ายเงินให้แก่ผู้มีรายชื่อข้างต้นถูกต้องตามความเป็นจริง", FONT_REGULAR, BODY)
+    y -= LEAD * 2
+    for x, role, name in (
+        (PAGE_W * 0.28, "ผู้จ่ายเงิน", info.payer_name),
+        (PAGE_W * 0.72, "ผู้อนุมัติ", info.approver_name),
+    ):
+        yy = y
+        dotted_fill(canvas, x, yy, ["ลงชื่อ", 170.0, role], size=BODY)
+        yy -= LEAD
+        dotted_fill(canvas, x, yy, [f"({name})"] if name else ["(", 170.0, ")"], size=BODY)
+        yy -= LEAD
+        dotted_fill(canvas, x, yy, ["ตำแหน่ง", 170.0], size=BODY)
+        yy -= LEAD
+        dotted_fill(canvas, x, yy, ["วันที่", 40.0, "/", 40.0, "/", 50.0], size=BODY)
+
+
+def _footer(canvas: Canvas, info: RoundInfo, page_no: int, pages: int) -> None:
+    draw_text(
+        canvas,
+        PAGE_W - MARGIN_X,
+        MARGIN_BOTTOM - 12,
+        f"หน้า {page_no}/{pages}",
+        FONT_REGULAR,
+        SMALL,
+        align="right",
+    )
+    draw_text(
+        canvas, MARGIN_X, MARGIN_BOTTOM - 12, f"รุ่นที่ {info.number}/{info.fiscal_year}", FONT_REGULAR, SMALL
+    )

@@ -1,0 +1,144 @@
+"""Vouchers, payment lists and the budget report: Thai that extracts back, exact totals, blank signatures."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from db.rules.money import baht_text, format_baht
+from desktop.core import office
+from desktop.core.budget import ledger, spending
+from desktop.core.errors import RuleViolation, ValidationError
+from desktop.reports.budget_report import write_budget_report
+from desktop.reports.paylist import write_paylist
+from desktop.reports.vouchers import write_vouchers
+from tests.fixtures.budget import HeldRound, add_slot, make_held
+
+PAID = date(2026, 10, 21)
+
+
+@pytest.fixture
+def paid(ctx) -> HeldRound:
+    office.update_office(
+        ctx,
+        name_th="สำนักงานแรงงานจังหวัดขอนแก่น",
+        address="",
+        phone="",
+        head_name="นางสาวพรทิพย์ ศรีสุข",
+        head_position="แรงงานจังหวัดขอนแก่น",
+    )
+    held = make_held(ctx)
+    add_slot(ctx, held.round_id, held.nonstate_lecturer, minutes=85)  # 1.5 h × 1,200 = 1,800
+    ledger.pay_allowances(ctx, held.round_id, rate_satang=12_550, paid_on=PAID)  # 125.50 a day
+    ledger.pay_lecturers(ctx, held.round_id, paid_on=PAID)
+    first = ledger.list_payments(ctx, held.round_id)[0]
+    ledger.reverse(ctx, first.id, reason="จ่ายผิด")
+    return held
+
+
+def _flat(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_one_voucher_per_payee_with_amount_in_words(
+    paid: HeldRound, tmp_path: Path, pdf_text, render_first_page
+) -> None:
+    out = tmp_path / "v.pdf"
+    res = write_vouchers(paid.ctx, round_id=paid.round_id, out_path=out)
+    assert res.vouchers == 4  # 4 present, one reversed; plus the lecturer
+    pages = pdf_text(out)
+    assert len(pages) == 4
+    lecturer = next(p for p in pages if "ค่าตอบแทนวิทยากร" in p)
+    assert "ใบสำคัญรับเงิน" in lecturer
+    assert "นายเอกชน วิทยากร" in lecturer
+    assert _flat("1,800.00") in _flat(lecturer)
+    assert _flat(f"({baht_text(180_000)})") in _flat(lecturer)
+    assert "หนึ่งพันแปดร้อยบาทถ้วน" in lecturer
+    person = next(p for p in pages if "ค่าพาหนะ" in p)
+    assert "251.00" in person and "สองร้อยห้าสิบเอ็ดบาทถ้วน" in person  # 2 days × 125.50
+    assert "ผู้รับเงิน" in person and "ผู้จ่ายเงิน" in person
+    assert "วันที่ 21 ตุลาคม 2569" in person  # BE date
+    render_first_page(out, tmp_path, "voucher")
+
+
+def test_pay_list_columns_total_in_words_and_signature_lines(
+    paid: HeldRound, tmp_path: Path, pdf_text, render_first_page
+) -> None:
+    spending.approve(paid.ctx, paid.round_id, approver="นายผู้อนุมัติ ใจดี", payer_name="นางสาวผู้จ่าย เงินดี")
+    out = tmp_path / "p.pdf"
+    res = write_paylist(paid.ctx, round_id=paid.round_id, out_path=out, category="transport")
+    rows = [p for p in ledger.list_payments(paid.ctx, paid.round_id, category="transport") if p.effective]
+    assert res.rows == len(rows) == 3
+    assert res.total_satang == sum(p.amount_satang for p in rows)
+    text = "\n".join(pdf_text(out))
+    flat = _flat(text)
+    for head in ("ลำดับ", "ชื่อ-สกุล", "อัตรา", "จำนวนวัน", "จำนวนเงิน", "วันที่รับเงิน", "ลายมือชื่อผู้รับเงิน", "หมายเหตุ"):
+        assert _flat(head) in flat
+    assert "หลักฐานการจ่ายเงินค่าพาหนะผู้เข้ารับการฝึกอบรม" in flat
+    assert _flat(f"รวมเงินทั้งสิ้น {format_baht(res.total_satang)} บาท ({baht_text(res.total_satang)})") in flat
+    assert "(นายผู้อนุมัติใจดี)" in flat and "(นางสาวผู้จ่ายเงินดี)" in flat
+    assert "ผู้จ่ายเงิน" in flat and "ผู้อนุมัติ" in flat
+    assert "21ต.ค.2569" in flat
+    reversed_name = next(p for p in ledger.list_payments(paid.ctx, paid.round_id) if p.reversed).payee_name
+    assert _flat(reversed_name) not in flat
+    render_first_page(out, tmp_path, "paylist")
+
+
+def test_nothing_to_print_and_unknown_category(ctx, tmp_path: Path) -> None:
+    held = make_held(ctx)
+    with pytest.raises(RuleViolation, match="ยังไม่มีรายการจ่ายเงิน"):
+        write_paylist(ctx, round_id=held.round_id, out_path=tmp_path / "x.pdf")
+    with pytest.raises(ValidationError):
+        write_vouchers(ctx, round_id=held.round_id, out_path=tmp_path / "x.pdf", category="food")
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_budget_report_pdf(paid: HeldRound, tmp_path: Path, pdf_text, render_first_page) -> None:
+    out = tmp_path / "b.pdf"
+    write_budget_report(paid.ctx, out_path=out, fiscal_year=2570)
+    flat = _flat("\n".join(pdf_text(out)))
+    assert "รายงานงบประมาณโครงการฝึกอบรมครูขปีงบประมาณพ.ศ.2570" in flat
+    assert "100,000.00" in flat  # the allocation
+    assert "ค่าพาหนะ" in flat and "ค่าตอบแทนวิทยากร" in flat  # (a long label wraps in its cell)
+    render_first_page(out, tmp_path, "budget")
+
+
+@pytest.mark.parametrize(
+    ("satang", "words"),
+    [
+        (2_100, "ยี่สิบเอ็ดบาทถ้วน"),
+        (10_100, "หนึ่งร้อยเอ็ดบาทถ้วน"),
+        (125_050, "หนึ่งพันสองร้อยห้าสิบบาทห้าสิบสตางค์"),
+        (100_000_000, "หนึ่งล้านบาทถ้วน"),
+        (1_100_000_000, "สิบเอ็ดล้านบาทถ้วน"),
+    ],
+)
+def test_voucher_prints_tricky_amounts_in_words(
+    ctx, tmp_path: Path, pdf_text, satang: int, words: str
+) -> None:
+    from decimal import Decimal
+
+    from desktop.core.budget.ledger import PaymentInput
+    from desktop.core.budget.rules import Override
+
+    held = make_held(ctx)
+    ledger.add_payment(
+        ctx,
+        held.round_id,
+        PaymentInput(
+            category="venue",
+            payee_kind="other",
+            payee_name="บริษัท ห้องประชุม จำกัด",
+            rate_satang=satang,
+            units=Decimal(1),
+            paid_on=PAID,
+        ),
+        override=Override("ทดสอบจำนวนเงินสูง", "ผู้อนุมัติ"),
+    )
+    out = tmp_path / "v.pdf"
+    write_vouchers(ctx, round_id=held.round_id, out_path=out)
+    text = _flat(pdf_text(out)[0])
+    assert _flat(f"({words})") in text
+    assert format_baht(satang) in text
