@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from db.models import District, Enrolment, Person, RoundDistrict, Subdistrict, TrainingRound, Village
@@ -68,15 +68,16 @@ class RoundSummary:
 
 
 def trained_condition() -> ColumnElement[bool]:
-    """An enrolment that counts as a trained ครู ข: completed, or in a held/closed round not yet decided."""
+    """An enrolment that counts as a trained ครู ข: completed under its round's rule.
+
+    The same rule as the dashboard and the workbook (desktop/core/exports/figures.py): a held round whose
+    attendance is not recorded yet trains nobody until it is, so the figures never claim what is not on record.
+    """
     return and_(
         Enrolment.status == "enrolled",
         Enrolment.deleted.is_(False),
         TrainingRound.deleted.is_(False),
-        or_(
-            Enrolment.completed.is_(True),
-            and_(Enrolment.completed.is_(None), TrainingRound.status.in_(("held", "closed"))),
-        ),
+        Enrolment.completed.is_(True),
     )
 
 

@@ -62,14 +62,25 @@ def _round(ctx: AppContext, *, number: int, capacity: int = 10) -> uuid.UUID:
     ).id
 
 
+def _train(ctx: AppContext, round_id, person_id) -> None:
+    """Enrol a person, record them present in every half-day and mark the round held: they completed it."""
+    enrolment.enrol(ctx, round_id=round_id, person_ids=[person_id])
+    rounds.set_status(ctx, round_id, "open")
+    (row,) = attendance.get_grid(ctx, round_id=round_id).rows
+    attendance.set_marks(
+        ctx,
+        round_id=round_id,
+        changes=[MarkChange(row.enrolment_id, 1, "am", True), MarkChange(row.enrolment_id, 1, "pm", True)],
+    )
+    rounds.set_status(ctx, round_id, "held")
+
+
 def test_summary_counts_enrolled_present_completed_and_coverage(ctx: AppContext) -> None:
     person_of = _setup_area(ctx)
     earlier = _round(ctx, number=1)
     rid = _round(ctx, number=2)
-    # The earlier round trained the ครู ข of village 40010101 (held, completion not decided = trained).
-    enrolment.enrol(ctx, round_id=earlier, person_ids=[person_of["40010101"]])
-    rounds.set_status(ctx, earlier, "open")
-    rounds.set_status(ctx, earlier, "held")
+    # The earlier round trained the ครู ข of village 40010101 (present in every half-day, then held).
+    _train(ctx, earlier, person_of["40010101"])
     enrolment.enrol(
         ctx, round_id=rid, person_ids=[person_of["40010102"], person_of["40010201"], person_of["40010202"]]
     )
@@ -109,9 +120,7 @@ def test_planning_lists_people_not_enrolled_anywhere_uncovered_villages_first(ct
     person_of = _setup_area(ctx)
     earlier = _round(ctx, number=1)
     rid = _round(ctx, number=2, capacity=4)
-    enrolment.enrol(ctx, round_id=earlier, person_ids=[person_of["40010101"]])
-    rounds.set_status(ctx, earlier, "open")
-    rounds.set_status(ctx, earlier, "held")
+    _train(ctx, earlier, person_of["40010101"])
     # A second person in the covered village, and one outside the round's district.
     with ctx.reading() as session:
         vid = session.scalar(select(Person.village_id).where(Person.id == person_of["40010101"]))
