@@ -7,6 +7,7 @@ from db.models.geo import District, Province, Subdistrict, Village
 from db.models.office import LocalSetting, Office
 from db.models.people import Lecturer, Person
 from db.models.rounds import AttendanceMark, Enrolment, RoundDay, RoundDistrict, RoundLecturer, TrainingRound
+from db.models.sync import SyncConflict, SyncControl, SyncOutbox, SyncShadow
 
 __all__ = [
     "AttendanceMark",
@@ -27,6 +28,10 @@ __all__ = [
     "RoundDistrict",
     "RoundLecturer",
     "Subdistrict",
+    "SyncConflict",
+    "SyncControl",
+    "SyncOutbox",
+    "SyncShadow",
     "TrainingRound",
     "Village",
 ]
