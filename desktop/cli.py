@@ -12,6 +12,8 @@ from pathlib import Path
 
 from db.migrate import DatabaseTooNewError
 from db.rules.errors import RuleError
+from desktop.cli_sync import COMMANDS as SYNC_COMMANDS
+from desktop.cli_sync import add_sync_parser, run_sync
 from desktop.core import demo, office, people, rounds
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
@@ -66,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("undo-import", help="undo a roster import as a whole")
     p.add_argument("batch_id")
     add_print_parser(sub)
+    add_sync_parser(sub)
     return parser
 
 
@@ -144,6 +147,8 @@ def _run(ctx: AppContext, args: argparse.Namespace) -> int:
         return _roster_command(ctx, args)
     elif args.command == "print":
         return run_print(ctx, args)
+    elif args.command in SYNC_COMMANDS:
+        return run_sync(ctx, args)
     elif args.command == "provinces":
         for p in office.reference_provinces():
             print(f"{p.code}\t{p.name_th}\t{p.name_en}")
