@@ -73,20 +73,14 @@ class BodyLimit:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
-                    raise _TooLarge
+                    # An HTTPException passes through FastAPI's body reading (anything else becomes a 400).
+                    raise StarletteHTTPException(413, self._message())
             return message
 
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge:
-            await _send_problem(send, 413, "too_large", self._message())
+        await self.app(scope, limited, send)
 
     def _message(self) -> str:
         return f"ข้อมูลที่ส่งมีขนาดเกิน {self.limit // (1024 * 1024)} MB กรุณาส่งเป็นชุดเล็กลง / request body too large"
-
-
-class _TooLarge(Exception):
-    pass
 
 
 async def _send_problem(send: Send, status: int, code: str, message: str) -> None:
@@ -142,7 +136,10 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     @app.exception_handler(StarletteHTTPException)
     async def _http(_req: Request, exc: StarletteHTTPException) -> JSONResponse:
         return JSONResponse(
-            Problem(code=f"http_{exc.status_code}", message=str(exc.detail)).model_dump(mode="json"),
+            Problem(
+                code="too_large" if exc.status_code == 413 else f"http_{exc.status_code}",
+                message=str(exc.detail),
+            ).model_dump(mode="json"),
             status_code=exc.status_code,
         )
 
