@@ -38,6 +38,9 @@ class SyncShadow(Base):
     row_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     version: Mapped[int] = mapped_column(Integer)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The newest server state that arrived while this PC still had changes to the row not yet accepted
+    # (the merge base stays `data`); a discarded change puts the row back to this.
+    latest: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
 
 class SyncConflict(Base):

@@ -71,15 +71,26 @@ def _local_rows(conn: Connection, st: SyncedTable, ids: list[uuid.UUID]) -> dict
     return out
 
 
-def _shadows(conn: Connection, table: str, ids: list[uuid.UUID]) -> dict[str, tuple[int, dict[str, Any]]]:
-    out: dict[str, tuple[int, dict[str, Any]]] = {}
+@dataclass(frozen=True)
+class Shadow:
+    version: int
+    data: dict[str, Any]  # the merge base: the last state the server confirmed to this PC
+    latest: dict[str, Any] | None  # a newer server state pulled while a local change was still pending
+
+    def unchanged_here(self, field: str, value: Any) -> bool:
+        """The local value is one the server held: not an edit made on this PC."""
+        return value == self.data.get(field) or (self.latest is not None and value == self.latest.get(field))
+
+
+def _shadows(conn: Connection, table: str, ids: list[uuid.UUID]) -> dict[str, Shadow]:
+    out: dict[str, Shadow] = {}
     for start in range(0, len(ids), CHUNK):
         part = ids[start : start + CHUNK]
-        q = select(SHADOW.c.row_id, SHADOW.c.version, SHADOW.c.data).where(
+        q = select(SHADOW.c.row_id, SHADOW.c.version, SHADOW.c.data, SHADOW.c.latest).where(
             SHADOW.c.table_name == table, SHADOW.c.row_id.in_(part)
         )
-        for rid, version, data in conn.execute(q):
-            out[rid.hex] = (version, data)
+        for rid, version, data, latest in conn.execute(q):
+            out[rid.hex] = Shadow(version, data, latest)
     return out
 
 
@@ -102,7 +113,7 @@ def build_batch(conn: Connection, *, limit: int, user_name: str) -> list[Change]
     for _, table, rid, _ in pending:
         by_table[table].append(_uid(rid))
     locals_: dict[str, dict[str, dict[str, Any]]] = {}
-    shadows: dict[str, dict[str, tuple[int, dict[str, Any]]]] = {}
+    shadows: dict[str, dict[str, Shadow]] = {}
     for table, ids in by_table.items():
         st = get(table)
         if st is not None:
@@ -125,14 +136,16 @@ def build_batch(conn: Connection, *, limit: int, user_name: str) -> list[Change]
             if shadow is None:
                 drop.append(oid)  # made and removed here before the server ever saw it
                 continue
-            op, base_version = "delete", shadow[0]
+            op, base_version = "delete", shadow.version
             fields = {"deleted": True}
-            base = {"deleted": shadow[1].get("deleted", False)}
+            base = {"deleted": shadow.data.get("deleted", False)}
         elif shadow is None:
             fields = local
         else:
-            base_version, old = shadow
-            changed = [f for f in st.fields if f not in META_FIELDS and local.get(f) != old.get(f)]
+            base_version, old = shadow.version, shadow.data
+            changed = [
+                f for f in st.fields if f not in META_FIELDS and not shadow.unchanged_here(f, local.get(f))
+            ]
             if not changed:
                 drop.append(oid)  # edited and put back, or only bookkeeping moved
                 continue
@@ -189,7 +202,7 @@ def _save_shadows(conn: Connection, rows: list[dict[str, Any]]) -> None:
     stmt = sqlite_insert(SHADOW)
     stmt = stmt.on_conflict_do_update(
         index_elements=[SHADOW.c.table_name, SHADOW.c.row_id],
-        set_={"version": stmt.excluded.version, "data": stmt.excluded.data},
+        set_={"version": stmt.excluded.version, "data": stmt.excluded.data, "latest": None},
     )
     conn.execute(stmt, rows)
 
@@ -345,6 +358,12 @@ def apply_pulled(conn: Connection, rows: list[RowState]) -> list[PullProblem]:
             )
             if mixed:
                 problems += _merge_into_local(conn, st, mixed)
+                for r in mixed:
+                    conn.execute(
+                        update(SHADOW)
+                        .where(SHADOW.c.table_name == table, SHADOW.c.row_id == r.row_id)
+                        .values(latest=r.data)
+                    )
     return problems
 
 
@@ -357,15 +376,15 @@ def _merge_into_local(conn: Connection, st: SyncedTable, rows: list[RowState]) -
         mine = local.get(r.row_id.hex)
         if mine is None:
             continue  # removed here; the pending delete goes to the server
-        base = shadows.get(r.row_id.hex, (0, {}))[1]
+        shadow = shadows.get(r.row_id.hex)
         remote = normalise(st.table, {k: v for k, v in r.data.items() if k in st.fields})
         merged = dict(mine)
         for f, v in remote.items():
             if f in META_FIELDS:
                 continue
-            if mine.get(f) == base.get(f):
+            if shadow is not None and shadow.unchanged_here(f, mine.get(f)):
                 merged[f] = v
-        if not base:
+        if shadow is None:
             # Never confirmed before (the same row made on two PCs): keep ours; the server compares them.
             merged = dict(mine)
         merged["server_seq"] = r.seq
@@ -437,7 +456,7 @@ def discard_failed(conn: Connection, ids: list[int]) -> int:
             shadow = _shadows(conn, st.name, [rid]).get(rid.hex)
             with applying(conn):
                 if shadow is not None:
-                    _write_rows(conn, st, [shadow[1]])
+                    _write_rows(conn, st, [shadow.latest or shadow.data])
                 else:
                     conn.execute(update(st.table).where(st.table.c.id == rid).values(deleted=True))
         n += 1

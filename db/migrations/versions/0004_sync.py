@@ -69,6 +69,7 @@ def upgrade() -> None:
         sa.Column("row_id", sa.Uuid(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("data", sa.JSON(), nullable=False),
+        sa.Column("latest", sa.JSON(), nullable=True),
         sa.PrimaryKeyConstraint("table_name", "row_id", name=op.f("pk_sync_shadow")),
     )
     # ### end Alembic commands ###
