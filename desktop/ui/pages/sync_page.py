@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -184,6 +185,10 @@ class SyncPage(QWidget):
         cl.addLayout(buttons)
         layout.addWidget(self.conflict_box, 1)
 
+        for view, stretch in ((self.failed_view, 1), (self.conflict_view, 0)):
+            header = view.horizontalHeader()
+            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         self.controller.status_changed.connect(self._show_status)
         self.controller.started.connect(self._started)
         self.controller.finished.connect(self._finished)
