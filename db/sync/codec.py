@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime, time
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, Numeric, String, Table, Time, Uuid
@@ -90,8 +91,14 @@ def decode_value(kind: str, value: Any) -> Any:
     return value
 
 
+@lru_cache(maxsize=256)
 def column_kinds(table: Table) -> dict[str, str]:
     return {c.name: _kind(c.type) for c in table.columns}
+
+
+@lru_cache(maxsize=256)
+def _required(table: Table) -> tuple[str, ...]:
+    return tuple(c.name for c in table.columns if not c.nullable and c.default is None)
 
 
 def encode_row(table: Table, row: dict[str, Any]) -> dict[str, Any]:

@@ -278,6 +278,7 @@ def record_results(conn: Connection, results: list[ChangeResult]) -> ResultCount
             entries[mid] = (oid, payload)
     done: list[int] = []
     accepted: dict[str, list[ChangeResult]] = defaultdict(list)
+    creates: dict[str, bool] = {}
     for r in results:
         entry = entries.get(str(r.mutation_id))
         if entry is None:
@@ -292,6 +293,7 @@ def record_results(conn: Connection, results: list[ChangeResult]) -> ResultCount
         done.append(oid)
         applied += 1
         accepted[payload["table"]].append(r)
+        creates[str(r.mutation_id)] = payload.get("base_version") is None and payload.get("op") == "upsert"
         for c in r.conflicts:
             conflicts += 1
             conn.execute(
@@ -328,8 +330,11 @@ def record_results(conn: Connection, results: list[ChangeResult]) -> ResultCount
                     for r in rows
                 ],
             )
-            still_open = _open_entries(conn, table, [_uid(r.data["id"]) for r in rows])
-            _write_rows(conn, st, [r.data for r in rows if _key(r.data["id"]) not in still_open])
+            # A new row the server took as sent needs no write back; an update may have been merged with
+            # changes from other PCs, and a conflict left the server's value: those rows are written.
+            merged = [r for r in rows if r.conflicts or not creates.get(str(r.mutation_id), False)]
+            still_open = _open_entries(conn, table, [_uid(r.data["id"]) for r in merged])
+            _write_rows(conn, st, [r.data for r in merged if _key(r.data["id"]) not in still_open])
     return ResultCounts(applied, conflicts, failed)
 
 

@@ -27,8 +27,8 @@ from db.sync.registry import get
 from desktop.core.context import AppContext, get_setting, set_setting
 from desktop.core.errors import CoreError, NotFoundError, ValidationError
 
-PUSH_BATCH = 200
-PULL_PAGE = 1000
+PUSH_BATCH = 500
+PULL_PAGE = 2000
 TIMEOUT = httpx.Timeout(60.0, connect=10.0)
 ProgressFn = Callable[[int, int], None]
 
