@@ -1,7 +1,6 @@
 """The FastAPI application: health, enrolment, login, push, pull, conflicts and the national progress page."""
 
 import base64
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
@@ -9,7 +8,6 @@ from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy import select, text
-from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -31,7 +29,7 @@ from db.sync.messages import (
 from server import central, store
 from server.config import Settings
 from server.database import make_server_engine, make_sessions, migrate
-from server.models import CENTRAL_ROLES, Conflict, Device, EnrolCode, OfficeAccount, User, UserSession
+from server.models import CENTRAL_ROLES, Conflict, Device, EnrolCode, User, UserSession
 from server.security import (
     DUMMY_HASH,
     clear_failures,
@@ -142,9 +140,6 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
             ).model_dump(mode="json"),
             status_code=exc.status_code,
         )
-
-    def db() -> sessionmaker[Session]:
-        return sessions
 
     def protocol(
         x_krukhor_protocol: Annotated[int | None, Header()] = None,
@@ -384,16 +379,4 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
             record_failure(s, key)
             return False
 
-    app.state.db = db
-    app.state.offices = lambda: _offices(sessions)
     return app
-
-
-def _offices(sessions: sessionmaker[Session]) -> list[str]:
-    with sessions() as s:
-        return list(s.scalars(select(OfficeAccount.code)))
-
-
-def device_exists(sessions: sessionmaker[Session], device_id: uuid.UUID) -> bool:
-    with sessions() as s:
-        return s.get(Device, device_id) is not None

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from db.models.sync import SyncConflict, SyncOutbox, SyncShadow
+from db.sync import fastwrite
 from db.sync.codec import CodecError, decode_row, encode_row, normalise
 from db.sync.messages import Change, ChangeResult, RowState
 from db.sync.outbox import applying
@@ -197,53 +198,50 @@ def _open_entries(conn: Connection, table: str, ids: list[uuid.UUID]) -> set[str
 
 
 def _save_shadows(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    stmt = sqlite_insert(SHADOW)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[SHADOW.c.table_name, SHADOW.c.row_id],
-        set_={"version": stmt.excluded.version, "data": stmt.excluded.data, "latest": None},
-    )
-    conn.execute(stmt, rows)
+    by_table: dict[str, list[tuple[str, int, dict[str, Any]]]] = defaultdict(list)
+    for r in rows:
+        by_table[r["table_name"]].append((str(r["row_id"]), r["version"], r["data"]))
+    for table, items in by_table.items():
+        fastwrite.save_shadows(conn, table, items)
 
 
 def _write_rows(conn: Connection, st: SyncedTable, rows: list[dict[str, Any]]) -> list[PullProblem]:
-    """Upsert server rows into the local table as they are (caller holds applying())."""
+    """Upsert server rows (JSON values) into the local table as they are (caller holds applying())."""
     problems: list[PullProblem] = []
     columns = set(st.fields)
-    decoded: list[dict[str, Any]] = []
+    clean: list[dict[str, Any]] = []
+    ids: list[uuid.UUID] = []
     for data in rows:
         try:
-            decoded.append(
-                decode_row(st.table, {k: v for k, v in data.items() if k in columns}, partial=True)
-            )
-        except CodecError as exc:
-            problems.append(PullProblem(st.name, str(data.get("id")), str(exc)))
-    if not decoded:
+            ids.append(_uid(data["id"]))
+        except (KeyError, ValueError):
+            problems.append(PullProblem(st.name, str(data.get("id")), "ไม่มีรหัสรายการ / no id"))
+            continue
+        clean.append({k: v for k, v in data.items() if k in columns})
+    if not clean:
         return problems
     existing: set[uuid.UUID] = set()
-    ids = [d["id"] for d in decoded]
     for start in range(0, len(ids), CHUNK):
         existing.update(
             conn.scalars(select(st.table.c.id).where(st.table.c.id.in_(ids[start : start + CHUNK])))
         )
-    inserts = [d for d in decoded if d["id"] not in existing]
-    updates = [d for d in decoded if d["id"] in existing]
+    inserts = [d for d, i in zip(clean, ids, strict=True) if i not in existing]
+    updates = [d for d, i in zip(clean, ids, strict=True) if i in existing]
     try:
         with conn.begin_nested():
             _bulk(conn, st, inserts, updates)
-    except IntegrityError:
+    except (IntegrityError, CodecError, ValueError):
         # One bad row must not stop the rest: redo row by row and report the ones that do not fit.
         for d in inserts + updates:
             try:
                 with conn.begin_nested():
                     _bulk(conn, st, [d] if d in inserts else [], [d] if d in updates else [])
-            except IntegrityError as exc:
-                reason = str(exc.orig).split("\n")[0]
+            except (IntegrityError, CodecError, ValueError) as exc:
+                reason = str(getattr(exc, "orig", exc)).split("\n")[0]
                 problems.append(
                     PullProblem(
                         st.name,
-                        str(d["id"]),
+                        str(d.get("id")),
                         f"บันทึกข้อมูลจากเซิร์ฟเวอร์ไม่ได้ อาจซ้ำกับข้อมูลในเครื่องนี้ ({reason})",
                     )
                 )
@@ -256,11 +254,12 @@ def _bulk(conn: Connection, st: SyncedTable, inserts: list[dict], updates: list[
         for d in inserts:
             groups[tuple(sorted(d))].append(d)
         for group in groups.values():
-            conn.execute(insert(st.table), group)
+            fastwrite.insert_rows(conn, st.table, group)
     if updates:
         groups = defaultdict(list)
         for d in updates:
-            groups[tuple(sorted(d))].append({"_id": d["id"], **{k: v for k, v in d.items() if k != "id"}})
+            values = decode_row(st.table, d, partial=True)
+            groups[tuple(sorted(values))].append({"_id": values.pop("id"), **values})
         for group in groups.values():
             conn.execute(update(st.table).where(st.table.c.id == bindparam("_id")), group)
 

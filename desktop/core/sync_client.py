@@ -221,6 +221,8 @@ def sync(
     except SyncError as exc:
         _save(ctx, **{K_LAST_ERROR: exc.message})
         raise
+    if cancelled is not None and cancelled():
+        raise SyncError("ยกเลิกการซิงก์แล้ว ส่วนที่ส่งหรือรับแล้วถูกบันทึกไว้ / sync cancelled", code="cancelled")
     _save(ctx, **{K_LAST_OK: datetime.now(UTC).isoformat(), K_LAST_ERROR: ""})
     return report
 
