@@ -89,8 +89,17 @@ class ServerProcess:
         return done.stdout
 
     def code(self, province: str) -> str:
-        self._cli("admin", "create-office", "--province", province)
-        return self._cli("admin", "enrol-code", "--province", province).strip().splitlines()[-1]
+        """Through the admin functions on the same database (the CLI costs a process start per call)."""
+        from server import admin
+        from server.database import make_server_engine, make_sessions
+
+        engine = make_server_engine(self.url)
+        try:
+            sessions = make_sessions(engine)
+            admin.create_office(sessions, province=province)
+            return admin.enrol_code(sessions, province=province)
+        finally:
+            engine.dispose()
 
     def stop(self) -> None:
         self.proc.terminate()
