@@ -33,6 +33,7 @@ class SyncController(QObject):
         super().__init__(parent)
         self.ctx, self.runner = ctx, runner
         self.running = False
+        self.background = False
         self.online: bool | None = None  # unknown until the first try
         self.status: sync_client.SyncStatus | None = None
         self.timer = QTimer(self)
@@ -44,11 +45,16 @@ class SyncController(QObject):
     def start_background(
         self, *, first_delay_ms: int = FIRST_DELAY_MS, interval_ms: int = INTERVAL_MS
     ) -> None:
+        self.background = True
         self.timer.start(interval_ms)
         QTimer.singleShot(first_delay_ms, self._tick)
 
+    def stop_background(self) -> None:
+        self.background = False
+        self.timer.stop()
+
     def _tick(self) -> None:
-        if self.status is not None and self.status.enrolled:
+        if self.background and self.status is not None and self.status.enrolled:
             self.sync_now()
 
     def refresh(self) -> None:

@@ -41,6 +41,7 @@ def test_enrol_sync_resolve_and_fail_from_the_page(
     window, qtbot, ui_ctx, live, tmp_path, monkeypatch
 ) -> None:
     page = window.sync
+    page.controller.stop_background()  # only the clicks below sync, so each wait sees its own result
     window.go_to("ซิงก์ข้อมูล")
     qtbot.waitUntil(lambda: "ยังไม่ได้ลงทะเบียน" in window.sync.status_label.text(), timeout=10_000)
     assert page.enrol_box.isVisible() and not page.sync_button.isEnabled()
@@ -99,7 +100,7 @@ def test_enrol_sync_resolve_and_fail_from_the_page(
     qtbot.waitUntil(lambda: page.failed_model.rowCount() == 1, timeout=60_000)
     assert page.result.text().startswith("ซิงก์ไม่ครบ") and "ซิงก์สำเร็จ" not in page.result.text()
     assert "บันทึกรายการใหม่แทน" in page.failed_model.index(0, 1).data()
-    assert "ส่งไม่สำเร็จ 1" in page.status_label.text()
+    qtbot.waitUntil(lambda: "ส่งไม่สำเร็จ 1" in page.status_label.text(), timeout=10_000)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     page.failed_view.selectRow(0)
     page.discard_button.click()
@@ -113,4 +114,21 @@ def test_enrol_sync_resolve_and_fail_from_the_page(
     qtbot.waitUntil(lambda: page.result.text().startswith("ซิงก์ไม่สำเร็จ"), timeout=60_000)
     qtbot.waitUntil(lambda: "○ ออฟไลน์" in page.status_label.text(), timeout=10_000)
     assert "เชื่อมต่อเซิร์ฟเวอร์ไม่ได้" in page.info["error"].text()
+    window.runner.wait()
+
+
+def test_background_sync_runs_on_its_timer_when_enrolled(window, qtbot, live) -> None:
+    page = window.sync
+    page.controller.stop_background()
+    from desktop.core import sync_client as sc
+
+    sc.enrol(window.ctx, server=live.base, code=live.code("40"))
+    page.reload()
+    qtbot.waitUntil(
+        lambda: page.controller.status is not None and page.controller.status.enrolled, timeout=10_000
+    )
+    page.controller.start_background(first_delay_ms=10, interval_ms=60_000)
+    qtbot.waitUntil(lambda: page.result.text().startswith("ซิงก์สำเร็จ"), timeout=60_000)
+    assert sc.status(window.ctx).pending == 0
+    page.controller.stop_background()
     window.runner.wait()
