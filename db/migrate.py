@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
 from db.engine import BUSY_TIMEOUT_MS, make_engine
+from db.sync.outbox import ensure_triggers
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BACKUPS_KEPT = 10
@@ -149,6 +150,7 @@ def prepare_database(db: Path | str, *, backup: bool = True) -> Engine:
             backup_sqlite(Path(db), label="start" if not needs_upgrade else f"before-{head_revision()}")
         if needs_upgrade:
             upgrade(engine)
+        ensure_triggers(engine)  # the sync outbox triggers of every synced table, whatever migrated it
     except BaseException:
         # A refused or failed start must not leave pooled connections holding the file (locked on Windows).
         engine.dispose()

@@ -14,6 +14,8 @@ from db.migrate import DatabaseTooNewError, MigrationError
 from db.rules.errors import RuleError
 from desktop.budget_cli import add_budget_parser, run_budget
 from desktop.cli_attendance import add_checkin_parser, run_checkin
+from desktop.cli_sync import COMMANDS as SYNC_COMMANDS
+from desktop.cli_sync import add_sync_parser, run_sync
 from desktop.core import completion, demo, office, people, rounds
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
@@ -86,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_checkin_parser(sub)
     add_exports_parser(sub)
     add_budget_parser(sub)
+    add_sync_parser(sub)
     return parser
 
 
@@ -177,6 +180,8 @@ def _run(ctx: AppContext, args: argparse.Namespace) -> int:
         return run_exports(ctx, args)
     elif args.command == "budget":
         return run_budget(ctx, args)
+    elif args.command in SYNC_COMMANDS:
+        return run_sync(ctx, args)
     elif args.command == "provinces":
         for p in office.reference_provinces():
             print(f"{p.code}\t{p.name_th}\t{p.name_en}")

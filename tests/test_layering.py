@@ -8,8 +8,6 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -72,10 +70,30 @@ def test_db_and_core_never_import_pyside6() -> None:
 
 
 def test_server_never_imports_desktop() -> None:
-    if not (ROOT / "server").is_dir():
-        pytest.skip("no server/ yet")
     files = _python_files("server")
+    assert ROOT / "server" / "app.py" in files and ROOT / "server" / "migrations" / "env.py" in files
     assert _offenders(files, "desktop") == []
+    assert _offenders(files, "PySide6") == []
+
+
+def test_the_sync_protocol_is_shared_code_without_either_end() -> None:
+    files = _python_files("db/sync")
+    assert ROOT / "db" / "sync" / "merge.py" in files
+    assert _offenders(files, "desktop") == [] and _offenders(files, "server") == []
+
+
+def test_importing_the_server_loads_neither_qt_nor_the_desktop() -> None:
+    code = (
+        "import sys\n"
+        "import server.app, server.cli, server.admin\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'desktop'))\n"
+        "print('loaded:', bad)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "loaded: []"
 
 
 def test_importing_the_core_loads_no_qt() -> None:

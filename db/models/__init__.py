@@ -8,6 +8,7 @@ from db.models.office import LocalSetting, Office
 from db.models.people import Lecturer, Person
 from db.models.registrations import Registration
 from db.models.rounds import AttendanceMark, Enrolment, RoundDay, RoundDistrict, RoundLecturer, TrainingRound
+from db.models.sync import SyncConflict, SyncControl, SyncOutbox, SyncShadow
 
 __all__ = [
     "AttendanceMark",
@@ -30,6 +31,10 @@ __all__ = [
     "RoundLecturer",
     "RoundSpending",
     "Subdistrict",
+    "SyncConflict",
+    "SyncControl",
+    "SyncOutbox",
+    "SyncShadow",
     "TrainingRound",
     "Village",
 ]

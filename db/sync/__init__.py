@@ -1,1 +1,1 @@
-"""The sync protocol shared by client and server."""
+"""The sync protocol shared by client and server: versions, registry, row codec, messages, merge rules."""

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Office, Province
 from db.resources import resource_path
+from db.sync.ids import reference_id
 from desktop.core import audit
 from desktop.core.context import AppContext, set_setting
 from desktop.core.errors import NotFoundError, ValidationError
@@ -46,7 +47,14 @@ def ensure_provinces(session: Session) -> None:
         return
     for p in reference_provinces():
         session.add(
-            Province(code=p.code, name_th=p.name_th, name_en=p.name_en, region=p.region, office_code=p.code)
+            Province(
+                id=reference_id("province", p.code),  # the same id on every PC and on the server
+                code=p.code,
+                name_th=p.name_th,
+                name_en=p.name_en,
+                region=p.region,
+                office_code=p.code,
+            )
         )
     session.flush()
 
@@ -71,6 +79,7 @@ def setup_office(ctx: AppContext, *, province_code: str, head_name: str = "") ->
         office = session.scalar(select(Office).where(Office.code == code))
         if office is None:
             office = Office(
+                id=reference_id("office", code),  # two PCs of one office make the same row
                 code=code,
                 office_code=code,
                 province_id=province.id,

@@ -15,6 +15,7 @@ from desktop.ui.pages.lecturers_page import LecturersPage
 from desktop.ui.pages.people_page import PeoplePage
 from desktop.ui.pages.rounds_page import RoundsPage
 from desktop.ui.pages.settings_page import SettingsPage
+from desktop.ui.pages.sync_page import SyncPage
 from desktop.ui.tasks import TaskRunner
 
 APP_TITLE = "ระบบบริหารการฝึกอบรมครู ข"
@@ -34,6 +35,7 @@ class MainWindow(QMainWindow):
         self.settings = SettingsPage(ctx, self.runner)
         self.importer = ImportPage(ctx, self.runner)
         self.budget = BudgetPage(ctx, self.runner)
+        self.sync = SyncPage(ctx, self.runner)
         self.home.office_label.setText(f"<b>{office.name_th}</b>")
         self.pages = [
             ("หน้าหลัก", self.home),
@@ -42,6 +44,7 @@ class MainWindow(QMainWindow):
             ("นำเข้ารายชื่อ", self.importer),
             ("วิทยากร", self.lecturers),
             ("งบประมาณ", self.budget),
+            ("ซิงก์ข้อมูล", self.sync),
             ("ตั้งค่า", self.settings),
         ]
         self.nav = QListWidget()
@@ -60,7 +63,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.busy = QLabel()
         self.statusBar().addPermanentWidget(self.busy)
-        self.statusBar().showMessage(f"{office.name_th} · ผู้ใช้ {ctx.user_name} · ทำงานแบบออฟไลน์")
+        self.statusBar().addPermanentWidget(self.sync.status_label)  # online/offline, last sync, pending
+        self.sync.controller.finished.connect(lambda _o: self.reload_all())
+        self.sync.controller.start_background()
+        self.statusBar().showMessage(f"{office.name_th} · ผู้ใช้ {ctx.user_name}")
         self.runner.busy_changed.connect(lambda busy: self.busy.setText("กำลังทำงาน…" if busy else ""))
         for page in (self.rounds, self.people, self.lecturers):
             page.changed.connect(self.home.reload)
@@ -79,6 +85,7 @@ class MainWindow(QMainWindow):
         self.settings.reload()
         self.importer.reload()
         self.budget.reload()
+        self.sync.reload()
 
     def go_to(self, label: str) -> None:
         for i, (name, _page) in enumerate(self.pages):

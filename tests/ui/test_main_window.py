@@ -28,7 +28,16 @@ def _save(qtbot, dialog) -> None:
 
 def test_window_shows_thai_pages_and_counts(window, qtbot) -> None:
     labels = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert labels == ["หน้าหลัก", "รุ่นการอบรม", "ผู้เข้ารับการอบรม", "นำเข้ารายชื่อ", "วิทยากร", "งบประมาณ", "ตั้งค่า"]
+    assert labels == [
+        "หน้าหลัก",
+        "รุ่นการอบรม",
+        "ผู้เข้ารับการอบรม",
+        "นำเข้ารายชื่อ",
+        "วิทยากร",
+        "งบประมาณ",
+        "ซิงก์ข้อมูล",
+        "ตั้งค่า",
+    ]
     qtbot.waitUntil(lambda: window.home.counts is not None)
     assert window.home.counts.people == 120
     assert window.home.cards["people"].value.text() == "120"

@@ -1,0 +1,1 @@
+"""The central sync server: FastAPI app, accounts, push/pull over db.sync, the national progress page."""

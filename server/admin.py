@@ -1,0 +1,169 @@
+"""Administration on the server's own database: offices, users, enrolment codes, devices, allocations."""
+
+from __future__ import annotations
+
+import csv
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.base import new_id, utcnow
+from db.resources import resource_path
+from db.rules.money import to_satang
+from db.sync.codec import encode_row
+from db.sync.registry import get
+from server import store
+from server.models import ROLES, Device, EnrolCode, OfficeAccount, User
+from server.security import code_hash, hash_password, new_enrol_code
+
+
+class AdminError(Exception):
+    """A refused admin command (Thai, then English)."""
+
+
+@dataclass(frozen=True)
+class DeviceInfo:
+    id: uuid.UUID
+    office_code: str
+    name: str
+    created: str
+    last_seen: str
+    revoked: bool
+
+
+def province_names() -> dict[str, str]:
+    with resource_path("reference", "provinces.csv").open(encoding="utf-8", newline="") as fh:
+        return {r["code"]: r["name_th"] for r in csv.DictReader(fh)}
+
+
+def create_office(
+    sessions: sessionmaker[Session], *, province: str, target: int | None = None
+) -> OfficeAccount:
+    names = province_names()
+    if province not in names:
+        raise AdminError(f"ไม่พบรหัสจังหวัด {province} / unknown province code")
+    with sessions.begin() as s:
+        office = s.get(OfficeAccount, province)
+        if office is None:
+            office = OfficeAccount(
+                code=province, name_th=f"สำนักงานแรงงานจังหวัด{names[province]}", target=target
+            )
+            s.add(office)
+        elif target is not None:
+            office.target = target
+        return office
+
+
+def _require_office(s: Session, code: str) -> None:
+    if s.get(OfficeAccount, code) is None:
+        raise AdminError(f"ยังไม่ได้สร้างสำนักงานจังหวัด {code} (admin create-office) / no office {code} yet")
+
+
+def create_user(
+    sessions: sessionmaker[Session],
+    *,
+    username: str,
+    password: str,
+    role: str,
+    province: str | None,
+    full_name: str = "",
+) -> User:
+    if role not in ROLES:
+        raise AdminError(f"บทบาทต้องเป็นหนึ่งใน {', '.join(ROLES)} / role must be one of them")
+    if role.startswith("province_") and not province:
+        raise AdminError("ผู้ใช้ระดับจังหวัดต้องระบุ --province / a province role needs --province")
+    if len(password) < 10:
+        raise AdminError("รหัสผ่านต้องยาวอย่างน้อย 10 ตัวอักษร / password must be at least 10 characters")
+    with sessions.begin() as s:
+        if province:
+            _require_office(s, province)
+        if s.scalar(select(User).where(User.username == username)) is not None:
+            raise AdminError(f"มีผู้ใช้ชื่อ {username} แล้ว / user exists")
+        user = User(
+            username=username,
+            password_hash=hash_password(password),
+            role=role,
+            office_code=province if role.startswith("province_") else None,
+            full_name=full_name,
+        )
+        s.add(user)
+        return user
+
+
+def enrol_code(sessions: sessionmaker[Session], *, province: str, hours: int = 72) -> str:
+    """A one-time code a desktop of this province enrols with; only its hash is stored."""
+    code = new_enrol_code()
+    with sessions.begin() as s:
+        _require_office(s, province)
+        s.add(
+            EnrolCode(
+                code_hash=code_hash(code), office_code=province, expires_at=utcnow() + timedelta(hours=hours)
+            )
+        )
+    return code
+
+
+def list_devices(sessions: sessionmaker[Session], *, province: str | None = None) -> list[DeviceInfo]:
+    with sessions() as s:
+        q = select(Device).order_by(Device.office_code, Device.created_at)
+        if province:
+            q = q.where(Device.office_code == province)
+        return [
+            DeviceInfo(
+                d.id,
+                d.office_code,
+                d.name,
+                d.created_at.isoformat(timespec="seconds"),
+                d.last_seen_at.isoformat(timespec="seconds") if d.last_seen_at else "",
+                d.revoked_at is not None,
+            )
+            for d in s.scalars(q)
+        ]
+
+
+def revoke_device(sessions: sessionmaker[Session], *, device_id: uuid.UUID) -> None:
+    with sessions.begin() as s:
+        device = s.get(Device, device_id)
+        if device is None:
+            raise AdminError(f"ไม่พบเครื่อง {device_id} / no such device")
+        if device.revoked_at is None:
+            device.revoked_at = utcnow()
+
+
+def allocate(
+    sessions: sessionmaker[Session],
+    *,
+    province: str,
+    fiscal_year: int,
+    amount: str,
+    ref_no: str = "",
+    note: str = "",
+) -> uuid.UUID:
+    """Publish a budget allocation to a province (server-owned data: it reaches the office's desktops)."""
+    st = get("budget_allocation")
+    assert st is not None
+    now = utcnow()
+    row_id = new_id()
+    row = {
+        "id": row_id,
+        "office_code": province,
+        "created_at": now,
+        "updated_at": now,
+        "version": 1,
+        "deleted": False,
+        "server_seq": None,
+        "fiscal_year": fiscal_year,
+        "amount_satang": to_satang(amount),
+        "ref_no": ref_no,
+        "ref_date": date.today(),
+        "note": note,
+    }
+    with sessions.begin() as s:
+        _require_office(s, province)
+        store.publish(
+            s, table="budget_allocation", office_code=province, data=encode_row(st.table, row), by="central"
+        )
+    return row_id

@@ -1,0 +1,36 @@
+"""Server settings from flags or the environment (KRUKHOR_SERVER_*)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+DEFAULT_DATABASE_URL = "sqlite:///krukhor-server.sqlite"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    host: str = "127.0.0.1"
+    port: int = 8700
+    # Lifetime of a one-time enrolment code and of a user's login session.
+    enrol_code_hours: int = 72
+    session_hours: int = 12
+    # Failed logins (or enrolment codes) per name (or address) within the window before refusing.
+    max_failures: int = 5
+    failure_window_minutes: int = 15
+    max_body_bytes: int = 8 * 1024 * 1024
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        env = os.environ
+        values: dict[str, object] = {
+            "database_url": env.get("KRUKHOR_SERVER_DATABASE_URL", DEFAULT_DATABASE_URL),
+            "host": env.get("KRUKHOR_SERVER_HOST", "127.0.0.1"),
+            "port": int(env.get("KRUKHOR_SERVER_PORT", "8700")),
+            "enrol_code_hours": int(env.get("KRUKHOR_SERVER_ENROL_CODE_HOURS", "72")),
+            "session_hours": int(env.get("KRUKHOR_SERVER_SESSION_HOURS", "12")),
+            "max_failures": int(env.get("KRUKHOR_SERVER_MAX_FAILURES", "5")),
+        }
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]

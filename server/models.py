@@ -1,0 +1,149 @@
+"""The server's own tables: offices, users, devices, enrolment codes, mutations, the change sequence and rows.
+
+Synced rows are kept generically (table, id, office, version, sequence, JSON data) rather than in copies of
+the desktop tables: the server then needs no migration when a desktop table gains a column or a new synced
+table appears, it enforces no uniqueness across provinces (which would leak another province's data through
+an error), and client rows never have to arrive in foreign-key order.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Index, Integer, MetaData, String, Uuid
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from db.base import NAMING_CONVENTION, UTCDateTime, utcnow
+
+ROLES = ("province_officer", "province_finance", "province_head", "central_staff", "admin")
+CENTRAL_ROLES = ("central_staff", "admin")
+CENTRAL_OFFICE = "00"  # owner of national reference data (rates)
+
+
+class ServerBase(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime()}  # noqa: RUF012
+
+
+class OfficeAccount(ServerBase):
+    __tablename__ = "office"
+
+    code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    name_th: Mapped[str] = mapped_column(String(200), default="")
+    target: Mapped[int | None] = mapped_column(Integer)  # ครู ข to train; the village count when unset
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class User(ServerBase):
+    __tablename__ = "app_user"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(32))
+    office_code: Mapped[str | None] = mapped_column(String(2))
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class UserSession(ServerBase):
+    __tablename__ = "user_session"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+
+
+class Device(ServerBase):
+    __tablename__ = "device"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    office_code: Mapped[str] = mapped_column(String(2), index=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime | None] = mapped_column(default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class EnrolCode(ServerBase):
+    __tablename__ = "enrol_code"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    office_code: Mapped[str] = mapped_column(String(2))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+    device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, default=None)
+
+
+class AuthFailure(ServerBase):
+    __tablename__ = "auth_failure"
+    __table_args__ = (Index("ix_auth_failure_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(150))  # "login:<username>" or "enrol:<address>"
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SyncCounter(ServerBase):
+    """One row: the last sequence number handed out (see server.store for why this makes pulls safe)."""
+
+    __tablename__ = "sync_counter"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class SyncRow(ServerBase):
+    __tablename__ = "sync_row"
+    __table_args__ = (Index("ix_sync_row_office_seq", "office_code", "seq"),)
+
+    table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    row_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    office_code: Mapped[str] = mapped_column(String(2))
+    version: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Mutation(ServerBase):
+    """Every change a device pushed, under its unique id, with the answer given: a replay gets the same answer."""
+
+    __tablename__ = "mutation"
+
+    mutation_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    device_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    office_code: Mapped[str] = mapped_column(String(2))
+    table_name: Mapped[str] = mapped_column(String(64))
+    row_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class Conflict(ServerBase):
+    __tablename__ = "conflict"
+    __table_args__ = (Index("ix_conflict_office_open", "office_code", "resolved_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    office_code: Mapped[str] = mapped_column(String(2))
+    table_name: Mapped[str] = mapped_column(String(64))
+    row_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    field: Mapped[str] = mapped_column(String(64))
+    base_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    server_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    client_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    server_by: Mapped[str] = mapped_column(String(200), default="")
+    server_at: Mapped[str] = mapped_column(String(40), default="")
+    client_by: Mapped[str] = mapped_column(String(200), default="")
+    client_at: Mapped[str] = mapped_column(String(40), default="")
+    device_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(default=None)
