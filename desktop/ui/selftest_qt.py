@@ -50,10 +50,22 @@ def _check_qt(work: SelfTestWork) -> str:
         if shown != (1, 1):
             raise SelfTestError(f"pages show {shown[0]} round(s) and {shown[1]} person(s), expected 1 and 1")
     finally:
+        _drain(app, window, time.monotonic() + LOAD_TIMEOUT_S)
         window.close()
         window.deleteLater()
         app.processEvents()
     return f"platform {app.platformName()}, font {FAMILY} loaded, main window shown with 1 round and 1 person"
+
+
+def _drain(app, window, deadline: float) -> None:
+    """Let every page's loading finish: a result may start another read, which must not outlive the database."""
+    while time.monotonic() < deadline:
+        app.processEvents()
+        if window.runner.idle:
+            app.processEvents()
+            if window.runner.idle:
+                return
+        window.runner.wait(50)
 
 
 QT_STEPS: tuple[Step, ...] = (("qt", _check_qt),)
