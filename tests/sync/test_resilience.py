@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Person, SyncOutbox
+from db.sync.messages import MAX_CHANGES_PER_PUSH
 from desktop.core import demo, people, sync_client
 from server.models import Mutation, SyncRow
 from tests.fixtures.sync_harness import Flaky, Server, client_for
@@ -22,23 +23,27 @@ def _server_count(srv: Server, model, **where) -> int:
 def test_a_push_whose_answer_is_lost_is_applied_once_when_replayed(server: Server, desktops) -> None:
     a = desktops("pc_a")
     demo.generate_demo(a, people=40)
+    with a.reading() as s:
+        waiting = s.scalar(select(func.count()).select_from(SyncOutbox).where(SyncOutbox.state == "pending"))
+    assert waiting > MAX_CHANGES_PER_PUSH  # more than one batch, so the replay also carries later batches
     flaky = Flaky(server.http._transport)
     flaky.lose_answer = lambda r: r.url.path.endswith("/push") and len(flaky.requests) == 1
     with client_for(server, flaky) as http, pytest.raises(sync_client.SyncError) as info:
-        sync_client.sync(a, http=http, push_batch=5000)
+        sync_client.sync(a, http=http, push_batch=MAX_CHANGES_PER_PUSH)
     assert info.value.code == "offline"
     applied = _server_count(server, Mutation)
-    assert applied > 40  # the server did apply the first batch
+    assert applied == MAX_CHANGES_PER_PUSH  # the server did apply the first batch
     with a.reading() as s:
         sending = s.scalar(select(func.count()).select_from(SyncOutbox).where(SyncOutbox.state == "sending"))
     assert sending == applied  # ... but this PC does not know: the same changes wait, same mutation ids
-    seq_before = _server_count(server, SyncRow)
 
     with client_for(server, flaky) as http:
-        report = sync_client.sync(a, http=http, push_batch=5000)
+        report = sync_client.sync(a, http=http, push_batch=MAX_CHANGES_PER_PUSH)
     assert report.failed == 0
-    assert _server_count(server, Mutation) == applied  # nothing stored twice
-    assert _server_count(server, SyncRow) == seq_before
+    assert (
+        _server_count(server, Mutation) == waiting
+    )  # every change stored once, the replayed batch not twice
+    assert _server_count(server, SyncRow) == waiting
     with server.sessions() as s:
         assert s.scalar(select(func.max(SyncRow.version)).where(SyncRow.table_name == "person")) == 1
     assert sync_client.status(a).pending == 0
