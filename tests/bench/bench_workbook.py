@@ -32,6 +32,7 @@ def build(db: Path, people: int) -> None:
 
     from db.base import new_id, utcnow
     from db.models import (
+        AttendanceMark,
         Enrolment,
         ExpenseLine,
         PaymentLine,
@@ -39,6 +40,8 @@ def build(db: Path, people: int) -> None:
         Registration,
         RoundDay,
         RoundDistrict,
+        RoundLecturer,
+        RoundSpending,
         TrainingRound,
     )
     from desktop.core import demo
@@ -50,8 +53,11 @@ def build(db: Path, people: int) -> None:
     common = {"office_code": "40", "created_at": now, "updated_at": now, "version": 1, "deleted": False}
     with ctx.transaction() as s:
         s.execute(delete(Registration))
+        s.execute(delete(AttendanceMark))  # the demo's marks point at the enrolments replaced here
         s.execute(delete(Enrolment))
         old = select(TrainingRound.id).where(TrainingRound.fiscal_year == FY)
+        for model in (PaymentLine, ExpenseLine, RoundSpending, RoundLecturer):
+            s.execute(delete(model).where(model.round_id.in_(old)))
         s.execute(delete(RoundDay).where(RoundDay.round_id.in_(old)))
         s.execute(delete(RoundDistrict).where(RoundDistrict.round_id.in_(old)))
         s.execute(delete(TrainingRound).where(TrainingRound.fiscal_year == FY))
