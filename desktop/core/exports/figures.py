@@ -22,6 +22,7 @@ from datetime import date
 from sqlalchemy import and_, case, func, literal, select, text
 from sqlalchemy.orm import Session
 
+from db.change_stamps import read_stamp
 from db.models import (
     BudgetAllocation,
     District,
@@ -165,20 +166,58 @@ def fiscal_years(ctx: AppContext) -> list[int]:
     return sorted(years, reverse=True)
 
 
-def province_figures(ctx: AppContext, *, fiscal_year: int) -> ProvinceFigures:
+class FiguresMemo:
+    """The figures that aggregate over every person, kept while the tables they read are unchanged.
+
+    Keyed by the change counters of those tables (db.change_stamps), read before the figures in the same
+    session: a write committed in between only makes the memo look older than it is, never newer.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple | None = None
+        self._value: tuple[tuple[DistrictFigures, ...], dict[uuid.UUID, tuple]] | None = None
+        self.hits = 0  # refreshes that reused the memo (for tests and the benchmark)
+
+    def get(self, key: tuple | None) -> tuple[tuple[DistrictFigures, ...], dict[uuid.UUID, tuple]] | None:
+        with self._lock:
+            if key is None or key != self._key:
+                return None
+            self.hits += 1
+            return self._value
+
+    def put(
+        self, key: tuple | None, value: tuple[tuple[DistrictFigures, ...], dict[uuid.UUID, tuple]]
+    ) -> None:
+        with self._lock:
+            self._key, self._value = key, value
+
+
+def province_figures(
+    ctx: AppContext, *, fiscal_year: int, memo: FiguresMemo | None = None
+) -> ProvinceFigures:
+    """The figures of one fiscal year; with a memo, the per-person aggregates are reused when unchanged."""
     code = ctx.require_office_code()
     with ctx.reading() as s:
+        stamp = read_stamp(s) if memo is not None else None
         office = s.scalar(select(Office).where(Office.code == code))
         province = s.scalar(select(Province).where(Province.code == code))
         ratio = registration_ratio(s)
-        rounds = _rounds(s, code, fiscal_year)
+        key = None if stamp is None else (code, fiscal_year, ratio, stamp)
+        kept = memo.get(key) if memo is not None else None
+        if kept is None:
+            kept = (_districts(s, code, fiscal_year, ratio), _round_counts(s, code, fiscal_year))
+            if memo is not None:
+                memo.put(key, kept)
+        districts, counts = kept
+        rounds = _rounds(s, code, fiscal_year, counts)
         return ProvinceFigures(
             province_code=code,
             province_name=province.name_th if province else "",
             office_name=office.name_th if office else "",
             fiscal_year=fiscal_year,
             ratio=ratio,
-            districts=_districts(s, code, fiscal_year, ratio),
+            districts=districts,
             rounds=rounds,
             budget=_budget(s, code, fiscal_year, rounds),
             expenses=_expenses(s, code, fiscal_year),
@@ -294,17 +333,24 @@ def _round_money(s: Session, code: str, fy: int) -> dict[uuid.UUID, tuple[int, i
     }
 
 
-def _rounds(s: Session, code: str, fy: int) -> tuple[RoundFigures, ...]:
-    counts = _grouped(
+def _round_counts(s: Session, code: str, fy: int) -> dict[uuid.UUID, tuple]:
+    """Enrolled and completed per round of the year (read from the covering index ix_enrolment_figures)."""
+    in_year = select(TrainingRound.id).where(
+        TrainingRound.office_code == code, TrainingRound.fiscal_year == fy, TrainingRound.deleted.is_(False)
+    )
+    return _grouped(
         s,
         select(
             Enrolment.round_id,
             func.count(),
             func.sum(case((Enrolment.completed.is_(True), 1), else_=0)),
         )
-        .where(Enrolment.status == "enrolled", Enrolment.deleted.is_(False))
+        .where(Enrolment.round_id.in_(in_year), Enrolment.status == "enrolled", Enrolment.deleted.is_(False))
         .group_by(Enrolment.round_id),
     )
+
+
+def _rounds(s: Session, code: str, fy: int, counts: dict[uuid.UUID, tuple]) -> tuple[RoundFigures, ...]:
     money = _round_money(s, code, fy)
     out = []
     for r in s.scalars(
@@ -419,6 +465,7 @@ class FiguresCache:
 
     SQLite's ``PRAGMA data_version`` on a connection kept for this purpose changes whenever any other
     connection commits; other databases get no caching (the stamp is None and the figures are recomputed).
+    After a commit, the memo keeps the per-person aggregates unless a table they read was written.
     """
 
     def __init__(self, ctx: AppContext) -> None:
@@ -427,6 +474,7 @@ class FiguresCache:
         self._conn = None
         self._key: tuple | None = None
         self._value: ProvinceFigures | None = None
+        self.memo = FiguresMemo()  # after a change, what the change did not touch is not recomputed
 
     def _stamp(self) -> int | None:
         if self.ctx.engine.dialect.name != "sqlite":
@@ -445,7 +493,7 @@ class FiguresCache:
             stamp = self._stamp()
             if stamp is not None and self._key == (fiscal_year, stamp) and self._value is not None:
                 return self._value
-        value = province_figures(self.ctx, fiscal_year=fiscal_year)
+        value = province_figures(self.ctx, fiscal_year=fiscal_year, memo=self.memo)
         with self._lock:
             self._key, self._value = (fiscal_year, stamp), value
         return value
