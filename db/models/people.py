@@ -13,8 +13,8 @@ from db.models.geo import Village
 
 class Person(SyncMixin, Base):
     __tablename__ = "person"
-    # Covering the province figures: live people per village without reading the rows.
-    __table_args__ = (Index("ix_person_figures", "office_code", "deleted", "village_id"),)
+    # Covering the province figures: live people and their villages without reading the rows.
+    __table_args__ = (Index("ix_person_figures", "office_code", "deleted", "village_id", "id"),)
 
     national_id: Mapped[str] = mapped_column(String(13), unique=True)
     prefix: Mapped[str] = mapped_column(String(50), default="")

@@ -145,3 +145,86 @@ def test_a_missing_trigger_disables_reuse_and_the_next_start_restores_it(
             assert read_stamp(s) == stamp
     finally:
         reopened.close()
+
+
+# The district figures as one SQL query (how they were computed before the scans were split for the memo):
+# an independent reference the Python aggregation must agree with exactly.
+REFERENCE_SQL = """
+WITH yr AS (
+    SELECT id, fiscal_year, status FROM training_round
+    WHERE office_code = :code AND deleted = 0 AND fiscal_year <= :fy
+),
+t AS (
+    SELECT e.person_id,
+           MAX(e.completed = 1 AND yr.fiscal_year = :fy) AS t_year,
+           MAX(e.completed = 1) AS t_all,
+           MAX(e.completed IS NULL AND yr.status IN ('held', 'closed')) AS pending
+    FROM enrolment e JOIN yr ON yr.id = e.round_id
+    WHERE e.status = 'enrolled' AND e.deleted = 0
+    GROUP BY e.person_id
+),
+g AS (
+    SELECT person_id, SUM(count) AS n FROM registration
+    WHERE office_code = :code AND deleted = 0 GROUP BY person_id
+)
+SELECT substr(v.code, 1, 4), COUNT(*), SUM(COALESCE(t.t_year, 0)), SUM(COALESCE(t.t_all, 0)),
+       SUM(COALESCE(t.pending, 0)), COUNT(DISTINCT CASE WHEN t.t_all = 1 THEN p.village_id END),
+       SUM(COALESCE(g.n, 0))
+FROM person p
+JOIN village v ON v.id = p.village_id
+LEFT JOIN t ON t.person_id = p.id
+LEFT JOIN g ON g.person_id = p.id
+WHERE p.office_code = :code AND p.deleted = 0
+GROUP BY 1
+"""
+
+
+def _reference(ctx: AppContext) -> dict[str, tuple[int, ...]]:
+    with ctx.reading() as s:
+        rows = s.execute(text(REFERENCE_SQL), {"code": "40", "fy": FY}).all()
+    return {row[0]: tuple(int(v or 0) for v in row[1:]) for row in rows}
+
+
+def _facts(figures) -> dict[str, tuple[int, ...]]:
+    return {
+        d.code: (
+            d.people,
+            d.trained_year,
+            d.trained_to_date,
+            d.pending,
+            d.villages_covered,
+            d.registrations,
+        )
+        for d in figures.districts
+        if d.people
+    }
+
+
+@pytest.mark.parametrize("write", [None, *WRITES])
+def test_district_figures_equal_the_single_query_reference(
+    results_ctx: AppContext, write: str | None
+) -> None:
+    cache = FiguresCache(results_ctx)
+    try:
+        cache.get(fiscal_year=FY)
+        with results_ctx.transaction() as s:
+            # A person waiting for a result and one trained twice make the per-person rules count.
+            pending = s.scalars(
+                select(Enrolment)
+                .join(TrainingRound, Enrolment.round_id == TrainingRound.id)
+                .where(
+                    TrainingRound.status.in_(("held", "closed")),
+                    TrainingRound.fiscal_year == FY,
+                    Enrolment.status == "enrolled",
+                )
+                .order_by(Enrolment.id.desc())
+            ).first()
+            pending.completed = None
+            if write is not None:
+                WRITES[write](s)
+        reference = _reference(results_ctx)
+        assert reference and any(v[2] for v in reference.values()) and any(v[3] for v in reference.values())
+        assert _facts(cache.get(fiscal_year=FY)) == reference
+        assert _facts(province_figures(results_ctx, fiscal_year=FY)) == reference
+    finally:
+        cache.close()

@@ -42,7 +42,9 @@ def upgrade() -> None:
         ["round_id", "status", "deleted", "completed", "person_id"],
         unique=False,
     )
-    op.create_index("ix_person_figures", "person", ["office_code", "deleted", "village_id"], unique=False)
+    op.create_index(
+        "ix_person_figures", "person", ["office_code", "deleted", "village_id", "id"], unique=False
+    )
     op.create_index(
         "ix_registration_figures",
         "registration",
