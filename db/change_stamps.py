@@ -11,9 +11,19 @@ from __future__ import annotations
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.orm import Session
 
-# The tables the figures (desktop.core.exports.figures) aggregate over every person; the small tables
-# (budget, expenses, payments) are read fresh on each refresh.
-WATCHED = ("district", "village", "person", "lecturer", "training_round", "enrolment", "registration")
+# The tables the figures (desktop.core.exports.figures) aggregate over every person, with the columns they
+# read: an update of other columns (a phone number, a name) leaves the figures' memo valid. The small
+# tables (budget, expenses, payments) are read fresh on each refresh.
+WATCHED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "district": ("id", "code", "name_th", "office_code", "deleted"),
+    "village": ("id", "code", "office_code", "deleted"),
+    "person": ("id", "village_id", "office_code", "deleted"),
+    "lecturer": ("id", "office_code", "deleted"),
+    "training_round": ("id", "fiscal_year", "status", "office_code", "deleted"),
+    "enrolment": ("id", "round_id", "person_id", "status", "completed", "deleted"),
+    "registration": ("id", "person_id", "count", "office_code", "deleted"),
+}
+WATCHED = tuple(WATCHED_COLUMNS)
 
 
 def trigger_names(table: str) -> list[str]:
@@ -24,7 +34,11 @@ def trigger_sql(table: str) -> list[str]:
     return [
         f"CREATE TRIGGER IF NOT EXISTS change_count_{op}_{table} AFTER {event} ON {table} BEGIN "
         f"UPDATE change_counter SET n = n + 1 WHERE table_name = '{table}'; END"
-        for op, event in (("ins", "INSERT"), ("upd", "UPDATE"), ("del", "DELETE"))
+        for op, event in (
+            ("ins", "INSERT"),
+            ("upd", f"UPDATE OF {', '.join(WATCHED_COLUMNS[table])}"),
+            ("del", "DELETE"),
+        )
     ]
 
 

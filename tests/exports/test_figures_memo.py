@@ -228,3 +228,34 @@ def test_district_figures_equal_the_single_query_reference(
         assert _facts(province_figures(results_ctx, fiscal_year=FY)) == reference
     finally:
         cache.close()
+
+
+def test_an_edit_of_a_column_the_figures_do_not_read_keeps_the_memo(results_ctx: AppContext) -> None:
+    cache = FiguresCache(results_ctx)
+    try:
+        cache.get(fiscal_year=FY)
+        with results_ctx.transaction() as s:
+            person = s.scalars(select(Person).order_by(Person.id)).first()
+            person.phone = "0812345678"
+            rnd = s.scalars(select(TrainingRound).where(TrainingRound.fiscal_year == FY)).first()
+            rnd.venue = "ห้องประชุมใหม่"  # read fresh: the rounds' own columns are not in the memo
+        after = cache.get(fiscal_year=FY)
+        assert cache.memo.hits == 1
+        assert after == province_figures(results_ctx, fiscal_year=FY)
+        assert "ห้องประชุมใหม่" in {r.venue for r in after.rounds}
+    finally:
+        cache.close()
+
+
+def test_the_migration_watches_what_the_module_watches() -> None:
+    import importlib.util
+
+    from db.change_stamps import WATCHED_COLUMNS
+    from db.migrate import MIGRATIONS_DIR
+
+    spec = importlib.util.spec_from_file_location(
+        "m0007", MIGRATIONS_DIR / "versions" / "0007_dashboard_indexes.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.WATCHED_COLUMNS == WATCHED_COLUMNS

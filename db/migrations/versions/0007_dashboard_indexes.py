@@ -16,16 +16,29 @@ down_revision: str | Sequence[str] | None = "0006_sync"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# Frozen copy of db.change_stamps.WATCHED and trigger_sql (migrations never import app code);
+# Frozen copy of db.change_stamps.WATCHED_COLUMNS and trigger_sql (migrations never import app code);
 # db.change_stamps.install_change_triggers re-creates the triggers at every start.
-WATCHED = ("district", "village", "person", "lecturer", "training_round", "enrolment", "registration")
+WATCHED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "district": ("id", "code", "name_th", "office_code", "deleted"),
+    "village": ("id", "code", "office_code", "deleted"),
+    "person": ("id", "village_id", "office_code", "deleted"),
+    "lecturer": ("id", "office_code", "deleted"),
+    "training_round": ("id", "fiscal_year", "status", "office_code", "deleted"),
+    "enrolment": ("id", "round_id", "person_id", "status", "completed", "deleted"),
+    "registration": ("id", "person_id", "count", "office_code", "deleted"),
+}
+WATCHED = tuple(WATCHED_COLUMNS)
 
 
 def _trigger_sql(table: str) -> list[str]:
     return [
         f"CREATE TRIGGER IF NOT EXISTS change_count_{op_}_{table} AFTER {event} ON {table} BEGIN "
         f"UPDATE change_counter SET n = n + 1 WHERE table_name = '{table}'; END"
-        for op_, event in (("ins", "INSERT"), ("upd", "UPDATE"), ("del", "DELETE"))
+        for op_, event in (
+            ("ins", "INSERT"),
+            ("upd", f"UPDATE OF {', '.join(WATCHED_COLUMNS[table])}"),
+            ("del", "DELETE"),
+        )
     ]
 
 
