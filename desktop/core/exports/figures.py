@@ -358,7 +358,8 @@ def _districts(
     )
 
     def part(name: str, tables: tuple[str, ...], compute):
-        key = None if stamp is None else (name, code, fy, tuple(stamp[WATCHED.index(t)] for t in tables))
+        year = fy if name == "trained" else None  # the people's places and registrations serve every year
+        key = None if stamp is None else (name, code, year, tuple(stamp[WATCHED.index(t)] for t in tables))
         if memo is None:
             return compute()
         return memo.part(key, compute)
