@@ -14,6 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
+from db.change_stamps import ensure_change_triggers
 from db.engine import BUSY_TIMEOUT_MS, make_engine
 from db.sync.outbox import ensure_triggers
 
@@ -151,6 +152,7 @@ def prepare_database(db: Path | str, *, backup: bool = True) -> Engine:
         if needs_upgrade:
             upgrade(engine)
         ensure_triggers(engine)  # the sync outbox triggers of every synced table, whatever migrated it
+        ensure_change_triggers(engine)  # the figures' change counters, likewise
     except BaseException:
         # A refused or failed start must not leave pooled connections holding the file (locked on Windows).
         engine.dispose()

@@ -8,6 +8,7 @@ from db.models.office import LocalSetting, Office
 from db.models.people import Lecturer, Person
 from db.models.registrations import Registration
 from db.models.rounds import AttendanceMark, Enrolment, RoundDay, RoundDistrict, RoundLecturer, TrainingRound
+from db.models.stamps import ChangeCounter
 from db.models.sync import SyncConflict, SyncControl, SyncOutbox, SyncShadow
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "BudgetAllocation",
+    "ChangeCounter",
     "District",
     "Enrolment",
     "ExpenseLine",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint, Uuid
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, SyncMixin
@@ -24,6 +24,8 @@ class Registration(SyncMixin, Base):
         UniqueConstraint("office_code", "source_key"),
         CheckConstraint("count >= 0", name="count_non_negative"),
         CheckConstraint("kind IN ('single','total')", name="kind"),
+        # Covering the province figures: registrations per person without reading the rows.
+        Index("ix_registration_figures", "office_code", "deleted", "person_id", "count"),
     )
 
     national_id: Mapped[str] = mapped_column(String(13), index=True)  # the ครู ข who got them registered

@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import and_, case, func, literal, select, text
 from sqlalchemy.orm import Session
 
+from db.change_stamps import WATCHED, read_stamp
 from db.models import (
     BudgetAllocation,
     District,
@@ -165,20 +169,75 @@ def fiscal_years(ctx: AppContext) -> list[int]:
     return sorted(years, reverse=True)
 
 
-def province_figures(ctx: AppContext, *, fiscal_year: int) -> ProvinceFigures:
+class FiguresMemo:
+    """The figures that aggregate over every person, kept while the tables they read are unchanged.
+
+    Keyed by the change counters of those tables (db.change_stamps), read before the figures in the same
+    session: a write committed in between only makes the memo look older than it is, never newer.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple | None = None
+        self._value: tuple[tuple[DistrictFigures, ...], dict[uuid.UUID, tuple]] | None = None
+        self._parts: dict[str, tuple[tuple, Any]] = {}
+        self.hits = 0  # refreshes that reused the memo (for tests and the benchmark)
+
+    def get(self, key: tuple | None) -> tuple[tuple[DistrictFigures, ...], dict[uuid.UUID, tuple]] | None:
+        with self._lock:
+            if key is None or key != self._key:
+                return None
+            self.hits += 1
+            return self._value
+
+    def put(
+        self, key: tuple | None, value: tuple[tuple[DistrictFigures, ...], dict[uuid.UUID, tuple]]
+    ) -> None:
+        with self._lock:
+            self._key, self._value = key, value
+
+    def part(self, key: tuple | None, compute: Callable[[], Any]) -> Any:
+        """One scan's result (people's places, trained people, registrations), kept while its tables are."""
+        name = key[0] if key is not None else None
+        with self._lock:
+            kept = self._parts.get(name)
+            if key is not None and kept is not None and kept[0] == key:
+                return kept[1]
+        value = compute()
+        if key is not None:
+            with self._lock:
+                self._parts[name] = (key, value)
+        return value
+
+
+def province_figures(
+    ctx: AppContext, *, fiscal_year: int, memo: FiguresMemo | None = None
+) -> ProvinceFigures:
+    """The figures of one fiscal year; with a memo, the per-person aggregates are reused when unchanged."""
     code = ctx.require_office_code()
     with ctx.reading() as s:
+        stamp = read_stamp(s) if memo is not None else None
         office = s.scalar(select(Office).where(Office.code == code))
         province = s.scalar(select(Province).where(Province.code == code))
         ratio = registration_ratio(s)
-        rounds = _rounds(s, code, fiscal_year)
+        key = None if stamp is None else (code, fiscal_year, ratio, stamp)
+        kept = memo.get(key) if memo is not None else None
+        if kept is None:
+            kept = (
+                _districts(s, code, fiscal_year, ratio, memo, stamp),
+                _round_counts(s, code, fiscal_year),
+            )
+            if memo is not None:
+                memo.put(key, kept)
+        districts, counts = kept
+        rounds = _rounds(s, code, fiscal_year, counts)
         return ProvinceFigures(
             province_code=code,
             province_name=province.name_th if province else "",
             office_name=office.name_th if office else "",
             fiscal_year=fiscal_year,
             ratio=ratio,
-            districts=_districts(s, code, fiscal_year, ratio),
+            districts=districts,
             rounds=rounds,
             budget=_budget(s, code, fiscal_year, rounds),
             expenses=_expenses(s, code, fiscal_year),
@@ -187,46 +246,109 @@ def province_figures(ctx: AppContext, *, fiscal_year: int) -> ProvinceFigures:
         )
 
 
-# One pass over the people (the district is the first 4 digits of the village's DOPA code), with the
-# enrolment and registration facts aggregated per person first: about 5x faster than joining every
-# enrolment to its person, village and subdistrict, which matters for the dashboard at 75,000 people.
-_DISTRICT_SQL = text(
+# The per-district facts are put together in Python from three scans read through covering indexes
+# (ix_person_figures/ix_village_figures, ix_enrolment_figures, ix_registration_figures), each of which a
+# memo can keep while the tables it reads are unchanged: a result recorded rescans only the enrolments.
+# Ids are compared as the driver returns them (the same text in every table).
+_PLACES_SQL = text(
     """
-    WITH yr AS (
-        SELECT id, fiscal_year, status FROM training_round
-        WHERE office_code = :code AND deleted = 0 AND fiscal_year <= :fy
-    ),
-    t AS (
-        SELECT e.person_id,
-               MAX(e.completed = 1 AND yr.fiscal_year = :fy) AS t_year,
-               MAX(e.completed = 1) AS t_all,
-               MAX(e.completed IS NULL AND yr.status IN ('held', 'closed')) AS pending
-        FROM enrolment e JOIN yr ON yr.id = e.round_id
-        WHERE e.status = 'enrolled' AND e.deleted = 0
-        GROUP BY e.person_id
-    ),
-    g AS (
-        SELECT person_id, SUM(count) AS n FROM registration
-        WHERE office_code = :code AND deleted = 0 GROUP BY person_id
-    )
-    SELECT substr(v.code, 1, 4) AS district,
-           COUNT(*),
-           SUM(COALESCE(t.t_year, 0)),
-           SUM(COALESCE(t.t_all, 0)),
-           SUM(COALESCE(t.pending, 0)),
-           COUNT(DISTINCT CASE WHEN t.t_all = 1 THEN p.village_id END),
-           SUM(COALESCE(g.n, 0))
-    FROM person p
-    JOIN village v ON v.id = p.village_id
-    LEFT JOIN t ON t.person_id = p.id
-    LEFT JOIN g ON g.person_id = p.id
+    SELECT p.id, p.village_id, substr(v.code, 1, 4)
+    FROM person p JOIN village v ON v.id = p.village_id
     WHERE p.office_code = :code AND p.deleted = 0
-    GROUP BY district
+    """
+)
+_TRAINED_SQL = text(
+    """
+    SELECT e.person_id, e.completed, r.fiscal_year = :fy, r.status IN ('held', 'closed')
+    FROM training_round r JOIN enrolment e ON e.round_id = r.id
+    WHERE r.office_code = :code AND r.deleted = 0 AND r.fiscal_year <= :fy
+      AND e.status = 'enrolled' AND e.deleted = 0
+    """
+)
+_REGISTRATIONS_SQL = text(
+    """
+    SELECT person_id, SUM(count) FROM registration
+    WHERE office_code = :code AND deleted = 0 AND person_id IS NOT NULL GROUP BY person_id
     """
 )
 
 
-def _districts(s: Session, code: str, fy: int, ratio: int) -> tuple[DistrictFigures, ...]:
+def _scan(s: Session, sql, params: dict) -> list[tuple]:
+    """Rows as the SQLite driver returns them: SQLAlchemy's result rows would double the cost of 75,000."""
+    if s.get_bind().dialect.name != "sqlite":
+        return [tuple(row) for row in s.execute(sql, params)]
+    cursor = s.connection().connection.driver_connection.cursor()
+    try:
+        return cursor.execute(sql.text, params).fetchall()
+    finally:
+        cursor.close()
+
+
+@dataclass(frozen=True)
+class _Places:
+    """Where each live person in a village lives: the district and (village, district) by person id."""
+
+    district_of: dict
+    place_of: dict
+    people: Counter  # live people per district
+
+
+def _places(s: Session, code: str) -> _Places:
+    rows = _scan(s, _PLACES_SQL, {"code": code})
+    district_of = {pid: district for pid, _vid, district in rows}
+    return _Places(
+        district_of=district_of,
+        place_of={pid: (vid, district) for pid, vid, district in rows},
+        people=Counter(district_of.values()),
+    )
+
+
+def _trained(s: Session, code: str, fy: int) -> tuple[set, set, set]:
+    """Person ids trained this year, trained to date, and waiting for a result (held/closed round)."""
+    year, to_date, pending = set(), set(), set()
+    for pid, completed, this_year, held in _scan(s, _TRAINED_SQL, {"code": code, "fy": fy}):
+        if completed == 1:
+            to_date.add(pid)
+            if this_year:
+                year.add(pid)
+        elif completed is None and held:
+            pending.add(pid)
+    return year, to_date, pending
+
+
+def _registrations(s: Session, code: str, places: _Places) -> Counter:
+    """Registrations per district."""
+    out: Counter = Counter()
+    district_of = places.district_of
+    for pid, n in _scan(s, _REGISTRATIONS_SQL, {"code": code}):
+        district = district_of.get(pid)
+        if district is not None:
+            out[district] += int(n or 0)
+    return out
+
+
+def _district_facts(
+    places: _Places, trained: tuple[set, set, set], registrations: Counter
+) -> dict[str, tuple[int, int, int, int, int, int]]:
+    """(people, trained this year, trained to date, pending, villages covered, registrations) per district."""
+
+    def per_district(ids: set) -> Counter:
+        return Counter(map(places.district_of.get, ids))  # a None key counts people not in a village
+
+    year, to_date, pending = trained
+    t_year, t_all, waiting = per_district(year), per_district(to_date), per_district(pending)
+    villages = set(map(places.place_of.get, to_date))
+    villages.discard(None)
+    covered = Counter(district for _vid, district in villages)
+    return {
+        d: (n, t_year[d], t_all[d], waiting[d], covered[d], registrations[d])
+        for d, n in places.people.items()
+    }
+
+
+def _districts(
+    s: Session, code: str, fy: int, ratio: int, memo: FiguresMemo | None = None, stamp: tuple | None = None
+) -> tuple[DistrictFigures, ...]:
     villages = dict(
         s.execute(
             select(func.substr(Village.code, 1, 4), func.count())
@@ -234,10 +356,20 @@ def _districts(s: Session, code: str, fy: int, ratio: int) -> tuple[DistrictFigu
             .group_by(func.substr(Village.code, 1, 4))
         ).all()
     )
-    facts = {
-        row[0]: tuple(int(v or 0) for v in row[1:])
-        for row in s.execute(_DISTRICT_SQL, {"code": code, "fy": fy})
-    }
+
+    def part(name: str, tables: tuple[str, ...], compute):
+        year = fy if name == "trained" else None  # the people's places and registrations serve every year
+        key = None if stamp is None else (name, code, year, tuple(stamp[WATCHED.index(t)] for t in tables))
+        if memo is None:
+            return compute()
+        return memo.part(key, compute)
+
+    places = part("places", ("village", "person"), lambda: _places(s, code))
+    facts = _district_facts(
+        places,
+        part("trained", ("training_round", "enrolment"), lambda: _trained(s, code, fy)),
+        part("registrations", ("registration", "village", "person"), lambda: _registrations(s, code, places)),
+    )
     out = []
     for d_code, d_name in s.execute(
         select(District.code, District.name_th)
@@ -294,17 +426,24 @@ def _round_money(s: Session, code: str, fy: int) -> dict[uuid.UUID, tuple[int, i
     }
 
 
-def _rounds(s: Session, code: str, fy: int) -> tuple[RoundFigures, ...]:
-    counts = _grouped(
+def _round_counts(s: Session, code: str, fy: int) -> dict[uuid.UUID, tuple]:
+    """Enrolled and completed per round of the year (read from the covering index ix_enrolment_figures)."""
+    in_year = select(TrainingRound.id).where(
+        TrainingRound.office_code == code, TrainingRound.fiscal_year == fy, TrainingRound.deleted.is_(False)
+    )
+    return _grouped(
         s,
         select(
             Enrolment.round_id,
             func.count(),
             func.sum(case((Enrolment.completed.is_(True), 1), else_=0)),
         )
-        .where(Enrolment.status == "enrolled", Enrolment.deleted.is_(False))
+        .where(Enrolment.round_id.in_(in_year), Enrolment.status == "enrolled", Enrolment.deleted.is_(False))
         .group_by(Enrolment.round_id),
     )
+
+
+def _rounds(s: Session, code: str, fy: int, counts: dict[uuid.UUID, tuple]) -> tuple[RoundFigures, ...]:
     money = _round_money(s, code, fy)
     out = []
     for r in s.scalars(
@@ -419,6 +558,7 @@ class FiguresCache:
 
     SQLite's ``PRAGMA data_version`` on a connection kept for this purpose changes whenever any other
     connection commits; other databases get no caching (the stamp is None and the figures are recomputed).
+    After a commit, the memo keeps the per-person aggregates unless a table they read was written.
     """
 
     def __init__(self, ctx: AppContext) -> None:
@@ -427,6 +567,7 @@ class FiguresCache:
         self._conn = None
         self._key: tuple | None = None
         self._value: ProvinceFigures | None = None
+        self.memo = FiguresMemo()  # after a change, what the change did not touch is not recomputed
 
     def _stamp(self) -> int | None:
         if self.ctx.engine.dialect.name != "sqlite":
@@ -445,7 +586,7 @@ class FiguresCache:
             stamp = self._stamp()
             if stamp is not None and self._key == (fiscal_year, stamp) and self._value is not None:
                 return self._value
-        value = province_figures(self.ctx, fiscal_year=fiscal_year)
+        value = province_figures(self.ctx, fiscal_year=fiscal_year, memo=self.memo)
         with self._lock:
             self._key, self._value = (fiscal_year, stamp), value
         return value
