@@ -27,6 +27,7 @@ from db.exchange.national import STATUSES, ProvinceSummary
 from db.exchange.workbook_format import STATUS_LABELS, TOTAL_LABEL
 from db.exchange.workbook_reader import WorkbookFormatError, read_workbook
 from db.rules.money import satang_to_decimal
+from server.admin import province_names
 from server.models import OfficeAccount, ProvinceWorkbook, SyncRow
 from server.store import Principal
 
@@ -46,7 +47,7 @@ HEADERS = (
     "หมู่บ้านที่มีครู ข",
     "ยอดลงทะเบียนแรงงาน",
     "เป้าหมายลงทะเบียน",
-    *(f"รุ่น{STATUS_LABELS[s]}" for s in STATUSES),
+    *(f"รุ่น ({STATUS_LABELS[s]})" for s in STATUSES),
     "งบประมาณที่ได้รับจัดสรร (บาท)",
     "เบิกจ่ายแล้ว (บาท)",
     "คงเหลือ (บาท)",
@@ -158,7 +159,7 @@ def store_upload(
                         f"{name} แผ่นงาน _krukhor: รหัสจังหวัด {code} ในไฟล์ไม่ใช่สำนักงานที่มีในระบบ "
                         "กรุณาตรวจสอบไฟล์หรือให้ผู้ดูแลระบบสร้างสำนักงานก่อน / no such office",
                     )
-                summary = national.from_workbook(data, name=office.name_th).to_json()
+                summary = national.from_workbook(data).to_json()
                 row = s.get(ProvinceWorkbook, (code, fy))
                 if row is not None and row.generated_at > generated and row.file_sha256 != digest:
                     raise UploadRefused(
@@ -215,9 +216,11 @@ def collect(session: Session, *, fiscal_year: int) -> list[NationalRow]:
         u.office_code: u
         for u in session.scalars(select(ProvinceWorkbook).where(ProvinceWorkbook.fiscal_year == fiscal_year))
     }
+    names = province_names()
     out = []
     for office in session.scalars(select(OfficeAccount).order_by(OfficeAccount.code)):
         code = office.code
+        name = names.get(code, office.name_th)
         synced_at, n = synced.get(code, (None, 0))
         if synced_at is not None and synced_at.tzinfo is None:
             synced_at = synced_at.replace(tzinfo=UTC)
@@ -230,12 +233,12 @@ def collect(session: Session, *, fiscal_year: int) -> list[NationalRow]:
         if synced_at is not None and upload is not None:
             note = "มีทั้งข้อมูลซิงก์และไฟล์ ใช้" + ("ไฟล์สมุดงาน" if source == "upload" else "ข้อมูลซิงก์") + "ซึ่งใหม่กว่า"
         if source == "upload" and upload is not None:
-            summary = ProvinceSummary.from_json({**upload.summary, "name": office.name_th})
+            summary = ProvinceSummary.from_json({**upload.summary, "name": name})
         else:
             summary = national.from_rows(
                 lambda table, code=code: _rows_of(session, code, table),
                 code=code,
-                name=office.name_th,
+                name=name,
                 fiscal_year=fiscal_year,
             )
             if synced_at is None:
@@ -297,9 +300,10 @@ def write_national(rows: list[NationalRow], *, fiscal_year: int, out_path: Path,
     wb = Workbook(write_only=True)
     title = f"สรุปผลการฝึกอบรมครู ข ระดับประเทศ ปีงบประมาณ {fiscal_year}"
     ws = wb.create_sheet(SHEET_SUMMARY)
-    widths = [9.0, 34.0, *([13.0] * 11), 18.0, 16.0, 16.0, 12.0, 14.0]
+    widths = [9.0, 34.0, *([13.0] * 11), 18.0, 16.0, 16.0, 12.0, 16.0]
     _print_setup(ws, header_row=HEADER_ROW, widths=widths, title=title)
     ws.append([_cell(ws, title, bold=True)])
+    ws.row_dimensions[HEADER_ROW].height = 50  # three lines of a wrapped Thai header (set before the row)
     ws.append([f"ข้อมูล ณ {_thai_time(now)} (เวลาประเทศไทย) · รายจังหวัดจากข้อมูลซิงก์หรือไฟล์สมุดงานที่ใหม่กว่า"])
     ws.append([_cell(ws, h, head=True) for h in HEADERS])
     first = HEADER_ROW + 1
@@ -352,6 +356,7 @@ def write_national(rows: list[NationalRow], *, fiscal_year: int, out_path: Path,
         widths=[9, 34, 14, 20, 12, 36, 20, 20, 18, 40],
         title=f"แหล่งข้อมูลรายจังหวัด ปีงบประมาณ {fiscal_year}",
     )
+    src.row_dimensions[1].height = 34
     src.append([_cell(src, h, head=True) for h in SOURCE_HEADERS])
     for row in rows:
         u = row.upload

@@ -19,7 +19,7 @@ from db.exchange.national import STATUSES
 from db.exchange.workbook_format import SHEET_SUMMARY as PROVINCE_SUMMARY
 from db.exchange.workbook_format import TOTAL_LABEL
 from db.exchange.workbook_reader import read_workbook
-from db.models import BudgetAllocation
+from db.models import BudgetAllocation, Enrolment, Person, TrainingRound, Village
 from desktop.core import demo, sync_client
 from desktop.core.context import AppContext
 from desktop.core.exports.figures import province_figures
@@ -69,8 +69,8 @@ def _upload(server: Server, auth: dict[str, str], content: bytes, name: str = "�
     )
 
 
-def _national(server: Server, auth: dict[str, str]):
-    r = server.http.get("/api/v1/central/national-workbook", params={"fy": FY}, headers=auth)
+def _national(server: Server, auth: dict[str, str], fy: int = FY):
+    r = server.http.get("/api/v1/central/national-workbook", params={"fy": fy}, headers=auth)
     assert r.status_code == 200, r.text
     return r, load_workbook(io.BytesIO(r.content))
 
@@ -100,9 +100,30 @@ def _stored(server: Server) -> int:
         return s.scalar(select(func.count()).select_from(ProvinceWorkbook)) or 0
 
 
+def _edge_cases(ctx: AppContext) -> None:
+    """What the definitions must get right: results in a later year, cancelled and deleted enrolments, a
+    deleted person and a deleted village (changed through the ORM, so the changes sync like an officer's)."""
+    with ctx.transaction() as s:
+        held_2570 = s.scalars(
+            select(TrainingRound.id).where(TrainingRound.fiscal_year == 2570, TrainingRound.status == "held")
+        ).all()
+        later = s.scalars(select(Enrolment).where(Enrolment.round_id.in_(held_2570))).all()
+        for n, e in enumerate(later):
+            e.completed = n % 3 != 0
+        passed = s.scalars(
+            select(Enrolment).where(Enrolment.completed.is_(True)).order_by(Enrolment.id)
+        ).all()
+        passed[0].status = "cancelled"
+        passed[1].deleted = True
+        s.get(Person, passed[2].person_id).deleted = True
+        village = s.scalars(select(Village).order_by(Village.code)).first()
+        village.deleted = True
+
+
 @pytest.fixture
 def synced(server: Server, desktops) -> AppContext:
     ctx = _demo(desktops("khonkaen"))
+    _edge_cases(ctx)
     admin.allocate(server.sessions, province="40", fiscal_year=FY, amount="266063.16")
     sync_client.sync(ctx, http=server.http)
     sync_client.sync(ctx, http=server.http)
@@ -141,6 +162,20 @@ def test_synced_and_uploaded_provinces_have_their_desktops_figures(
         "spent": fig.budget.spent_satang,
     }
     assert fig.budget.allocated_satang == 26606316
+    # A year with rounds in every state and results that are not the year's only ones.
+    fig = province_figures(synced, fiscal_year=2570)
+    assert fig.total("trained_year") != fig.total("trained_to_date") and fig.rounds_by_status["open"]
+    assert _expect(_rows(_national(server, central, 2570)[1])["40"]) == {
+        "target": fig.total("target"),
+        "trained_year": fig.total("trained_year"),
+        "trained_to_date": fig.total("trained_to_date"),
+        "villages_covered": fig.total("villages_covered"),
+        "registrations": fig.total("registrations"),
+        "registration_target": fig.total("registration_target"),
+        "rounds": tuple(fig.rounds_by_status[s] for s in STATUSES),
+        "allocated": fig.budget.allocated_satang,
+        "spent": fig.budget.spent_satang,
+    }
     assert _expect(rows["41"]) == {
         "target": sum(d.target for d in sent.districts),
         "trained_year": sum(d.trained_year for d in sent.districts),
@@ -153,7 +188,7 @@ def test_synced_and_uploaded_provinces_have_their_desktops_figures(
         "spent": sent.budget.spent_satang,
     }
     assert rows["40"][-1] == "ซิงก์" and rows["41"][-1] == "ไฟล์สมุดงาน"
-    assert rows["41"][1] == "สำนักงานแรงงานจังหวัดอุดรธานี"
+    assert rows["41"][1] == "อุดรธานี" and rows["40"][1] == "ขอนแก่น"
     sources = {r[0]: r for r in wb[national.SHEET_SOURCES].iter_rows(min_row=2, values_only=True)}
     assert sources["41"][5] == "อุดร ปีงบ 2569.xlsx" and sources["41"][8] == "central"
     assert sources["40"][3] and sources["40"][4] > 0 and not sources["40"][5]
