@@ -118,6 +118,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
+    app.state.national_cache = {}  # office figures from synced rows, reused until the office's rows change
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
 
     @app.exception_handler(ApiError)
@@ -401,7 +402,9 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         os.close(fd)
         try:
             with sessions() as s:
-                national.build_national(s, fiscal_year=year, out_path=Path(tmp))
+                national.build_national(
+                    s, fiscal_year=year, out_path=Path(tmp), cache=app.state.national_cache
+                )
         except BaseException:
             os.unlink(tmp)
             raise

@@ -191,6 +191,8 @@ def store_upload(
 
 # ------------------------------------------------------------------------------------------ collect
 
+FiguresCache = dict[tuple[str, int], tuple[Any, ProvinceSummary]]
+
 
 def _rows_of(session: Session, code: str, table: str) -> Iterator[dict[str, Any]]:
     q = (
@@ -202,14 +204,25 @@ def _rows_of(session: Session, code: str, table: str) -> Iterator[dict[str, Any]
         yield {**data, "deleted": True} if deleted and not data.get("deleted") else data
 
 
-def collect(session: Session, *, fiscal_year: int) -> list[NationalRow]:
-    """One row per office: its figures from the newer of its synced rows and its uploaded workbook."""
+def collect(session: Session, *, fiscal_year: int, cache: FiguresCache | None = None) -> list[NationalRow]:
+    """One row per office: its figures from the newer of its synced rows and its uploaded workbook.
+
+    ``cache`` keeps each office's figures from synced rows until its rows change (the app keeps one).
+    """
     synced = {
         code: (at, n)
         for code, at, n in session.execute(
             select(SyncRow.office_code, func.max(SyncRow.updated_at), func.count())
             .where(SyncRow.table_name.not_in(CENTRAL_TABLES))
             .group_by(SyncRow.office_code)
+        )
+    }
+    # Every change to an office's rows (tombstones included: rows are never removed) raises its highest
+    # sequence number, so (max seq, row count) says whether its figures can be reused.
+    stamps = {
+        code: (seq, n)
+        for code, seq, n in session.execute(
+            select(SyncRow.office_code, func.max(SyncRow.seq), func.count()).group_by(SyncRow.office_code)
         )
     }
     uploads = {
@@ -235,12 +248,19 @@ def collect(session: Session, *, fiscal_year: int) -> list[NationalRow]:
         if source == "upload" and upload is not None:
             summary = ProvinceSummary.from_json({**upload.summary, "name": name})
         else:
-            summary = national.from_rows(
-                lambda table, code=code: _rows_of(session, code, table),
-                code=code,
-                name=name,
-                fiscal_year=fiscal_year,
-            )
+            key, stamp = (code, fiscal_year), stamps.get(code)
+            hit = cache.get(key) if cache is not None else None
+            if hit is not None and hit[0] == stamp and hit[1].name == name:
+                summary = hit[1]
+            else:
+                summary = national.from_rows(
+                    lambda table, code=code: _rows_of(session, code, table),
+                    code=code,
+                    name=name,
+                    fiscal_year=fiscal_year,
+                )
+                if cache is not None:
+                    cache[key] = (stamp, summary)
             if synced_at is None:
                 source = "none"
         if office.target is not None:
@@ -389,9 +409,16 @@ def write_national(rows: list[NationalRow], *, fiscal_year: int, out_path: Path,
     wb.save(out_path)
 
 
-def build_national(session: Session, *, fiscal_year: int, out_path: Path, now: datetime | None = None) -> int:
+def build_national(
+    session: Session,
+    *,
+    fiscal_year: int,
+    out_path: Path,
+    now: datetime | None = None,
+    cache: FiguresCache | None = None,
+) -> int:
     """Collect and write the national workbook to ``out_path``; returns the number of provinces."""
-    rows = collect(session, fiscal_year=fiscal_year)
+    rows = collect(session, fiscal_year=fiscal_year, cache=cache)
     write_national(rows, fiscal_year=fiscal_year, out_path=out_path, now=now or utcnow())
     return len(rows)
 

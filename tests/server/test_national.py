@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from db.exchange.national import STATUSES
 from db.exchange.workbook_format import SHEET_SUMMARY as PROVINCE_SUMMARY
@@ -235,6 +235,7 @@ def test_the_newer_of_sync_and_upload_is_used_and_named(
     server: Server, synced: AppContext, tmp_path: Path
 ) -> None:
     central = _login(server, "central", "central_staff")
+    before = _rows(_national(server, central)[1])["40"]  # also fills the server's figures cache
     later = datetime.now(UTC) + timedelta(minutes=5)
     assert _upload(server, central, _workbook(synced, tmp_path / "kk.xlsx", at=later)).status_code == 200
     _r, wb = _national(server, central)
@@ -246,6 +247,17 @@ def test_the_newer_of_sync_and_upload_is_used_and_named(
     assert older.status_code == 409 and "เก่ากว่า" in older.json()["message"]
     with server.sessions() as s:
         assert s.get(ProvinceWorkbook, ("40", FY)).generated_at == later.replace(microsecond=0)
+    # The province changes something and syncs after the file's time: its synced rows are newer again, and
+    # the cached figures are not reused.
+    with synced.transaction() as s:
+        s.scalars(select(TrainingRound).where(TrainingRound.fiscal_year == FY)).first().status = "held"
+    sync_client.sync(synced, http=server.http)
+    with server.sessions() as s:
+        s.execute(update(ProvinceWorkbook).values(generated_at=later - timedelta(minutes=10)))
+        s.commit()
+    after = _rows(_national(server, central)[1])["40"]
+    assert after[-1] == "ซิงก์" and before[-1] == "ซิงก์"
+    assert after[11] == before[11] + 1 and after[12] == before[12] - 1  # one round closed → held
 
 
 def test_province_users_upload_only_their_own_and_cannot_download(
