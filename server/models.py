@@ -170,7 +170,8 @@ class ProvinceWorkbook(ServerBase):
     file_name: Mapped[str] = mapped_column(String(255))
     file_sha256: Mapped[str] = mapped_column(String(64))
     file_size: Mapped[int] = mapped_column(Integer)
-    content: Mapped[bytes] = mapped_column(LargeBinary)  # the file as received, for audit and re-reading
+    # The file as received, for audit and re-reading; deferred so listing uploads never loads the files.
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     generated_at: Mapped[datetime] = mapped_column()  # when the province's program wrote it (its data as of)
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
     uploaded_by: Mapped[str] = mapped_column(String(200), default="")

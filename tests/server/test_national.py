@@ -145,6 +145,9 @@ def test_synced_and_uploaded_provinces_have_their_desktops_figures(
     r = _upload(server, central, content, "อุดร ปีงบ 2569.xlsx")
     assert r.status_code == 200, r.text
     assert r.json()["province_code"] == "41" and r.json()["replaced"] is False
+    with server.sessions() as s:
+        stored = s.get(ProvinceWorkbook, ("41", FY))
+        assert stored.content == content and stored.file_name == "อุดร ปีงบ 2569.xlsx"
 
     resp, wb = _national(server, central)
     rows = _rows(wb)
