@@ -1,17 +1,24 @@
 """The FastAPI application: health, enrolment, login, push, pull, conflicts and the national progress page."""
 
 import base64
+import os
+import tempfile
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from sqlalchemy import select, text
+from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from db.base import utcnow
+from db.rules.thai_dates import fiscal_year as fiscal_year_of
 from db.sync import versions
 from db.sync.messages import (
     DEFAULT_PULL_PAGE,
@@ -26,7 +33,7 @@ from db.sync.messages import (
     PushRequest,
     PushResponse,
 )
-from server import central, store
+from server import central, national, store
 from server.config import Settings
 from server.database import make_server_engine, make_sessions, migrate
 from server.models import CENTRAL_ROLES, Conflict, Device, EnrolCode, User, UserSession
@@ -111,6 +118,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
+    app.state.national_cache = {}  # office figures from synced rows, reused until the office's rows change
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
 
     @app.exception_handler(ApiError)
@@ -351,13 +359,76 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     def central_page(authorization: Annotated[str | None, Header()] = None) -> HTMLResponse:
         """National progress per province (read-only; central staff sign in with the browser's own prompt)."""
         if not _basic_ok(authorization):
-            return HTMLResponse(
-                "<!doctype html><meta charset=utf-8><p>กรุณาเข้าสู่ระบบด้วยบัญชีเจ้าหน้าที่ส่วนกลาง / central staff sign-in required</p>",
-                status_code=401,
-                headers={"WWW-Authenticate": 'Basic realm="krukhor central", charset="UTF-8"'},
-            )
+            return _basic_challenge()
+        now = utcnow()
         with sessions() as s:
-            return HTMLResponse(central.render(central.progress(s), now=utcnow()))
+            return HTMLResponse(
+                central.render(central.progress(s), now=now, fiscal_year=fiscal_year_of(now.date()))
+            )
+
+    @app.post("/api/v1/central/workbooks", tags=["central"])
+    async def upload_workbook(
+        request: Request,
+        who: Annotated[Principal, Depends(principal)],
+        filename: Annotated[str, Query(max_length=255)] = "workbook.xlsx",
+    ) -> dict[str, Any]:
+        """Store a province workbook (.xlsx as the raw body) for a province that sends files instead of syncing.
+
+        Central staff upload for any province, a province's users for their own; the latest file per
+        province and fiscal year is kept. Refusals say in Thai what is wrong and where (sheet, row, column).
+        """
+        content = await request.body()
+        try:
+            result = await run_in_threadpool(
+                national.store_upload, sessions, who, file_name=filename, content=content
+            )
+        except national.UploadRefused as exc:
+            raise ApiError(exc.status, exc.code, exc.message) from exc
+        return result.__dict__
+
+    def national_workbook(
+        request: Request,
+        authorization: Annotated[str | None, Header()] = None,
+        fy: Annotated[int | None, Query(ge=2500, le=2700)] = None,
+    ) -> Response:
+        """The consolidated national workbook of a fiscal year (default: the current one), central staff only."""
+        if not authorization or authorization.lower().startswith("basic "):
+            if not _basic_ok(authorization):
+                return _basic_challenge()
+        elif not principal(request, authorization).central:
+            raise ApiError(403, "forbidden", "เฉพาะเจ้าหน้าที่ส่วนกลาง / central staff only")
+        year = fy or fiscal_year_of(utcnow().date())
+        fd, tmp = tempfile.mkstemp(prefix="krukhor-national-", suffix=".xlsx")
+        os.close(fd)
+        try:
+            with sessions() as s:
+                national.build_national(
+                    s, fiscal_year=year, out_path=Path(tmp), cache=app.state.national_cache
+                )
+        except BaseException:
+            os.unlink(tmp)
+            raise
+        thai, ascii_name = national.download_names(year)
+        return FileResponse(
+            tmp,
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={
+                "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(thai)}"
+            },
+            background=BackgroundTask(os.unlink, tmp),
+        )
+
+    app.add_api_route("/central/national.xlsx", national_workbook, methods=["GET"], tags=["central"])
+    app.add_api_route(
+        "/api/v1/central/national-workbook", national_workbook, methods=["GET"], tags=["central"]
+    )
+
+    def _basic_challenge() -> HTMLResponse:
+        return HTMLResponse(
+            "<!doctype html><meta charset=utf-8><p>กรุณาเข้าสู่ระบบด้วยบัญชีเจ้าหน้าที่ส่วนกลาง / central staff sign-in required</p>",
+            status_code=401,
+            headers={"WWW-Authenticate": 'Basic realm="krukhor central", charset="UTF-8"'},
+        )
 
     def _basic_ok(authorization: str | None) -> bool:
         if not authorization or not authorization.lower().startswith("basic "):

@@ -83,7 +83,7 @@ def progress(session: Session) -> list[ProvinceProgress]:
     return out
 
 
-def render(rows: list[ProvinceProgress], *, now: datetime) -> str:
+def render(rows: list[ProvinceProgress], *, now: datetime, fiscal_year: int | None = None) -> str:
     """A plain HTML page (no scripts, no front-end toolchain), printable on A4."""
     e = html.escape
     body = []
@@ -111,6 +111,13 @@ def render(rows: list[ProvinceProgress], *, now: datetime) -> str:
         ),
     )
     pct = f"{100 * total.trained / total.target:.1f}%" if total.target else "–"
+    download = (
+        f'<p><a href="/central/national.xlsx?fy={fiscal_year}">ดาวน์โหลดสมุดงานระดับประเทศ (Excel) '
+        f"ปีงบประมาณ {fiscal_year}</a> · "
+        f'<a href="/central/national.xlsx?fy={fiscal_year - 1}">ปีงบประมาณ {fiscal_year - 1}</a></p>'
+        if fiscal_year
+        else ""
+    )
     local = now.astimezone()
     stamp = f"{format_be_date(local.date())} {local:%H:%M}"
     return f"""<!doctype html>
@@ -123,6 +130,7 @@ tfoot td{{font-weight:bold;background:#f7f7f7}} .muted{{color:#666}}
 </style></head><body>
 <h1>ความก้าวหน้าการอบรมครู ข รายจังหวัด</h1>
 <p class=muted>ข้อมูลที่สำนักงานแรงงานจังหวัดซิงก์เข้ามาแล้ว ณ {e(stamp)} น. (อ่านอย่างเดียว)</p>
+{download}
 <table><thead><tr><th>รหัส</th><th>จังหวัด</th><th>อบรมแล้ว (คน)</th><th>เป้าหมาย (คน)</th><th>ร้อยละ</th>
 <th>รายชื่อผู้เข้ารับการอบรม</th><th>รุ่นที่จัดแล้ว / ทั้งหมด</th><th>จ่ายแล้ว (บาท)</th><th>งบที่ได้รับจัดสรร (บาท)</th></tr></thead>
 <tbody>{"".join(body)}</tbody>

@@ -12,7 +12,18 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Index, Integer, MetaData, String, Uuid
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Uuid,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from db.base import NAMING_CONVENTION, UTCDateTime, utcnow
@@ -147,3 +158,21 @@ class Conflict(ServerBase):
     device_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class ProvinceWorkbook(ServerBase):
+    """The latest province workbook uploaded for a province and fiscal year (for provinces that send files)."""
+
+    __tablename__ = "province_workbook"
+
+    office_code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    fiscal_year: Mapped[int] = mapped_column(Integer, primary_key=True)  # BE
+    file_name: Mapped[str] = mapped_column(String(255))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    file_size: Mapped[int] = mapped_column(Integer)
+    # The file as received, for audit and re-reading; deferred so listing uploads never loads the files.
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    generated_at: Mapped[datetime] = mapped_column()  # when the province's program wrote it (its data as of)
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    uploaded_by: Mapped[str] = mapped_column(String(200), default="")
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)  # db.exchange.national.ProvinceSummary.to_json()
