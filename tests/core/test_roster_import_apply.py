@@ -257,3 +257,35 @@ def test_rows_written_in_bulk_read_back_as_the_orm_writes_them(ctx: AppContext, 
         assert created.changes["first_name"] == [None, person.first_name] == [None, "คน1"]
         place_audit = session.scalars(select(AuditEntry).where(AuditEntry.entity_id == village.id)).one()
         assert place_audit.changes["code"] == [None, village.code]
+
+
+def test_an_import_queues_every_new_row_for_sync_once(ctx: AppContext, tmp_path: Path) -> None:
+    """The bulk path writes the outbox itself (the triggers are held back): one pending entry per new row."""
+    plan = preview_import(ctx, path=_xlsx(tmp_path / "a.xlsx", _many(30)))
+    with ctx.engine.begin() as conn:
+        conn.exec_driver_sql("DELETE FROM sync_outbox")
+    with ctx.reading() as s:
+        before = set(s.scalars(select(AuditEntry.id)))
+    apply_plan(ctx, plan)
+    with ctx.reading() as s:
+        queued = {
+            (t, r)
+            for t, r, state in s.execute(text("SELECT table_name, row_id, state FROM sync_outbox"))
+            if state == "pending"
+        }
+        total = s.scalar(text("SELECT count(*) FROM sync_outbox"))
+        expected = {("person", i.hex) for i in s.scalars(select(Person.id))}
+        expected |= {("village", i.hex) for i in s.scalars(select(Village.id))}
+        expected |= {("audit_entry", i.hex) for i in s.scalars(select(AuditEntry.id)) if i not in before}
+        expected |= {("subdistrict", i.hex) for i in s.scalars(select(Subdistrict.id))}
+        expected |= {("district", i.hex) for i in s.scalars(select(District.id))}
+        applying = s.scalar(text("SELECT applying FROM sync_control WHERE id = 1"))
+    assert len(expected) > 60 and queued == expected and total == len(expected)
+    assert applying == 0  # the triggers are live again for the officer's next edit
+    first = next(iter(people.list_people(ctx)))
+    with ctx.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE person SET phone = '0812345678' WHERE id = ?", (first.id_text,))
+        again = conn.exec_driver_sql(
+            "SELECT count(*) FROM sync_outbox WHERE table_name = 'person' AND row_id = ?", (first.id_text,)
+        ).scalar_one()
+    assert again == 1  # coalesced with the pending entry the import made

@@ -24,6 +24,7 @@ from db.models import (
     Subdistrict,
     Village,
 )
+from db.sync.outbox import bulk_insert_with_outbox
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError, NotFoundError, RuleViolation
 from desktop.core.roster.plan import ImportPlan
@@ -182,7 +183,7 @@ class _Writer:
         table = model.__table__.name  # type: ignore[attr-defined]
         sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
         tail = self.sync_values
-        self.conn.exec_driver_sql(sql, [(*row, *tail) for row in rows])
+        bulk_insert_with_outbox(self.conn, table=table, sql=sql, rows=[(*row, *tail) for row in rows])
 
     def audits(self, rows: list[tuple[str, str, str, str, str]]) -> None:
         """Rows of (id, action, entity, entity_id, changes as JSON text, summary)."""
