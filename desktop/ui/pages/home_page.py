@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from db.rules.money import format_baht
+from db.rules.thai_dates import THAI_MONTHS_ABBR, fiscal_year_range
 from db.rules.thai_dates import fiscal_year as fiscal_year_of
-from db.rules.thai_dates import fiscal_year_range
 from desktop.core.context import AppContext
 from desktop.core.exports import figures
 from desktop.core.exports.figures import ProvinceFigures, RegisterCounts
@@ -40,20 +40,6 @@ from desktop.ui.tasks import TaskRunner
 TARGET_COLOUR = QColor("#c9d6e3")
 DONE_COLOUR = QColor("#1f4e79")
 ACCENT = QColor("#e07b39")
-THAI_MONTHS = (
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-)
 
 
 @dataclass(frozen=True)
@@ -434,7 +420,7 @@ class HomePage(QWidget):
         chart.addSeries(allocated)
         chart.addSeries(spent)
         x = QBarCategoryAxis()
-        x.append([THAI_MONTHS[m.month - 1] for m in months])
+        x.append([THAI_MONTHS_ABBR[m.month - 1] for m in months])
         small = x.labelsFont()
         small.setPointSizeF(max(7.0, small.pointSizeF() - 3))
         x.setLabelsFont(small)
