@@ -35,6 +35,7 @@ _SCIENTIFIC_RE = re.compile(r"\+?[0-9]+(?:\.[0-9]+)?[eE][+-]?[0-9]+")
 # Digits separated by dots ("1.1017.00001.23.4"): dots used as group separators.
 _DOTTED_GROUPS_RE = re.compile(r"[0-9]+(?:\.[0-9]+)+")
 _WEIGHTS = tuple(range(13, 1, -1))  # d1..d12 are weighted 13, 12, ..., 2 (14 - i)
+_CODE_OFFSET = ord("0") * sum(_WEIGHTS)
 
 
 def _not_digits_error(shown: object) -> RuleError:
@@ -54,7 +55,12 @@ def check_digit(first12: str) -> int:
     digits = to_arabic_digits(first12)
     if len(digits) != 12 or not digits.isascii() or not digits.isdigit():
         raise RuleError(f'ต้องเป็นตัวเลข 12 หลักเพื่อคำนวณหลักตรวจสอบ: "{first12}"', field=FIELD)
-    total = sum(map(operator.mul, map(int, digits), _WEIGHTS))
+    return _check_digit(digits)
+
+
+def _check_digit(digits: str) -> int:
+    # the ASCII codes of the digits, less 48 times the sum of the weights: no int() per digit
+    total = sum(map(operator.mul, digits.encode("ascii"), _WEIGHTS)) - _CODE_OFFSET
     return (11 - total % 11) % 10
 
 
@@ -82,6 +88,8 @@ def normalize_national_id(value: object) -> str:
     if isinstance(value, float):
         if not math.isfinite(value):
             raise _not_digits_error(value)
+        if value.is_integer() and 0 <= value < 2**53:  # the usual Excel cell: exact as an int
+            return str(int(value))
         # A float holds every integer below 2**53 exactly, so Decimal(value) is the exact number stored.
         return _integral_to_digits(Decimal(value), value)
     if isinstance(value, Decimal):
@@ -124,8 +132,8 @@ def national_id_problem(nid: str) -> str | None:
         return f'เลขประจำตัวประชาชนมีอักขระที่ไม่ใช่ตัวเลข: "{nid}"'
     if len(nid) != NATIONAL_ID_LENGTH:
         return f"เลขประจำตัวประชาชนต้องมี 13 หลัก (พบ {len(nid)} หลัก)"
-    expected = check_digit(nid[:12])
-    if int(nid[12]) != expected:
+    expected = _check_digit(nid[:12])
+    if ord(nid[12]) - 48 != expected:
         return f"เลขประจำตัวประชาชนไม่ถูกต้อง (หลักตรวจสอบควรเป็น {expected})"
     return None
 

@@ -9,6 +9,8 @@ __all__ = ["to_arabic_digits", "to_thai_digits"]
 
 def to_arabic_digits(text: str) -> str:
     """Replace every Thai digit ๐-๙ by 0-9; everything else is kept as it is."""
+    if text.isascii():  # checked in C: most cells of a roster hold no Thai digit at all
+        return text
     return thai_digit_to_arabic_digit(text)
 
 

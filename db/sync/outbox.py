@@ -76,22 +76,3 @@ def applying(conn: Connection) -> Iterator[None]:
         yield
     finally:
         conn.execute(text("UPDATE sync_control SET applying = 0 WHERE id = 1"))
-
-
-def bulk_insert_with_outbox(conn: Connection, *, table: str, sql: str, rows: list[tuple]) -> None:
-    """Insert brand-new rows (ids in column 0) and their outbox entries in one pass, in the caller's transaction.
-
-    The per-row trigger costs as much as the insert itself on a national roster; new ids cannot have a pending
-    entry yet, so the entries are written in bulk while the trigger is held back, with the same values it writes.
-    """
-    if conn.dialect.name != "sqlite" or f"sync_out_ins_{table}" not in installed_triggers(conn):
-        conn.exec_driver_sql(sql, rows)
-        return
-    with applying(conn):
-        conn.exec_driver_sql(sql, rows)
-    now = conn.exec_driver_sql(f"SELECT {NOW_SQL}").scalar_one()
-    conn.exec_driver_sql(
-        "INSERT INTO sync_outbox (table_name, row_id, state, created_at, error, attempts) "
-        "VALUES (?, ?, 'pending', ?, '', 0)",
-        [(table, row[0], now) for row in rows],
-    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -18,7 +19,7 @@ from desktop.core.context import AppContext
 from desktop.core.enrolment import enrol
 from desktop.core.errors import NotFoundError, RuleViolation
 from desktop.core.roster import apply as roster_apply
-from desktop.core.roster.apply import ImportCancelled, apply_plan, list_batches, undo_batch
+from desktop.core.roster.apply import VILLAGES_ACTION, ImportCancelled, apply_plan, list_batches, undo_batch
 from desktop.core.roster.plan import preview_import
 from desktop.core.roster.reader import read_sheet
 from desktop.core.roster.report import write_outcome_report
@@ -126,7 +127,12 @@ def test_batch_is_audited_listed_and_undone_exactly(ctx: AppContext, tmp_path: P
         entries = session.scalars(select(AuditEntry).where(AuditEntry.batch_id == result.batch_id)).all()
     by_action = sorted((e.entity, e.action) for e in entries)
     assert by_action.count(("person", "update")) == 2 and ("person", "create") in by_action
-    assert ("import_batch", "import") in by_action and by_action.count(("village", "create")) == 1
+    assert ("import_batch", "import") in by_action and ("subdistrict", "create") in by_action
+    (group,) = [e for e in entries if e.action == VILLAGES_ACTION]
+    new_village = plan.places[-1]
+    assert group.entity == "subdistrict" and [
+        (v["code"], v["name_th"], v["moo"]) for v in group.changes["villages"]
+    ] == [(new_village.code, "บ้านใหม่", 1)]
     update = next(e for e in entries if e.action == "update" and "last_name" in e.changes)
     assert update.changes["last_name"] == ["สกุล0", "สกุลแก้"]
     batches = list_batches(ctx)
@@ -142,6 +148,36 @@ def test_batch_is_audited_listed_and_undone_exactly(ctx: AppContext, tmp_path: P
         undo_batch(ctx, result.batch_id)
     with pytest.raises(NotFoundError):
         undo_batch(ctx, uuid.uuid4())
+
+
+def test_undo_removes_villages_recorded_one_entry_each_by_earlier_versions(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    """Batches recorded before villages were grouped per subdistrict have one "create" entry per village."""
+    before = _snapshot(ctx)
+    result = apply_plan(ctx, preview_import(ctx, path=_xlsx(tmp_path / "a.xlsx", _many(3))))
+    with ctx.transaction() as session:
+        (group,) = session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.batch_id == result.batch_id, AuditEntry.action == VILLAGES_ACTION
+            )
+        ).all()
+        for v in group.changes["villages"]:
+            session.add(
+                AuditEntry(
+                    office_code=group.office_code,
+                    user_name="เดิม",
+                    action="create",
+                    entity="village",
+                    entity_id=uuid.UUID(v["id"]),
+                    changes={"code": [None, v["code"]]},
+                    summary="",
+                    batch_id=result.batch_id,
+                )
+            )
+        session.delete(group)
+    assert undo_batch(ctx, result.batch_id).places_removed == 3 + 1 + 1  # villages, subdistrict, district
+    assert _snapshot(ctx)[:4] == before[:4]
 
 
 def test_undo_restores_field_values(ctx: AppContext, tmp_path: Path) -> None:
@@ -255,8 +291,32 @@ def test_rows_written_in_bulk_read_back_as_the_orm_writes_them(ctx: AppContext, 
         assert created.batch_id == result.batch_id and created.user_name == ctx.user_name
         assert created.changes["village_id"] == [None, str(person.village_id)]
         assert created.changes["first_name"] == [None, person.first_name] == [None, "คน1"]
-        place_audit = session.scalars(select(AuditEntry).where(AuditEntry.entity_id == village.id)).one()
-        assert place_audit.changes["code"] == [None, village.code]
+        group = session.scalars(
+            select(AuditEntry).where(
+                AuditEntry.entity_id == village.subdistrict_id, AuditEntry.action == VILLAGES_ACTION
+            )
+        ).one()
+        assert {"id": str(village.id), "code": village.code}.items() <= next(
+            v for v in group.changes["villages"] if v["code"] == village.code
+        ).items()
+
+
+def test_the_audit_of_a_created_person_is_the_json_of_its_values(ctx: AppContext, tmp_path: Path) -> None:
+    rows = _many(2)
+    rows[1][1] = 'นายคน"ศูนย์\\ สกุล{0}'  # quotes, a backslash and braces must come back as typed
+    apply_plan(ctx, preview_import(ctx, path=_xlsx(tmp_path / "a.xlsx", rows)))
+    with ctx.reading() as session:
+        person = session.scalars(select(Person).where(Person.national_id == rosters.nid(5000))).one()
+        stored = session.scalar(
+            text("SELECT changes FROM audit_entry WHERE entity_id = :id AND action = 'create'"),
+            {"id": person.id.hex},
+        )
+    expected = {
+        c: [None, str(person.village_id) if c == "village_id" else getattr(person, c)]
+        for c in roster_apply._PERSON_COLUMNS
+    }
+    assert stored == json.dumps(expected, ensure_ascii=False)
+    assert expected["first_name"] == [None, 'คน"ศูนย์\\'] and expected["last_name"] == [None, "สกุล{0}"]
 
 
 def test_an_import_queues_every_new_row_for_sync_once(ctx: AppContext, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from db.rules import prefixes as prefix_rules
@@ -125,9 +126,13 @@ def place_name(value: object, *, kind: str) -> str:
     return _PLACE_WORDS[kind].sub("", text, count=1).strip() if text else ""
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a list names the same few thousand places on every row
 def place_key(name: str) -> str:
     """The key two spellings of one place name share: no spaces, no dots."""
-    return re.sub(r"[\s.]", "", name)
+    return _PLACE_KEY_RE.sub("", name)
+
+
+_PLACE_KEY_RE = re.compile(r"[\s.]")
 
 
 _PHONE_SPLIT_RE = re.compile(r"\s*(?:,|/|;|หรือ|\n)\s*")
@@ -139,6 +144,8 @@ def parse_phone(value: object, *, field: str = "phone") -> str:
 
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if type(value) is str and len(value) == 10 and value.isascii() and value.isdigit():
+        return normalize_phone(value, field=field)  # one number as it should be: the usual cell
     text = clean_text(value)
     if not text:
         return ""

@@ -19,6 +19,7 @@ from db.rules.national_id import national_id_problem, normalize_national_id
 from db.rules.thai_dates import parse_be_date
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError, ValidationError
+from desktop.core.gcpause import gc_paused
 from desktop.core.roster.header import (
     FIELD_LABELS,
     Layout,
@@ -224,7 +225,7 @@ def plan_import(ctx: AppContext, *, sheet: Sheet, layout: Layout) -> ImportPlan:
     if problems:
         raise MappingError(problems, layout=layout, file_name=sheet.file_name)
     office_code = ctx.require_office_code()
-    with ctx.reading() as session:
+    with ctx.reading() as session, gc_paused():
         planner = _Planner(session, office_code=office_code, sheet=sheet, layout=layout)
         rows = [planner.classify(r) for r in sheet.rows[layout.data_start_index :]]
     return ImportPlan(
