@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.bulkwrite import checkpoint_afterwards, wait_for_checkpoints
 from db.engine import make_session_factory
 from db.migrate import prepare_database
 from db.models import LocalSetting
@@ -46,6 +47,18 @@ class AppContext:
             yield session
 
     @contextmanager
+    def bulk_transaction(self) -> Iterator[Session]:
+        """transaction() for tens of thousands of rows: the WAL is copied into the database file after the commit,
+        on a background thread, instead of inside it (db.bulkwrite.checkpoint_afterwards)."""
+        with (
+            self.engine.connect() as conn,
+            checkpoint_afterwards(conn),
+            self.sessions(bind=conn) as session,
+            session.begin(),
+        ):
+            yield session
+
+    @contextmanager
     def reading(self) -> Iterator[Session]:
         with self.sessions() as session:
             yield session
@@ -63,6 +76,7 @@ class AppContext:
         return code
 
     def close(self) -> None:
+        wait_for_checkpoints(timeout=30)
         self.engine.dispose()
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -14,7 +13,8 @@ from sqlalchemy import func, select, text
 
 from db.models import AuditEntry, District, Person, Subdistrict, Village
 from desktop import cli
-from desktop.core import people, rounds
+from desktop.core import audit, people, rounds
+from desktop.core.audit import PEOPLE_ENTITY, PEOPLE_PER_ENTRY
 from desktop.core.context import AppContext
 from desktop.core.enrolment import enrol
 from desktop.core.errors import NotFoundError, RuleViolation
@@ -126,7 +126,7 @@ def test_batch_is_audited_listed_and_undone_exactly(ctx: AppContext, tmp_path: P
     with ctx.reading() as session:
         entries = session.scalars(select(AuditEntry).where(AuditEntry.batch_id == result.batch_id)).all()
     by_action = sorted((e.entity, e.action) for e in entries)
-    assert by_action.count(("person", "update")) == 2 and ("person", "create") in by_action
+    assert by_action.count(("person", "update")) == 2 and (PEOPLE_ENTITY, "create") in by_action
     assert ("import_batch", "import") in by_action and ("subdistrict", "create") in by_action
     (group,) = [e for e in entries if e.action == VILLAGES_ACTION]
     new_village = plan.places[-1]
@@ -279,16 +279,14 @@ def test_rows_written_in_bulk_read_back_as_the_orm_writes_them(ctx: AppContext, 
     result = apply_plan(ctx, preview_import(ctx, path=_xlsx(tmp_path / "a.xlsx", _many(3))))
     with ctx.reading() as session:
         person = session.scalars(select(Person).where(Person.national_id == rosters.nid(5001))).one()
-        created = session.scalars(
-            select(AuditEntry).where(AuditEntry.entity_id == person.id, AuditEntry.action == "create")
-        ).one()
+        (created,) = [h for h in audit.history(ctx, entity_id=person.id) if h.action == "create"]
         village = session.get(Village, person.village_id)
         head = session.get(AuditEntry, result.batch_id)
         assert person.id.version == 7 and village is not None and village.moo == 2
         assert (person.version, person.deleted, person.office_code) == (1, False, "40")
         assert person.created_at == person.updated_at == created.at == head.at
         assert person.created_at.tzinfo is not None
-        assert created.batch_id == result.batch_id and created.user_name == ctx.user_name
+        assert created.user_name == ctx.user_name and created.summary == "นำเข้า คน1 สกุล1 (แถว 3)"
         assert created.changes["village_id"] == [None, str(person.village_id)]
         assert created.changes["first_name"] == [None, person.first_name] == [None, "คน1"]
         group = session.scalars(
@@ -301,22 +299,32 @@ def test_rows_written_in_bulk_read_back_as_the_orm_writes_them(ctx: AppContext, 
         ).items()
 
 
-def test_the_audit_of_a_created_person_is_the_json_of_its_values(ctx: AppContext, tmp_path: Path) -> None:
-    rows = _many(2)
+def test_people_are_audited_in_groups_that_history_shows_person_by_person(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    n = PEOPLE_PER_ENTRY * 2 + 3
+    rows = _many(n)
     rows[1][1] = 'นายคน"ศูนย์\\ สกุล{0}'  # quotes, a backslash and braces must come back as typed
-    apply_plan(ctx, preview_import(ctx, path=_xlsx(tmp_path / "a.xlsx", rows)))
+    result = apply_plan(ctx, preview_import(ctx, path=_xlsx(tmp_path / "a.xlsx", rows)))
     with ctx.reading() as session:
-        person = session.scalars(select(Person).where(Person.national_id == rosters.nid(5000))).one()
-        stored = session.scalar(
-            text("SELECT changes FROM audit_entry WHERE entity_id = :id AND action = 'create'"),
-            {"id": person.id.hex},
-        )
-    expected = {
-        c: [None, str(person.village_id) if c == "village_id" else getattr(person, c)]
-        for c in roster_apply._PERSON_COLUMNS
+        groups = session.scalars(
+            select(AuditEntry).where(AuditEntry.entity == PEOPLE_ENTITY).order_by(AuditEntry.summary)
+        ).all()
+        everyone = session.scalars(select(Person).order_by(Person.national_id)).all()
+    assert sorted(len(g.changes["people"]) for g in groups) == [3, PEOPLE_PER_ENTRY, PEOPLE_PER_ENTRY]
+    assert {g.entity_id for g in groups} == {result.batch_id} and {g.batch_id for g in groups} == {
+        result.batch_id
     }
-    assert stored == json.dumps(expected, ensure_ascii=False)
-    assert expected["first_name"] == [None, 'คน"ศูนย์\\'] and expected["last_name"] == [None, "สกุล{0}"]
+    assert len(everyone) == n
+    for person in (everyone[0], everyone[PEOPLE_PER_ENTRY], everyone[-1]):
+        (created,) = audit.history(ctx, entity_id=person.id)
+        assert (created.action, created.entity, created.entity_id) == ("create", "person", person.id)
+        expected = {c: [None, getattr(person, c)] for c in roster_apply._PERSON_COLUMNS}
+        expected["village_id"] = [None, str(person.village_id)]
+        assert created.changes == expected
+    first = audit.history(ctx, entity_id=everyone[0].id)[0].changes
+    assert first["first_name"] == [None, 'คน"ศูนย์\\'] and first["last_name"] == [None, "สกุล{0}"]
+    assert first["name_original"] == [None, 'นายคน"ศูนย์\\ สกุล{0}']
 
 
 def test_an_import_queues_every_new_row_for_sync_once(ctx: AppContext, tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from db.base import new_id, utcnow
-from db.bulkwrite import inserting_in_bulk
+from db.bulkwrite import AUTOCHECKPOINT_PAGES, checkpoint_afterwards, inserting_in_bulk, wait_for_checkpoints
 from db.change_stamps import read_stamp
 from db.change_stamps import trigger_names as count_triggers
 from db.models import Person, SyncOutbox
@@ -130,3 +130,36 @@ def _stamp(ctx: AppContext) -> tuple[int, ...] | None:
 
 def _triggers_in(session: Session) -> set[str]:
     return set(session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
+
+
+def test_the_wal_is_copied_after_the_commit_not_inside_it(ctx: AppContext) -> None:
+    assert ctx.db_path is not None
+    size_before = ctx.db_path.stat().st_size
+    with ctx.engine.connect() as conn:
+        with checkpoint_afterwards(conn):
+            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one() == 0
+            conn.commit()
+            with conn.begin():
+                conn.execute(insert(Person), _rows(8000))  # more than 1,000 pages: SQLite would checkpoint
+            # committed, but still only in the log: the database file has not grown
+            assert ctx.db_path.stat().st_size == size_before
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one() == AUTOCHECKPOINT_PAGES
+    wait_for_checkpoints()
+    assert ctx.db_path.stat().st_size > size_before + 1_000_000
+    with ctx.reading() as s:
+        assert len(s.scalars(select(Person.id)).all()) == 8000
+
+
+def test_a_bulk_transaction_commits_and_rolls_back_like_any_other(ctx: AppContext) -> None:
+    with ctx.bulk_transaction() as s:
+        s.execute(insert(Person), _rows(3))
+    with pytest.raises(RuntimeError), ctx.bulk_transaction() as s:
+        s.execute(insert(Person), _rows(2, start=10))
+        raise RuntimeError("cancelled")
+    ctx.close()
+    reopened = AppContext.open(ctx.db_path, user_name="t", backup=False)
+    try:
+        with reopened.reading() as s:
+            assert len(s.scalars(select(Person.id)).all()) == 3
+    finally:
+        reopened.close()
