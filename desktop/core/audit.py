@@ -78,6 +78,8 @@ class AuditRow:
 # entity PEOPLE_ENTITY, entity_id the import batch, changes {"fields": PEOPLE_FIELDS, "people": [[...], ...]}
 # with every value written. history() shows a person's part of it as the entry a single create would be.
 PEOPLE_ENTITY = "person_import"
+UNDO_ACTION = "undo_import"  # the same grouping for the people an undone import removed
+UNDONE_FIELDS = ("id", "national_id", "first_name", "last_name")
 PEOPLE_PER_ENTRY = 50  # ~10 KB an entry: a sync push of 500 entries stays under the server's 8 MB
 PEOPLE_FIELDS = (
     "id",
@@ -102,14 +104,17 @@ def history(ctx: AppContext, *, entity_id: uuid.UUID) -> list[AuditRow]:
                 r.at, r.user_name, r.device_id, r.action, r.entity, r.entity_id, dict(r.changes), r.summary
             )
             for r in session.scalars(
-                select(AuditEntry).where(AuditEntry.entity_id == entity_id).order_by(AuditEntry.at, AuditEntry.id)
+                select(AuditEntry)
+                .where(AuditEntry.entity_id == entity_id)
+                .order_by(AuditEntry.at, AuditEntry.id)
             )
         ]
-        rows += _created_in_groups(session, entity_id)
+        rows += _in_groups(session, entity_id)
         return sorted(rows, key=lambda r: r.at)  # stable: entries of one moment keep their order
 
 
-def _created_in_groups(session: Session, person_id: uuid.UUID) -> list[AuditRow]:
+def _in_groups(session: Session, person_id: uuid.UUID) -> list[AuditRow]:
+    """A person's part of the grouped entries (PEOPLE_ENTITY), each shown as its own create or undo entry."""
     key = str(person_id)
     found = []
     for r in session.scalars(
@@ -119,13 +124,20 @@ def _created_in_groups(session: Session, person_id: uuid.UUID) -> list[AuditRow]
     ):
         fields = r.changes.get("fields", PEOPLE_FIELDS)
         for values in r.changes.get("people", []):
-            if values[0] == key:
-                person = dict(zip(fields, values, strict=True))
-                changes = {f: [None, v] for f, v in person.items() if f not in ("id", "row")}
-                summary = f"นำเข้า {person['first_name']} {person['last_name']} (แถว {person['row']})"
-                found.append(
-                    AuditRow(r.at, r.user_name, r.device_id, "create", "person", person_id, changes, summary)
-                )
+            if values[0] != key:
+                continue
+            person = dict(zip(fields, values, strict=True))
+            name = f"{person.get('first_name', '')} {person.get('last_name', '')}"
+            shown = {f: v for f, v in person.items() if f not in ("id", "row")}
+            if r.action == UNDO_ACTION:
+                changes = {f: [v, None] for f, v in shown.items()}
+                summary = f"ยกเลิกการนำเข้า: ลบ {name}"
+            else:
+                changes = {f: [None, v] for f, v in shown.items()}
+                summary = f"นำเข้า {name} (แถว {person.get('row', '')})"
+            found.append(
+                AuditRow(r.at, r.user_name, r.device_id, r.action, "person", person_id, changes, summary)
+            )
     return found
 
 

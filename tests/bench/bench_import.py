@@ -2,6 +2,7 @@
 
 Run: .venv/bin/python tests/bench/bench_import.py [--sizes 3800 75000] [--files DIR]
 Targets (issue 3): 75,000 rows read, validated and stored in ≤ 10 s, peak memory ≤ 1 GB; re-import ≤ 10 s.
+Also printed (no target): undo of the first import as a whole.
 Each figure is wall-clock time with this process's CPU time in brackets: on a machine busy with other
 work the wall-clock time grows while the CPU time stays close to what an idle machine would show.
 --files DIR keeps the generated roster files there, so a second run skips making them.
@@ -21,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from desktop.core import office  # noqa: E402
 from desktop.core.context import AppContext  # noqa: E402
-from desktop.core.roster.apply import apply_plan  # noqa: E402
+from desktop.core.roster.apply import apply_plan, list_batches, undo_batch  # noqa: E402
 from desktop.core.roster.plan import preview_import  # noqa: E402
 from desktop.core.roster.reader import read_sheet  # noqa: E402
 from tests.fixtures.rosters import build_large_xlsx  # noqa: E402
@@ -75,6 +76,9 @@ def run(size: int, folder: Path, files: Path) -> None:
         again = preview_import(ctx, path=path)
         apply_plan(ctx, again)
         print(f"[{size:,} rows] re-import (all unchanged: {again.counts['unchanged']:,}) {_fmt(clock.lap())}")
+        clock = _Clock()
+        undone = undo_batch(ctx, list_batches(ctx)[-1].id)
+        print(f"[{size:,} rows] undo of the first import ({undone.removed:,} people removed) {_fmt(clock.lap())}")
     finally:
         ctx.close()
     print(f"[{size:,} rows] peak memory of this process so far {_peak_mb():.0f} MB")

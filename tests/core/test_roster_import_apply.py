@@ -325,6 +325,17 @@ def test_people_are_audited_in_groups_that_history_shows_person_by_person(
     first = audit.history(ctx, entity_id=everyone[0].id)[0].changes
     assert first["first_name"] == [None, 'คน"ศูนย์\\'] and first["last_name"] == [None, "สกุล{0}"]
     assert first["name_original"] == [None, 'นายคน"ศูนย์\\ สกุล{0}']
+    assert undo_batch(ctx, result.batch_id).removed == n
+    created, removed = audit.history(ctx, entity_id=everyone[-1].id)
+    assert (removed.action, removed.entity_id, removed.summary) == (
+        "undo_import",
+        everyone[-1].id,
+        f"ยกเลิกการนำเข้า: ลบ คน{n - 1} สกุล{n - 1}",
+    )
+    assert removed.changes["national_id"] == [everyone[-1].national_id, None] and created.action == "create"
+    with ctx.reading() as session:
+        undo_groups = session.scalars(select(AuditEntry).where(AuditEntry.action == "undo_import")).all()
+    assert sorted(len(g.changes["people"]) for g in undo_groups) == [3, PEOPLE_PER_ENTRY, PEOPLE_PER_ENTRY]
 
 
 def test_an_import_queues_every_new_row_for_sync_once(ctx: AppContext, tmp_path: Path) -> None:

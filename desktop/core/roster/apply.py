@@ -25,7 +25,7 @@ from db.models import (
     Subdistrict,
     Village,
 )
-from desktop.core.audit import PEOPLE_ENTITY, PEOPLE_FIELDS, PEOPLE_PER_ENTRY
+from desktop.core.audit import PEOPLE_ENTITY, PEOPLE_FIELDS, PEOPLE_PER_ENTRY, UNDO_ACTION, UNDONE_FIELDS
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError, NotFoundError, RuleViolation
 from desktop.core.gcpause import gc_paused
@@ -433,7 +433,10 @@ def undo_batch(ctx: AppContext, batch_id: uuid.UUID) -> UndoResult:
             raise RuleViolation(f"การนำเข้าไฟล์ {head.changes.get('file', '')} นี้ถูกยกเลิกไปแล้ว")
         created = [e.entity_id for e in entries if e.entity == "person" and e.action == "create"]
         created += [
-            uuid.UUID(p[0]) for e in entries if e.entity == PEOPLE_ENTITY for p in e.changes.get("people", [])
+            uuid.UUID(p[0])
+            for e in entries
+            if e.entity == PEOPLE_ENTITY and e.action == "create"
+            for p in e.changes.get("people", [])
         ]
         updated = [e for e in entries if e.entity == "person" and e.action == "update"]
         _refuse_if_used(session, created)
@@ -450,6 +453,7 @@ def undo_batch(ctx: AppContext, batch_id: uuid.UUID) -> UndoResult:
             "batch_id": batch_id,
         }
         removed = 0
+        gone: list[list[str]] = []
         for start in range(0, len(created), 900):
             part = created[start : start + 900]
             people = session.execute(
@@ -466,18 +470,19 @@ def undo_batch(ctx: AppContext, batch_id: uuid.UUID) -> UndoResult:
                     update(Person).where(Person.id.in_(synced)).values(deleted=True, updated_at=now)
                 )
             removed += len(people)
-            audits.extend(
-                {
-                    **base,
-                    "id": new_id(),
-                    "action": "undo_import",
-                    "entity": "person",
-                    "entity_id": p.id,
-                    "changes": {"national_id": [p.national_id, None]},
-                    "summary": f"ยกเลิกการนำเข้า: ลบ {p.first_name} {p.last_name}"[:300],
-                }
-                for p in people
-            )
+            gone.extend([str(p.id), p.national_id, p.first_name, p.last_name] for p in people)
+        audits.extend(
+            {
+                **base,
+                "id": new_id(),
+                "action": UNDO_ACTION,
+                "entity": PEOPLE_ENTITY,
+                "entity_id": batch_id,
+                "changes": {"fields": list(UNDONE_FIELDS), "people": group},
+                "summary": f"ยกเลิกการนำเข้า: ลบบุคคล {len(group)} คน",
+            }
+            for group in (gone[i : i + PEOPLE_PER_ENTRY] for i in range(0, len(gone), PEOPLE_PER_ENTRY))
+        )
         restored, kept = _restore(session, updated, now, base, audits)
         places_removed = _remove_unused_places(session, entries)
         if audits:
