@@ -7,6 +7,7 @@ import re
 
 from db.rules import prefixes as prefix_rules
 from db.rules.errors import RuleError
+from db.rules.phone import normalize_phone
 from db.rules.thai_digits import to_arabic_digits
 
 # NBSP, thin/figure spaces, zero-width spaces and joiners, BOM, soft hyphen: invisible junk from Word/web.
@@ -34,19 +35,29 @@ _PREFIX_KEYS = sorted(
     key=lambda kv: len(kv[0]),
     reverse=True,
 )
-# One regex for all prefixes, longest first (alternatives are tried in order), a space allowed between
-# any two characters, and something left after the prefix.
-_PREFIX_RE = re.compile(
-    "^(?:" + "|".join(f"({' ?'.join(map(re.escape, key))})" for key, _ in _PREFIX_KEYS) + r")(?= ?\S)"
-)
 _PREFIX_BY_GROUP = [canonical for _, canonical in _PREFIX_KEYS]
+# Per first character, one regex of the prefixes, longest first (alternatives are tried in order), a space
+# allowed between any two characters, and something left after the prefix. Python tries the alternatives
+# one by one, and most of the ~50 are ruled out by the first character alone: those become groups that never
+# match, so the group numbers stay those of _PREFIX_BY_GROUP.
+_PREFIX_RE_BY_FIRST = {
+    first: re.compile(
+        "^(?:"
+        + "|".join(
+            f"({' ?'.join(map(re.escape, key))})" if key[0] == first else "((?!))" for key, _ in _PREFIX_KEYS
+        )
+        + r")(?= ?\S)"
+    )
+    for first in {key[0] for key, _ in _PREFIX_KEYS}
+}
 
 
 def split_prefix(text: str) -> tuple[str, str]:
     """("นายสมชาย ใจดี") → ("นาย", "สมชาย ใจดี"); the longest known prefix wins; unknown → ("", text)."""
     text = clean_text(text)
     # "นาง" must not eat the start of "นางสาว..." (longest first handles it) nor leave nothing.
-    m = _PREFIX_RE.match(text)
+    regex = _PREFIX_RE_BY_FIRST.get(text[:1])
+    m = regex.match(text) if regex is not None else None
     if m is None:
         return "", text
     return _PREFIX_BY_GROUP[m.lastindex - 1], text[m.end() :].strip()  # type: ignore[operator]
@@ -140,8 +151,6 @@ _PHONE_SPLIT_RE = re.compile(r"\s*(?:,|/|;|หรือ|\n)\s*")
 
 def parse_phone(value: object, *, field: str = "phone") -> str:
     """The first phone number of the cell, normalised (mobiles 10 digits); "" when blank."""
-    from db.rules.phone import normalize_phone
-
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if type(value) is str and len(value) == 10 and value.isascii() and value.isdigit():

@@ -72,7 +72,7 @@ class FieldChange:
     new: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ costs a tenth of a national list's preview
 class RowOutcome:
     """One source row's outcome, for the preview table and the outcome report."""
 
@@ -89,7 +89,7 @@ class RowOutcome:
         return OUTCOME_LABELS[self.outcome]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PlaceToCreate:
     kind: str  # district, subdistrict, village
     code: str
@@ -688,5 +688,11 @@ class _Location:
 
 
 def _place_label(moo: int | None, name: str, subdistrict: str, district: str) -> str:
-    parts = [f"ม.{moo}" if moo else "", name, f"ต.{subdistrict}" if subdistrict else "", f"อ.{district}"]
-    return " ".join(p for p in parts if p and p != "อ.")
+    parts = [f"ม.{moo}"] if moo else []
+    if name:
+        parts.append(name)
+    if subdistrict:
+        parts.append(f"ต.{subdistrict}")
+    if district:
+        parts.append(f"อ.{district}")
+    return " ".join(parts)
