@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, insert, select
 
 from db.base import new_id, utcnow
+from db.bulkwrite import inserting_in_bulk
 from db.models import (
     AttendanceMark,
     BudgetAllocation,
@@ -34,6 +35,7 @@ from desktop.core.budget.demo import add_demo_budget
 from desktop.core.context import AppContext
 from desktop.core.demo_attendance import extend_demo
 from desktop.core.errors import RuleViolation
+from desktop.core.gcpause import gc_paused
 from desktop.core.office import setup_office
 from desktop.core.registrations import demo_registrations
 
@@ -77,6 +79,22 @@ def _rows(model: type, base: dict, rows: list[dict]) -> list[dict]:
     return [{**common, "id": new_id(), **r} for r in rows]
 
 
+# the tables generate_demo fills in bulk, in insertion order
+_BULK_MODELS = (
+    District,
+    Subdistrict,
+    Village,
+    Person,
+    Lecturer,
+    TrainingRound,
+    RoundDay,
+    RoundDistrict,
+    Enrolment,
+    AttendanceMark,
+    BudgetAllocation,
+)
+
+
 def generate_demo(ctx: AppContext, *, people: int = 2000) -> DemoSummary:
     """Fill an empty database with the demo province; refuses a database that already has people."""
     if people < 1:
@@ -91,7 +109,11 @@ def generate_demo(ctx: AppContext, *, people: int = 2000) -> DemoSummary:
     spec = json.loads(resource_path("reference", "demo_province.json").read_text(encoding="utf-8"))
     rng = random.Random(SEED)
     base = {"office_code": DEMO_PROVINCE}
-    with ctx.transaction() as session:
+    with (
+        gc_paused(),
+        ctx.bulk_transaction() as session,
+        inserting_in_bulk(session.connection(), [m.__tablename__ for m in _BULK_MODELS]),
+    ):
         province_id = session.scalar(select(Province.id).where(Province.code == DEMO_PROVINCE))
         districts = spec["districts"]
         # DOPA codes leave two digits for subdistricts and two for villages: at most 99 of each.
