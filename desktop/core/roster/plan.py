@@ -282,8 +282,10 @@ class _Planner:
         ):
             self.sub_by_key.setdefault((d_code, place_key(name)), code)
             self.sub_name[code] = name
+        # the two big snapshots run on the connection: the ORM's row loading cost more than the queries
+        conn = session.connection()
         self.village_label: dict[str, str] = {}
-        for code, moo, name, s_name, d_name in session.execute(
+        for code, moo, name, s_name, d_name in conn.execute(
             select(Village.code, Village.moo, Village.name_th, Subdistrict.name_th, District.name_th)
             .join(Subdistrict, Village.subdistrict_id == Subdistrict.id)
             .join(District, Subdistrict.district_id == District.id)
@@ -291,7 +293,7 @@ class _Planner:
         ):
             self.village_label[code] = _place_label(moo, name, s_name, d_name)
         self.people: dict[str, _Stored] = {}
-        for r in session.execute(
+        for r in conn.execute(
             select(
                 Person.national_id,
                 type_coerce(Person.id, String),  # 75,000 UUID objects would cost more than the query
