@@ -320,18 +320,21 @@ class _Tally:
         for people in lists:
             merged.update(people)
         placed = list(filter(None, merged.values()))
-        self.named: Counter = Counter(chain.from_iterable(lists))  # lists naming each person
+        # Plain dicts for the per-person and per-village counts: dict.copy() of 75,000 is a fraction of
+        # Counter.copy(), which re-adds every key.
+        if sum(map(len, lists)) == len(merged):  # nobody in two lists: the usual case, and the cheap one
+            self.named: dict[str, int] = dict.fromkeys(merged, 1)  # lists naming each person
+        else:
+            self.named = dict(Counter(chain.from_iterable(lists)))
         self.per_district: Counter = Counter(map(itemgetter(1), placed))
-        self.people_in: Counter | None = Counter(placed) if villages else None  # counted, per village
-        self.covered: Counter = Counter(
-            map(itemgetter(1), self.people_in or ())
-        )  # such villages, per district
+        self.people_in: dict[tuple[str, str], int] | None = dict(Counter(placed)) if villages else None
+        self.covered: Counter = Counter(map(itemgetter(1), self.people_in or ()))  # villages with people in
 
     def copy(self) -> _Tally:
         out = _Tally.__new__(_Tally)
-        out.named, out.per_district = self.named.copy(), self.per_district.copy()
+        out.named, out.per_district = self.named.copy(), Counter(self.per_district)
         out.people_in = None if self.people_in is None else self.people_in.copy()
-        out.covered = self.covered.copy()
+        out.covered = Counter(self.covered)
         return out
 
     def add(self, people: dict[str, tuple[str, str] | None], sign: int) -> None:
@@ -339,7 +342,7 @@ class _Tally:
         named, per_district, people_in, covered = self.named, self.per_district, self.people_in, self.covered
         edge = 1 if sign > 0 else 0  # a person's (or village's) count at which it starts or stops counting
         for pid, place in people.items():
-            n = named[pid] + sign
+            n = named.get(pid, 0) + sign
             if n:
                 named[pid] = n
             else:
@@ -348,7 +351,7 @@ class _Tally:
                 continue  # not a live person in a village, or still (or already) counted through another list
             per_district[place[1]] += sign
             if people_in is not None:
-                k = people_in[place] + sign
+                k = people_in.get(place, 0) + sign
                 if k:
                     people_in[place] = k
                 else:
