@@ -413,3 +413,19 @@ def test_a_recorded_result_reads_its_round_again_and_no_other(results_ctx: AppCo
         assert after == province_figures(results_ctx, fiscal_year=FY)
     finally:
         cache.close()
+
+
+def test_switching_years_reuses_the_rounds_already_read(results_ctx: AppContext) -> None:
+    assert figures.fiscal_years(results_ctx) == [FY + 1, FY]
+    cache = FiguresCache(results_ctx)
+    try:
+        previous = None
+        for fy in (FY, FY + 1, FY):
+            assert cache.get(fiscal_year=fy) == province_figures(results_ctx, fiscal_year=fy), fy
+            now = cache.memo.previous("trained")
+            if previous is not None:  # the tallies are counted afresh for the year, the rounds not read again
+                shared = now.rounds.keys() & previous.rounds.keys()
+                assert shared and all(now.rounds[rid] is previous.rounds[rid] for rid in shared)
+            previous = now
+    finally:
+        cache.close()

@@ -204,7 +204,7 @@ class FiguresMemo:
             self._key, self._value = key, value
 
     def part(self, key: tuple | None, compute: Callable[[], Any]) -> Any:
-        """One scan's result (people's places, trained people, registrations), kept while its tables are."""
+        """One read's result (targets, places, trained people, registrations), kept while its tables are."""
         name = key[0] if key is not None else None
         with self._lock:
             kept = self._parts.get(name)
@@ -391,10 +391,10 @@ def _per_round(column, *where) -> Any:
 def _trained(s: Session, code: str, fy: int, places: _Places, previous: _Trained | None) -> _Trained:
     """Who is trained and who waits for a result (a held/closed round), from the rounds up to the year.
 
-    Each round's ids come as one string per result (one row per round). Starting from the previous tallies,
-    a round whose year and strings are unchanged has the same people and is left as it is; only the rounds
-    that changed (or appeared, or went) are taken away and added again. Without a usable previous tally, or
-    when most people changed, the tallies are counted afresh.
+    Each round's ids come as one string per result (one row per round): a round whose strings equal the
+    previous ones has the same people, already placed. Starting from the previous tallies (same year), a round
+    whose year and strings are unchanged is left as it is; only the rounds that changed (or appeared, or went)
+    are taken away and added again. Without such tallies, or when most people changed, they are counted afresh.
     """
     completed, waiting_result = Enrolment.completed.is_(True), Enrolment.completed.is_(None)
     rows = s.execute(
@@ -412,29 +412,27 @@ def _trained(s: Session, code: str, fy: int, places: _Places, previous: _Trained
         )
     ).all()
     round_counts = {rid: (enrolled, done) for rid, year_, enrolled, done, *_ in rows if year_ == fy}
-    usable = (
-        previous is not None
-        and previous.places is places
-        and (previous.code, previous.fiscal_year) == (code, fy)
-    )
-    kept = previous.rounds if usable else {}
+    placed_alike = previous is not None and previous.places is places and previous.code == code
+    kept = previous.rounds if placed_alike else {}
     rounds: dict[uuid.UUID, _RoundPeople] = {}
     changed: list[_RoundPeople] = []  # the new state of rounds that changed
     for rid, round_year, _enrolled, _done, trained_ids, waiting_ids in rows:
         old = kept.get(rid)
         listed = (trained_ids, waiting_ids)
-        if old is not None and (old.fiscal_year, old.listed) == (round_year, listed):
-            rounds[rid] = old
+        if old is None or old.listed != listed:
+            now = _RoundPeople(round_year, listed, places.placed(trained_ids), places.placed(waiting_ids))
+        elif old.fiscal_year != round_year:
+            now = _RoundPeople(round_year, listed, old.trained, old.waiting)
         else:
-            rounds[rid] = new = _RoundPeople(
-                round_year, listed, places.placed(trained_ids), places.placed(waiting_ids)
-            )
-            changed.append(new)
+            now = old
+        rounds[rid] = now
+        if now is not old:
+            changed.append(now)
     # The rounds to take away: changed, deleted, moved to a later year or to another office.
     taken = [people for rid, people in kept.items() if rounds.get(rid) is not people]
     moved = sum(len(p.trained) + len(p.waiting) for p in (*changed, *taken))
     total = sum(len(p.trained) + len(p.waiting) for p in rounds.values())
-    if not usable or moved > RECOUNT_SHARE * total:
+    if not placed_alike or previous.fiscal_year != fy or moved > RECOUNT_SHARE * total:
         every = rounds.values()
         return _Trained(
             code,
