@@ -271,8 +271,8 @@ def test_the_migration_watches_what_the_module_watches() -> None:
 
 
 # Writes applied one after another to the same cache: each changes whom a round lists (or which rounds count),
-# so the trained tallies are updated by taking rounds away and adding them again, never recounted whole.
-def _in_year(s: Session, *, held: bool = True) -> Select:
+# which the trained tallies follow by taking rounds away and adding them again, or by counting afresh.
+def _in_year(*, held: bool = True) -> Select:
     statuses = ("held", "closed") if held else ("planned", "open")
     return (
         select(Enrolment)
@@ -289,15 +289,15 @@ def _in_year(s: Session, *, held: bool = True) -> Select:
 
 
 def _result_cleared(s: Session) -> None:
-    s.scalars(_in_year(s).where(Enrolment.completed.is_(True))).first().completed = None
+    s.scalars(_in_year().where(Enrolment.completed.is_(True))).first().completed = None
 
 
 def _result_recorded(s: Session) -> None:
-    s.scalars(_in_year(s).where(Enrolment.completed.is_(None))).first().completed = True
+    s.scalars(_in_year().where(Enrolment.completed.is_(None))).first().completed = True
 
 
 def _trained_in_a_second_round(s: Session) -> None:
-    first = s.scalars(_in_year(s).where(Enrolment.completed.is_(True))).first()
+    first = s.scalars(_in_year().where(Enrolment.completed.is_(True))).first()
     other = s.scalars(
         select(TrainingRound)
         .where(
@@ -327,34 +327,34 @@ def _second_training_taken_back(s: Session) -> None:
 
 
 def _enrolment_cancelled(s: Session) -> None:
-    s.scalars(_in_year(s).where(Enrolment.completed.is_(True))).all()[1].status = "cancelled"
+    s.scalars(_in_year().where(Enrolment.completed.is_(True))).all()[1].status = "cancelled"
 
 
 def _enrolment_hard_deleted(s: Session) -> None:
-    victim = s.scalars(_in_year(s).where(Enrolment.completed.is_(True))).all()[2].id
+    victim = s.scalars(_in_year().where(Enrolment.completed.is_(True))).all()[2].id
     s.execute(delete(AttendanceMark).where(AttendanceMark.enrolment_id == victim))
     s.execute(text("DELETE FROM enrolment WHERE id = :id"), {"id": victim.hex})
 
 
 def _round_reopened(s: Session) -> None:
     s.get(
-        TrainingRound, s.scalars(_in_year(s).where(Enrolment.completed.is_(None))).first().round_id
+        TrainingRound, s.scalars(_in_year().where(Enrolment.completed.is_(None))).first().round_id
     ).status = "open"
 
 
 def _round_moved_to_last_year(s: Session) -> None:
-    rnd = s.get(TrainingRound, s.scalars(_in_year(s).where(Enrolment.completed.is_(True))).first().round_id)
+    rnd = s.get(TrainingRound, s.scalars(_in_year().where(Enrolment.completed.is_(True))).first().round_id)
     rnd.fiscal_year, rnd.number = FY - 1, 998
 
 
 def _round_tombstoned(s: Session) -> None:
     s.get(
-        TrainingRound, s.scalars(_in_year(s).where(Enrolment.completed.is_(True))).first().round_id
+        TrainingRound, s.scalars(_in_year().where(Enrolment.completed.is_(True))).first().round_id
     ).deleted = True
 
 
 def _planned_round_enrols_someone(s: Session) -> None:
-    s.scalars(_in_year(s, held=False)).first().completed = True  # a result typed early still counts
+    s.scalars(_in_year(held=False)).first().completed = True  # a result typed early still counts
 
 
 IN_TURN: list[Callable[[Session], None]] = [
@@ -401,7 +401,7 @@ def test_a_recorded_result_reads_its_round_again_and_no_other(results_ctx: AppCo
         before = cache.memo.previous("trained")
         handed_out = dict(before.to_date.per_district)
         with results_ctx.transaction() as s:
-            enrolment = s.scalars(_in_year(s).where(Enrolment.completed.is_(True))).first()
+            enrolment = s.scalars(_in_year().where(Enrolment.completed.is_(True))).first()
             enrolment.completed, changed = None, enrolment.round_id
         after = cache.get(fiscal_year=FY)
         now = cache.memo.previous("trained")
