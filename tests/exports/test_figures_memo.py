@@ -6,12 +6,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import Select, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from db.change_stamps import WATCHED, read_stamp
-from db.models import Enrolment, PaymentLine, Person, Subdistrict, TrainingRound, Village
+from db.models import (
+    AttendanceMark,
+    Enrolment,
+    PaymentLine,
+    Person,
+    Subdistrict,
+    TrainingRound,
+    Village,
+)
 from desktop.core.context import AppContext, set_setting
+from desktop.core.exports import figures
 from desktop.core.exports.figures import FiguresCache, province_figures
 
 FY = 2569
@@ -259,3 +268,164 @@ def test_the_migration_watches_what_the_module_watches() -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.WATCHED_COLUMNS == WATCHED_COLUMNS
+
+
+# Writes applied one after another to the same cache: each changes whom a round lists (or which rounds count),
+# which the trained tallies follow by taking rounds away and adding them again, or by counting afresh.
+def _in_year(*, held: bool = True) -> Select:
+    statuses = ("held", "closed") if held else ("planned", "open")
+    return (
+        select(Enrolment)
+        .join(TrainingRound, Enrolment.round_id == TrainingRound.id)
+        .where(
+            TrainingRound.fiscal_year == FY,
+            TrainingRound.status.in_(statuses),
+            TrainingRound.deleted.is_(False),
+            Enrolment.status == "enrolled",
+            Enrolment.deleted.is_(False),
+        )
+        .order_by(Enrolment.id)
+    )
+
+
+def _result_cleared(s: Session) -> None:
+    s.scalars(_in_year().where(Enrolment.completed.is_(True))).first().completed = None
+
+
+def _result_recorded(s: Session) -> None:
+    s.scalars(_in_year().where(Enrolment.completed.is_(None))).first().completed = True
+
+
+def _trained_in_a_second_round(s: Session) -> None:
+    first = s.scalars(_in_year().where(Enrolment.completed.is_(True))).first()
+    other = s.scalars(
+        select(TrainingRound)
+        .where(
+            TrainingRound.status.in_(("held", "closed")),
+            TrainingRound.id != first.round_id,
+            TrainingRound.deleted.is_(False),
+        )
+        .order_by(TrainingRound.fiscal_year, TrainingRound.number)
+    ).first()
+    s.add(
+        Enrolment(
+            office_code="40", round_id=other.id, person_id=first.person_id, status="enrolled", completed=True
+        )
+    )
+
+
+def _second_training_taken_back(s: Session) -> None:
+    twice = s.scalar(
+        select(Enrolment.person_id)
+        .where(Enrolment.completed.is_(True), Enrolment.status == "enrolled", Enrolment.deleted.is_(False))
+        .group_by(Enrolment.person_id)
+        .having(func.count() > 1)
+    )
+    s.scalars(
+        select(Enrolment).where(Enrolment.person_id == twice).order_by(Enrolment.id)
+    ).first().completed = False
+
+
+def _enrolment_cancelled(s: Session) -> None:
+    s.scalars(_in_year().where(Enrolment.completed.is_(True))).all()[1].status = "cancelled"
+
+
+def _enrolment_hard_deleted(s: Session) -> None:
+    victim = s.scalars(_in_year().where(Enrolment.completed.is_(True))).all()[2].id
+    s.execute(delete(AttendanceMark).where(AttendanceMark.enrolment_id == victim))
+    s.execute(text("DELETE FROM enrolment WHERE id = :id"), {"id": victim.hex})
+
+
+def _round_reopened(s: Session) -> None:
+    s.get(
+        TrainingRound, s.scalars(_in_year().where(Enrolment.completed.is_(None))).first().round_id
+    ).status = "open"
+
+
+def _round_moved_to_last_year(s: Session) -> None:
+    rnd = s.get(TrainingRound, s.scalars(_in_year().where(Enrolment.completed.is_(True))).first().round_id)
+    rnd.fiscal_year, rnd.number = FY - 1, 998
+
+
+def _round_tombstoned(s: Session) -> None:
+    s.get(
+        TrainingRound, s.scalars(_in_year().where(Enrolment.completed.is_(True))).first().round_id
+    ).deleted = True
+
+
+def _planned_round_enrols_someone(s: Session) -> None:
+    s.scalars(_in_year(held=False)).first().completed = True  # a result typed early still counts
+
+
+IN_TURN: list[Callable[[Session], None]] = [
+    _result_cleared,
+    _result_recorded,
+    _result_cleared,
+    _trained_in_a_second_round,
+    _enrolment_cancelled,
+    _enrolment_hard_deleted,
+    _second_training_taken_back,
+    _round_reopened,
+    _planned_round_enrols_someone,
+    _round_moved_to_last_year,
+    _round_moved_to_next_year,
+    _person_tombstoned,  # the places change: the rounds are placed again
+    _result_cleared,
+    _round_tombstoned,
+    _village_added,
+]
+
+
+@pytest.mark.parametrize("share", [float("inf"), 0.0], ids=["updated", "recounted"])
+def test_trained_tallies_follow_every_write_exactly(
+    results_ctx: AppContext, monkeypatch: pytest.MonkeyPatch, share: float
+) -> None:
+    monkeypatch.setattr(figures, "RECOUNT_SHARE", share)  # always update the tallies, or always recount
+    cache = FiguresCache(results_ctx)
+    try:
+        cache.get(fiscal_year=FY)
+        for write in IN_TURN:
+            with results_ctx.transaction() as s:
+                write(s)
+            after = cache.get(fiscal_year=FY)
+            assert after == province_figures(results_ctx, fiscal_year=FY), write.__name__
+            assert _facts(after) == _reference(results_ctx), write.__name__
+    finally:
+        cache.close()
+
+
+def test_a_recorded_result_reads_its_round_again_and_no_other(results_ctx: AppContext) -> None:
+    cache = FiguresCache(results_ctx)
+    try:
+        first = cache.get(fiscal_year=FY)
+        before = cache.memo.previous("trained")
+        handed_out = dict(before.to_date.per_district)
+        with results_ctx.transaction() as s:
+            enrolment = s.scalars(_in_year().where(Enrolment.completed.is_(True))).first()
+            enrolment.completed, changed = None, enrolment.round_id
+        after = cache.get(fiscal_year=FY)
+        now = cache.memo.previous("trained")
+        reread = {rid for rid, people in now.rounds.items() if before.rounds.get(rid) is not people}
+        assert reread == {changed}
+        assert before.to_date.per_district == handed_out  # updated in a copy, never in place
+        assert after.total("trained_to_date") == first.total("trained_to_date") - 1
+        assert after.total("pending") == first.total("pending") + 1
+        assert after == province_figures(results_ctx, fiscal_year=FY)
+    finally:
+        cache.close()
+
+
+def test_switching_years_reuses_the_rounds_already_read(results_ctx: AppContext) -> None:
+    assert figures.fiscal_years(results_ctx) == [FY + 1, FY]
+    cache = FiguresCache(results_ctx)
+    try:
+        previous = None
+        for fy in (FY, FY + 1, FY):
+            assert cache.get(fiscal_year=fy) == province_figures(results_ctx, fiscal_year=fy), fy
+            now = cache.memo.previous("trained")
+            if previous is not None:  # the tallies are counted afresh for the year, the rounds not read again
+                shared = now.rounds.keys() & previous.rounds.keys()
+                assert shared and all(now.rounds[rid] is previous.rounds[rid] for rid in shared)
+            previous = now
+    finally:
+        cache.close()
