@@ -319,6 +319,7 @@ class _Planner:
         self.has_place_columns = any(
             f in self.mapping for f in ("moo", "subdistrict", "district", "village_code")
         )
+        self.date_fields = [f for f in ("birth_date", "appointed_on") if f in self.mapping]
 
     # -- helpers ---------------------------------------------------------------------------------
     def memo(self, fn: Callable[[object], _T], value: object) -> _T:
@@ -496,7 +497,7 @@ class _Planner:
         except RuleError as exc:
             problems.append(("phone", exc.message))
             phone = ""
-        for fld in ("birth_date", "appointed_on"):
+        for fld in self.date_fields:
             raw = self.cell(row, fld)
             if raw is not None and clean_text(raw):
                 try:
