@@ -24,6 +24,9 @@ class Column:
     sort_key: Callable[[Any], Any] | None = None
 
 
+TOOLTIP_FROM = 40  # characters
+
+
 class RowTableModel(QAbstractTableModel):
     """Rows stay plain objects; `visible` holds the indexes of those that match the search, in view order."""
 
@@ -53,6 +56,10 @@ class RowTableModel(QAbstractTableModel):
             return "" if value is None else str(value)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:  # a long cell is cut off with "...": the whole text on hover
+            value = column.value(self.rows[self.visible[index.row()]])
+            text = "" if value is None else str(value)
+            return text if len(text) > TOOLTIP_FROM else None
         return None
 
     def headerData(

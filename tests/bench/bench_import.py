@@ -78,7 +78,9 @@ def run(size: int, folder: Path, files: Path) -> None:
         print(f"[{size:,} rows] re-import (all unchanged: {again.counts['unchanged']:,}) {_fmt(clock.lap())}")
         clock = _Clock()
         undone = undo_batch(ctx, list_batches(ctx)[-1].id)
-        print(f"[{size:,} rows] undo of the first import ({undone.removed:,} people removed) {_fmt(clock.lap())}")
+        print(
+            f"[{size:,} rows] undo of the first import ({undone.removed:,} people removed) {_fmt(clock.lap())}"
+        )
     finally:
         ctx.close()
     print(f"[{size:,} rows] peak memory of this process so far {_peak_mb():.0f} MB")

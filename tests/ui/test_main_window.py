@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -216,4 +217,33 @@ def test_history_shows_who_changed_what(window, qtbot, ui_ctx) -> None:
         for r in range(model.rowCount())
     ]
     assert any("แก้ไข" in t and "0899999999" in t and ui_ctx.user_name in t for t in texts)
+    # fields by their Thai names, a blank as "—", never a Python None; a long cell has its whole text on hover
+    changed = next(t for t in texts if "0899999999" in t)
+    assert "โทรศัพท์: " in changed and "phone" not in changed and "None" not in changed
     page.history_dialog.close()
+
+
+def test_history_shows_a_created_record_by_its_values_with_the_whole_text_on_hover(qtbot) -> None:
+    from datetime import UTC, datetime
+
+    from desktop.core.audit import AuditRow
+    from desktop.ui.dialogs.history import HistoryDialog
+
+    created = AuditRow(
+        datetime(2026, 11, 25, 3, 0, tzinfo=UTC),
+        "เจ้าหน้าที่",
+        "pc-1",
+        "create",
+        "person",
+        uuid.uuid4(),
+        {"national_id": [None, "1101700203451"], "first_name": [None, "สมชาย"], "note": [None, ""]},
+        "นำเข้า สมชาย ใจดี (แถว 9)",
+    )
+    dialog = HistoryDialog("สมชาย ใจดี", [created])
+    qtbot.addWidget(dialog)
+    model = dialog.model
+    last = model.columnCount() - 1
+    text = model.data(model.index(0, last))
+    assert text == "เลขประจำตัวประชาชน: 1101700203451; ชื่อ: สมชาย"  # an empty note is left out
+    assert model.data(model.index(0, last), Qt.ItemDataRole.ToolTipRole) == text
+    assert model.data(model.index(0, 3), Qt.ItemDataRole.ToolTipRole) is None  # a short cell needs none

@@ -19,6 +19,27 @@ ACTION_LABELS = {
     "status": "เปลี่ยนสถานะ",
     "enrol": "ลงทะเบียน",
     "unenrol": "ยกเลิกลงทะเบียน",
+    "import": "นำเข้ารายชื่อ",
+    "undo": "ยกเลิกการนำเข้า",
+    "undo_import": "ยกเลิกการนำเข้า",
+}
+# The fields an officer meets in the history of people, places, rounds and lecturers; others show as stored.
+FIELD_LABELS = {
+    "national_id": "เลขประจำตัวประชาชน",
+    "prefix": "คำนำหน้า",
+    "first_name": "ชื่อ",
+    "last_name": "นามสกุล",
+    "name_original": "ชื่อตามไฟล์",
+    "position": "ตำแหน่ง",
+    "phone": "โทรศัพท์",
+    "village_id": "หมู่บ้าน (รหัสภายใน)",
+    "note": "หมายเหตุ",
+    "deleted": "ลบแล้ว",
+    "status": "สถานะ",
+    "code": "รหัส",
+    "name_th": "ชื่อ",
+    "moo": "หมู่ที่",
+    "completed": "ผ่านการอบรม",
 }
 
 
@@ -27,13 +48,27 @@ def _when(row: AuditRow) -> str:
     return f"{format_be_date(local.date(), style='medium')} {local:%H:%M}"
 
 
+def _shown(value: object) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "ใช่" if value else "ไม่ใช่"
+    return str(value)
+
+
 def _changes(row: AuditRow) -> str:
     parts = []
     for field, value in row.changes.items():
+        label = FIELD_LABELS.get(field, field)
         if isinstance(value, list) and len(value) == 2:
-            parts.append(f"{field}: {value[0]!s} → {value[1]!s}")
+            old, new = value
+            if old is None and row.action == "create":
+                if new not in (None, ""):  # a new record: its values, without "— →" before each
+                    parts.append(f"{label}: {_shown(new)}")
+            else:
+                parts.append(f"{label}: {_shown(old)} → {_shown(new)}")
         else:
-            parts.append(f"{field}: {json.dumps(value, ensure_ascii=False)}")
+            parts.append(f"{label}: {json.dumps(value, ensure_ascii=False)}")
     return "; ".join(parts)
 
 
