@@ -49,14 +49,22 @@ def install_change_triggers(conn: Connection) -> list[str]:
     present = set(inspect(conn).get_table_names())
     if "change_counter" not in present:
         return []
-    done = []
+    triggers = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    counted = {r[0] for r in conn.exec_driver_sql("SELECT table_name FROM change_counter")}
+    done, repaired = [], False
     for table in WATCHED:
         if table not in present:
             continue
+        repaired |= table not in counted or not set(trigger_names(table)) <= triggers
         conn.exec_driver_sql("INSERT OR IGNORE INTO change_counter (table_name, n) VALUES (?, 0)", (table,))
         for sql in trigger_sql(table):
             conn.exec_driver_sql(sql)
         done.append(table)
+    if repaired:
+        # The table may have been written while its trigger was missing (a batch migration rebuilt it, or the
+        # trigger was dropped by hand), uncounted: move every counter on, so that the stamp differs from every
+        # stamp taken before (figures persisted in this file by desktop.core.exports.figures are not reused).
+        conn.exec_driver_sql("UPDATE change_counter SET n = n + 1")
     return done
 
 

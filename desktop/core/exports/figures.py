@@ -14,21 +14,27 @@ Definitions (docs/workbook-format.md, "Figures"):
 
 from __future__ import annotations
 
+import json
+import logging
+import sqlite3
 import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date
 from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import String, and_, case, cast, func, literal, select
+from sqlalchemy import String, and_, case, cast, func, literal, select, text
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import aggregate_strings
 
 from db.change_stamps import WATCHED, read_stamp
+from db.engine import BUSY_TIMEOUT_MS
 from db.models import (
     BudgetAllocation,
     District,
@@ -53,6 +59,13 @@ RATIO_SETTING = "target.registrations_per_kru_kho"
 # Above this share of the listed people in rounds that changed, the trained tallies are counted afresh
 # (bulk counting in C) rather than updated one person at a time.
 RECOUNT_SHARE = 0.25
+# Bump whenever what _districts computes (or how it is stored, _encode) changes: figures persisted by an
+# older program are then computed again instead of shown.
+FIGURES_FORMAT = 1
+PERSISTED_PREFIX = "figures.persisted."  # + office code + "." + fiscal year: a LocalSetting key
+PERSIST_BUSY_TIMEOUT_MS = 100  # another program writing: skip persisting rather than hold the refresh
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -189,6 +202,7 @@ class FiguresMemo:
         self._value: tuple[tuple[DistrictFigures, ...], dict[uuid.UUID, tuple]] | None = None
         self._parts: dict[str, tuple[tuple, Any]] = {}
         self.hits = 0  # refreshes that reused the memo (for tests and the benchmark)
+        self.restored = 0  # refreshes that reused figures persisted in the database file
 
     def get(self, key: tuple | None) -> tuple[tuple[DistrictFigures, ...], dict[uuid.UUID, tuple]] | None:
         with self._lock:
@@ -198,10 +212,15 @@ class FiguresMemo:
             return self._value
 
     def put(
-        self, key: tuple | None, value: tuple[tuple[DistrictFigures, ...], dict[uuid.UUID, tuple]]
+        self,
+        key: tuple | None,
+        value: tuple[tuple[DistrictFigures, ...], dict[uuid.UUID, tuple]],
+        *,
+        restored: bool = False,
     ) -> None:
         with self._lock:
             self._key, self._value = key, value
+            self.restored += restored
 
     def part(self, key: tuple | None, compute: Callable[[], Any]) -> Any:
         """One read's result (targets, places, trained people, registrations), kept while its tables are."""
@@ -224,10 +243,14 @@ class FiguresMemo:
 
 
 def province_figures(
-    ctx: AppContext, *, fiscal_year: int, memo: FiguresMemo | None = None
+    ctx: AppContext, *, fiscal_year: int, memo: FiguresMemo | None = None, persist: bool = False
 ) -> ProvinceFigures:
-    """The figures of one fiscal year; with a memo, the per-person aggregates are reused when unchanged."""
+    """The figures of one fiscal year; with a memo, the per-person aggregates are reused when unchanged.
+
+    With ``persist`` as well, they are also kept in the database file, for the first refresh after a restart.
+    """
     code = ctx.require_office_code()
+    computed = persisted = None
     with ctx.reading() as s:
         stamp = read_stamp(s) if memo is not None else None
         office = s.scalar(select(Office).where(Office.code == code))
@@ -235,13 +258,18 @@ def province_figures(
         ratio = registration_ratio(s)
         key = None if stamp is None else (code, fiscal_year, ratio, stamp)
         kept = memo.get(key) if memo is not None else None
+        if kept is None and persist and key is not None:
+            persisted = _persisted_key(s, key)
+            kept = _load_persisted(s, persisted) if persisted is not None else None
+            if kept is not None:
+                memo.put(key, kept, restored=True)
         if kept is None:
-            kept = _districts(s, code, fiscal_year, ratio, memo, stamp)
+            kept = computed = _districts(s, code, fiscal_year, ratio, memo, stamp)
             if memo is not None:
                 memo.put(key, kept)
         districts, counts = kept
         rounds = _rounds(s, code, fiscal_year, counts)
-        return ProvinceFigures(
+        figures = ProvinceFigures(
             province_code=code,
             province_name=province.name_th if province else "",
             office_name=office.name_th if office else "",
@@ -254,6 +282,89 @@ def province_figures(
             burn=_burn(s, code, fiscal_year),
             rounds_by_status={st: sum(1 for r in rounds if r.status == st) for st in STATUSES},
         )
+    if computed is not None and persisted is not None:
+        _save_persisted(ctx, persisted, computed)
+    return figures
+
+
+# Figures persisted in the database file (a never-synced LocalSetting per office and fiscal year), so that the
+# first refresh after a start does not aggregate over every person again when nothing it reads has changed.
+# The entry is keyed by everything its figures depend on: the watched tables' change stamp (read before the
+# figures, as for the memo), the office, year and registrations ratio, the schema revision (a migration may
+# rebuild a table with its triggers dropped, uncounted) and FIGURES_FORMAT (this program's computation).
+# It lives in the same file as the rows and counters it was computed from, so it travels with them: a restored
+# backup or a database copied from another PC brings its own entry with its own stamp, and the counters only
+# ever grow within a file's history (every write to a watched table moves one in the writing transaction;
+# db.change_stamps moves them all when it had to repair a trigger), so an equal stamp means no watched row has
+# been written since the figures were computed. The budget, expenses and payments are read fresh as ever.
+def _persisted_key(s: Session, key: tuple) -> list | None:
+    """The entry's full key (JSON-shaped), or None when the schema revision cannot be read."""
+    try:
+        revision = ",".join(sorted(s.scalars(text("SELECT version_num FROM alembic_version"))))
+    except SQLAlchemyError:
+        return None
+    code, fy, ratio, stamp = key
+    return [FIGURES_FORMAT, revision, code, fy, ratio, list(stamp)]
+
+
+def _setting_key(key: list) -> str:
+    return f"{PERSISTED_PREFIX}{key[2]}.{key[3]}"
+
+
+def _encode(key: list, kept: tuple[tuple[DistrictFigures, ...], dict[uuid.UUID, tuple]]) -> str:
+    districts, counts = kept
+    return json.dumps(
+        {
+            "key": key,
+            "districts": [astuple(d) for d in districts],
+            "rounds": [[rid.hex, int(enrolled), int(done or 0)] for rid, (enrolled, done) in counts.items()],
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def _load_persisted(
+    s: Session, key: list
+) -> tuple[tuple[DistrictFigures, ...], dict[uuid.UUID, tuple[int, int]]] | None:
+    """The persisted district figures and round counts if their key is exactly this one, else None."""
+    raw = s.scalar(select(LocalSetting.value).where(LocalSetting.key == _setting_key(key)))
+    if not raw:
+        return None
+    try:
+        data = json.loads(raw)
+        if data["key"] != key:
+            return None
+        districts = tuple(
+            DistrictFigures(str(code), str(name), *map(int, rest)) for code, name, *rest in data["districts"]
+        )
+        counts = {uuid.UUID(rid): (int(enrolled), int(done)) for rid, enrolled, done in data["rounds"]}
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        log.warning("persisted figures %s unreadable, computed again: %r", _setting_key(key), exc)
+        return None
+    return districts, counts
+
+
+def _save_persisted(
+    ctx: AppContext, key: list, kept: tuple[tuple[DistrictFigures, ...], dict[uuid.UUID, tuple]]
+) -> None:
+    """Persist figures in their own small transaction; a failure (the file locked by a long import, read-only,
+    full) is logged and the figures are computed again next time."""
+    raw = _encode(key, kept)
+    stmt = sqlite_insert(LocalSetting).values(key=_setting_key(key), value=raw)
+    stmt = stmt.on_conflict_do_update(index_elements=[LocalSetting.key], set_={"value": raw})
+    try:
+        with ctx.engine.connect() as conn:
+            cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+            cursor.execute(f"PRAGMA busy_timeout = {PERSIST_BUSY_TIMEOUT_MS}")
+            try:
+                with conn.begin():
+                    conn.execute(stmt)
+            finally:
+                cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                cursor.close()
+    except (SQLAlchemyError, sqlite3.Error) as exc:
+        log.warning("figures not persisted (computed again after a restart): %s", exc)
 
 
 # The per-district facts are put together in Python from three reads through covering indexes
@@ -708,7 +819,7 @@ class FiguresCache:
             stamp = self._stamp()
             if stamp is not None and self._key == (fiscal_year, stamp) and self._value is not None:
                 return self._value
-        value = province_figures(self.ctx, fiscal_year=fiscal_year, memo=self.memo)
+        value = province_figures(self.ctx, fiscal_year=fiscal_year, memo=self.memo, persist=True)
         with self._lock:
             self._key, self._value = (fiscal_year, stamp), value
         return value
