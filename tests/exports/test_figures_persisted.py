@@ -213,3 +213,20 @@ def test_a_file_locked_by_another_writer_only_skips_persisting(
     with results_ctx.engine.connect() as conn:
         timeouts = {conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one()}
     assert timeouts == {10_000}
+
+
+def test_after_a_restart_the_parts_are_warmed_so_the_first_change_recounts_little(
+    db_path: Path, persisted: ProvinceFigures
+) -> None:
+    with _restarted(db_path) as (ctx, cache):
+        cache.get(fiscal_year=FY)
+        assert cache.memo.restored == 1 and not cache.memo.has_parts
+        assert cache.warm(fiscal_year=FY) is True
+        assert cache.memo.has_parts and cache.warm(fiscal_year=FY) is False  # once is enough
+        places = cache.memo.previous("places")
+        with ctx.transaction() as s:  # one result recorded
+            eid = s.scalar(select(Enrolment.id).order_by(Enrolment.id).limit(1))
+            s.execute(update(Enrolment).where(Enrolment.id == eid).values(completed=False))
+        shown = cache.get(fiscal_year=FY)
+        assert cache.memo.previous("places") is places  # people's places were not read again
+        assert shown == province_figures(ctx, fiscal_year=FY)

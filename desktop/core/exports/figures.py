@@ -235,6 +235,11 @@ class FiguresMemo:
                 self._parts[name] = (key, value)
         return value
 
+    @property
+    def has_parts(self) -> bool:
+        with self._lock:
+            return bool(self._parts)
+
     def previous(self, name: str) -> Any:
         """The last value of a part, whatever its key: a starting point for recomputing it."""
         with self._lock:
@@ -823,6 +828,20 @@ class FiguresCache:
         with self._lock:
             self._key, self._value = (fiscal_year, stamp), value
         return value
+
+    def warm(self, *, fiscal_year: int) -> bool:
+        """Compute the per-person parts the memo keeps when the figures came from the file (after a restart), so
+        the first refresh after a change costs what any other does; run off the GUI thread once the dashboard
+        is shown. Returns whether there was anything to do."""
+        if self.memo.has_parts:
+            return False
+        code = self.ctx.require_office_code()
+        with self.ctx.reading() as s:
+            stamp = read_stamp(s)
+            if stamp is None:
+                return False
+            _districts(s, code, fiscal_year, registration_ratio(s), self.memo, stamp)
+        return True
 
     def close(self) -> None:
         with self._lock:

@@ -347,6 +347,9 @@ class HomePage(QWidget):
 
     def _show(self, data: HomeData) -> None:
         c, f = data.counts, data.figures
+        if not self.cache.memo.has_parts:  # figures restored from the file: prepare for the first change
+            fy, cache = f.fiscal_year, self.cache
+            self.runner.read(lambda: cache.warm(fiscal_year=fy))
         self.counts, self.figures, self._fy = c, f, f.fiscal_year
         self._filling = True
         self.year_box.clear()
