@@ -293,7 +293,7 @@ def main() -> None:
                     )
                 else:
                     print(
-                        f"  dashboard refresh: first {result['refresh_ms_first']:.0f} ms, "
+                        f"  dashboard refresh: first load ever (nothing persisted yet) {result['refresh_ms_first']:.0f} ms, "
                         f"median {result['refresh_ms_median']:.0f} ms, best {result['refresh_ms_best']:.0f} ms "
                         f"(CPU median {result['cpu_ms_median']:.0f} ms); after a change in the database: "
                         f"median {result['changed_ms_median']:.0f} ms; after a result is recorded: "
