@@ -79,22 +79,6 @@ def _rows(model: type, base: dict, rows: list[dict]) -> list[dict]:
     return [{**common, "id": new_id(), **r} for r in rows]
 
 
-# the tables generate_demo fills in bulk, in insertion order
-_BULK_MODELS = (
-    District,
-    Subdistrict,
-    Village,
-    Person,
-    Lecturer,
-    TrainingRound,
-    RoundDay,
-    RoundDistrict,
-    Enrolment,
-    AttendanceMark,
-    BudgetAllocation,
-)
-
-
 def generate_demo(ctx: AppContext, *, people: int = 2000) -> DemoSummary:
     """Fill an empty database with the demo province; refuses a database that already has people."""
     if people < 1:
@@ -109,11 +93,7 @@ def generate_demo(ctx: AppContext, *, people: int = 2000) -> DemoSummary:
     spec = json.loads(resource_path("reference", "demo_province.json").read_text(encoding="utf-8"))
     rng = random.Random(SEED)
     base = {"office_code": DEMO_PROVINCE}
-    with (
-        gc_paused(),
-        ctx.bulk_transaction() as session,
-        inserting_in_bulk(session.connection(), [m.__tablename__ for m in _BULK_MODELS]),
-    ):
+    with gc_paused(), ctx.bulk_transaction() as session:
         province_id = session.scalar(select(Province.id).where(Province.code == DEMO_PROVINCE))
         districts = spec["districts"]
         # DOPA codes leave two digits for subdistricts and two for villages: at most 99 of each.
@@ -203,7 +183,7 @@ def generate_demo(ctx: AppContext, *, people: int = 2000) -> DemoSummary:
                 },
             ],
         )
-        for model, rows in (
+        batches = (
             (District, district_rows),
             (Subdistrict, sub_rows),
             (Village, village_rows),
@@ -215,9 +195,11 @@ def generate_demo(ctx: AppContext, *, people: int = 2000) -> DemoSummary:
             (Enrolment, enrol_rows),
             (AttendanceMark, mark_rows),
             (BudgetAllocation, alloc_rows),
-        ):
-            if rows:
-                session.execute(insert(model), rows)
+        )
+        with inserting_in_bulk(session.connection(), [model.__tablename__ for model, _ in batches]):
+            for model, rows in batches:
+                if rows:
+                    session.execute(insert(model), rows)
         summary = DemoSummary(
             len(district_rows),
             len(sub_rows),
