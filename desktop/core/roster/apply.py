@@ -300,7 +300,7 @@ def _insert_people(chunk: list[dict], village_ids: dict[str, str], writer: _Writ
         # ids in their canonical text form, as every other audit entry has them
         audited.append([_dashed(pid), c["row"], *values, _dashed(village_id) if village_id else None, ""])
     writer.insert(Person, _PERSON_COLUMNS, people)
-    groups = [audited[i : i + PEOPLE_PER_ENTRY] for i in range(0, len(audited), PEOPLE_PER_ENTRY)]
+    groups = _per_entry(audited)
     writer.audits(
         [
             (
@@ -314,6 +314,11 @@ def _insert_people(chunk: list[dict], village_ids: dict[str, str], writer: _Writ
             for aid, group in zip(new_id_hexes(len(groups)), groups, strict=True)
         ]
     )
+
+
+def _per_entry(people: list[list]) -> list[list[list]]:
+    """People cut into the groups one audit entry holds (audit.PEOPLE_PER_ENTRY)."""
+    return [people[i : i + PEOPLE_PER_ENTRY] for i in range(0, len(people), PEOPLE_PER_ENTRY)]
 
 
 # Thai kept as UTF-8 rather than \u escapes: a third of the audit log's size for an import, read back
@@ -481,7 +486,7 @@ def undo_batch(ctx: AppContext, batch_id: uuid.UUID) -> UndoResult:
                 "changes": {"fields": list(UNDONE_FIELDS), "people": group},
                 "summary": f"ยกเลิกการนำเข้า: ลบบุคคล {len(group)} คน",
             }
-            for group in (gone[i : i + PEOPLE_PER_ENTRY] for i in range(0, len(gone), PEOPLE_PER_ENTRY))
+            for group in _per_entry(gone)
         )
         restored, kept = _restore(session, updated, now, base, audits)
         places_removed = _remove_unused_places(session, entries)
