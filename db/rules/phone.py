@@ -10,25 +10,12 @@ from db.rules.thai_digits import to_arabic_digits
 _SEPARATORS = re.compile(r"[\s\-().]")
 
 
-def _is_stored_mobile(value: object) -> bool:
-    return (
-        type(value) is str
-        and len(value) == 10
-        and value.isascii()
-        and value.isdigit()
-        and value[0] == "0"
-        and value[1] in "689"
-    )
-
-
 def normalize_phone(value: object, *, field: str = "phone") -> str:
     """'081-234-5678', '๐๘๑ ๒๓๔ ๕๖๗๘', '+66 81 234 5678', 812345678 (Excel ate the 0) → '0812345678'."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    if _is_stored_mobile(value):  # the usual cell, returned as it is
-        return value
     text = _SEPARATORS.sub("", to_arabic_digits(str(value).strip()))
     if not text:
         return ""
