@@ -99,6 +99,7 @@ def checkpoint_afterwards(conn: Connection) -> Iterator[None]:
         conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint = {AUTOCHECKPOINT_PAGES}")
         conn.commit()
     thread = threading.Thread(target=_checkpoint, args=(conn.engine,), name="wal-checkpoint", daemon=True)
+    _checkpoints[:] = [t for t in _checkpoints if t.is_alive()]  # a day of imports must not pile them up
     _checkpoints.append(thread)
     thread.start()
 
