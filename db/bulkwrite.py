@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, Engine
 
 from db import change_stamps
+from db.engine import sqlite_triggers
 from db.sync import outbox
 
 
@@ -29,9 +30,7 @@ def inserting_in_bulk(conn: Connection, tables: Iterable[str]) -> Iterator[None]
         yield
         return
     _begin(conn)
-    present = {
-        r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").all()
-    }
+    present = sqlite_triggers(conn)
     held: dict[str, tuple[int, bool, bool]] = {}  # table → (largest rowid before, outbox?, counter?)
     for table in dict.fromkeys(tables):
         sync_name = f"sync_out_ins_{table}"

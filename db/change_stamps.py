@@ -11,6 +11,8 @@ from __future__ import annotations
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.orm import Session
 
+from db.engine import sqlite_triggers
+
 # The tables the figures (desktop.core.exports.figures) aggregate over every person, with the columns they
 # read: an update of other columns (a phone number, a name) leaves the figures' memo valid. The small
 # tables (budget, expenses, payments) are read fresh on each refresh.
@@ -49,7 +51,7 @@ def install_change_triggers(conn: Connection) -> list[str]:
     present = set(inspect(conn).get_table_names())
     if "change_counter" not in present:
         return []
-    triggers = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    triggers = sqlite_triggers(conn)
     counted = {r[0] for r in conn.exec_driver_sql("SELECT table_name FROM change_counter")}
     done, repaired = [], False
     for table in WATCHED:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 10_000
@@ -39,3 +39,8 @@ def _sqlite_pragmas(dbapi_conn: object, _record: object) -> None:
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     # expire_on_commit=False: use cases hand plain values back after commit without reloading.
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def sqlite_triggers(conn: Connection) -> set[str]:
+    """The names of the triggers in a SQLite database (the sync outbox and change counters are triggers)."""
+    return set(conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'").scalars())

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Connection, Engine, inspect, text
 
+from db.engine import sqlite_triggers
 from db.sync.registry import synced_tables
 
 NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
@@ -62,10 +63,7 @@ def ensure_triggers(engine: Engine) -> list[str]:
 
 
 def installed_triggers(conn: Connection) -> set[str]:
-    rows = conn.execute(
-        text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sync_out_%'")
-    )
-    return {r[0] for r in rows}
+    return {name for name in sqlite_triggers(conn) if name.startswith("sync_out_")}
 
 
 @contextmanager
