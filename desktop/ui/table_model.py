@@ -52,15 +52,17 @@ class RowTableModel(QAbstractTableModel):
             return None
         column = self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            value = column.value(self.rows[self.visible[index.row()]])
-            return "" if value is None else str(value)
+            return self._text(column, index)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:  # a long cell is cut off with "...": the whole text on hover
-            value = column.value(self.rows[self.visible[index.row()]])
-            text = "" if value is None else str(value)
+            text = self._text(column, index)
             return text if len(text) > TOOLTIP_FROM else None
         return None
+
+    def _text(self, column: Column, index: Index) -> str:
+        value = column.value(self.rows[self.visible[index.row()]])
+        return "" if value is None else str(value)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
