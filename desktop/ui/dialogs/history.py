@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableView, QVBoxLayout
 
 from db.rules.thai_dates import format_be_date
 from desktop.core.audit import AuditRow
+from desktop.ui.field_labels import field_label
 from desktop.ui.table_model import Column, RowTableModel
 
 ACTION_LABELS = {
@@ -22,24 +23,6 @@ ACTION_LABELS = {
     "import": "นำเข้ารายชื่อ",
     "undo": "ยกเลิกการนำเข้า",
     "undo_import": "ยกเลิกการนำเข้า",
-}
-# The fields an officer meets in the history of people, places, rounds and lecturers; others show as stored.
-FIELD_LABELS = {
-    "national_id": "เลขประจำตัวประชาชน",
-    "prefix": "คำนำหน้า",
-    "first_name": "ชื่อ",
-    "last_name": "นามสกุล",
-    "name_original": "ชื่อตามไฟล์",
-    "position": "ตำแหน่ง",
-    "phone": "โทรศัพท์",
-    "village_id": "หมู่บ้าน (รหัสภายใน)",
-    "note": "หมายเหตุ",
-    "deleted": "ลบแล้ว",
-    "status": "สถานะ",
-    "code": "รหัส",
-    "name_th": "ชื่อ",
-    "moo": "หมู่ที่",
-    "completed": "ผ่านการอบรม",
 }
 
 
@@ -59,7 +42,7 @@ def _shown(value: object) -> str:
 def _changes(row: AuditRow) -> str:
     parts = []
     for field, value in row.changes.items():
-        label = FIELD_LABELS.get(field, field)
+        label = field_label(field)
         if isinstance(value, list) and len(value) == 2:
             old, new = value
             if old is None and row.action == "create":

@@ -22,30 +22,10 @@ from PySide6.QtWidgets import (
 from db.rules.thai_dates import format_be_date
 from desktop.core import sync_client
 from desktop.core.context import AppContext
+from desktop.ui.field_labels import field_label
 from desktop.ui.sync_controller import SyncController, SyncOutcome
 from desktop.ui.table_model import Column, RowTableModel, make_table_view
 from desktop.ui.tasks import TaskRunner
-
-FIELD_LABELS = {
-    "prefix": "คำนำหน้า",
-    "first_name": "ชื่อ",
-    "last_name": "นามสกุล",
-    "national_id": "เลขประจำตัวประชาชน",
-    "position": "ตำแหน่ง",
-    "phone": "โทรศัพท์",
-    "note": "หมายเหตุ",
-    "village_id": "หมู่บ้าน",
-    "status": "สถานะ",
-    "title": "ชื่อรุ่น",
-    "venue": "สถานที่",
-    "capacity": "จำนวนที่รับ",
-    "start_date": "วันเริ่ม",
-    "end_date": "วันสิ้นสุด",
-    "amount_satang": "จำนวนเงิน",
-    "deleted": "ถูกลบ",
-    "address": "ที่อยู่",
-    "head_name": "ชื่อหัวหน้าสำนักงาน",
-}
 
 
 def when(moment: datetime | str | None) -> str:
@@ -143,7 +123,7 @@ class SyncPage(QWidget):
         self.conflict_model = RowTableModel(
             [
                 Column("รายการ", lambda r: r.label),
-                Column("ข้อมูล", lambda r: FIELD_LABELS.get(r.field, r.field)),
+                Column("ข้อมูล", lambda r: field_label(r.field)),
                 Column("ค่าในเครื่องนี้", lambda r: shown(r.local_value)),
                 Column("แก้โดย / เมื่อ", lambda r: f"{r.local_by} {when(r.local_at)}"),
                 Column("ค่าที่เซิร์ฟเวอร์ (ใช้อยู่)", lambda r: shown(r.server_value)),
