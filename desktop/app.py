@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from db.migrate import DatabaseTooNewError, MigrationError
-from desktop.core import demo, office
+from desktop.core import office
 from desktop.core.context import AppContext
+from desktop.core.demo import province as demo
 from desktop.paths import default_db_path
 from desktop.selftest import add_self_test_arguments, run_and_report
 

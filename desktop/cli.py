@@ -16,9 +16,12 @@ from desktop.budget_cli import add_budget_parser, run_budget
 from desktop.cli_attendance import add_checkin_parser, run_checkin
 from desktop.cli_sync import COMMANDS as SYNC_COMMANDS
 from desktop.cli_sync import add_sync_parser, run_sync
-from desktop.core import completion, demo, office, people, rounds
+from desktop.core import office
 from desktop.core.context import AppContext
+from desktop.core.demo import province as demo
 from desktop.core.errors import CoreError
+from desktop.core.people import people
+from desktop.core.rounds import completion, rounds
 from desktop.paths import default_db_path
 from desktop.reports.cli_exports import COMMANDS as EXPORT_COMMANDS
 from desktop.reports.cli_exports import add_exports_parser, run_exports

@@ -6,8 +6,8 @@ import argparse
 import sys
 from datetime import date
 
-from desktop.core import attendance
 from desktop.core.context import AppContext
+from desktop.core.rounds import attendance
 from desktop.reports.cli_print import _ROUND_HELP, resolve_round
 
 EXIT_REFUSED = 2  # the check-in was refused for a reason printed on stderr (1 stays "bad input")

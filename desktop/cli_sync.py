@@ -7,8 +7,8 @@ import sys
 import time
 import uuid
 
-from desktop.core import sync_client
 from desktop.core.context import AppContext
+from desktop.core.sync import client as sync_client
 
 COMMANDS = (
     "enrol",

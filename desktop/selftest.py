@@ -139,9 +139,10 @@ def _check_pdf(work: SelfTestWork) -> str:
     from pypdf import PdfReader
 
     from db.rules.national_id import make_national_id
-    from desktop.core import enrolment, people, rounds
-    from desktop.core.people import PersonInput
-    from desktop.core.rounds import RoundInput
+    from desktop.core.people import people
+    from desktop.core.people.people import PersonInput
+    from desktop.core.rounds import enrolment, rounds
+    from desktop.core.rounds.rounds import RoundInput
     from desktop.reports.signin_sheet import SHEET_TITLE, write_signin_sheet
 
     ctx = work.require_ctx()

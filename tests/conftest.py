@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from desktop.core import demo, office
+from desktop.core import office
 from desktop.core.context import AppContext
+from desktop.core.demo import province as demo
 
 TEST_PROVINCE = "40"  # ขอนแก่น, the demo province
 DEMO_PEOPLE = 300

@@ -178,7 +178,7 @@ def bigger_db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
 
 
 def _open_round_and_ids(capsys: pytest.CaptureFixture[str], db: Path) -> tuple[dict[str, str], list[str]]:
-    from desktop.core import enrolment
+    from desktop.core.rounds import enrolment
 
     rnd = next(r for r in _round_rows(capsys, db) if r["status"] == "open" and int(r["enrolled"]))
     from desktop.core.context import AppContext

@@ -64,7 +64,7 @@ def test_the_walker_sees_nested_imports(tmp_path: Path) -> None:
 def test_db_and_core_never_import_pyside6() -> None:
     files = _python_files("db", "desktop/core")
     assert len(files) > 20  # the walk found the code
-    assert ROOT / "desktop" / "core" / "rounds.py" in files
+    assert ROOT / "desktop" / "core" / "rounds" / "rounds.py" in files
     assert ROOT / "db" / "migrations" / "versions" / "0001_initial_schema.py" in files
     assert _offenders(files, "PySide6") == []
 
@@ -99,11 +99,11 @@ def test_importing_the_server_loads_neither_qt_nor_the_desktop() -> None:
 def test_importing_the_core_loads_no_qt() -> None:
     code = (
         "import sys\n"
-        "import db.models, desktop.core.people, desktop.core.rounds, desktop.core.demo\n"
-        "import desktop.core.enrolment, desktop.core.dashboard, desktop.cli\n"
+        "import db.models, desktop.core.people.people, desktop.core.rounds.rounds, desktop.core.demo.province\n"
+        "import desktop.core.rounds.enrolment, desktop.core.exports.dashboard, desktop.cli\n"
         "qt = sorted(m for m in sys.modules if m == 'PySide6' or m.startswith('PySide6.'))\n"
         "print('loaded:', qt)\n"
-        "assert 'desktop.core.demo' in sys.modules\n"
+        "assert 'desktop.core.demo.province' in sys.modules\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, check=False

@@ -19,9 +19,10 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
 from db.rules.thai_dates import format_be_date
-from desktop.core import enrolment, office, rounds
+from desktop.core import office
 from desktop.core.context import AppContext
 from desktop.core.errors import RuleViolation
+from desktop.core.rounds import enrolment, rounds
 from desktop.reports.pdf_common import Progress, atomic_output, digits
 from desktop.reports.signin_sheet import PROJECT_NAME
 from desktop.reports.thai_text import FONT_BOLD, FONT_REGULAR, draw_text, register_fonts, text_width, wrap

@@ -56,7 +56,7 @@ def run_exports(ctx: AppContext, args: argparse.Namespace) -> int:
         print()
         return 0
     if args.command == "import-registrations":
-        from desktop.core.registrations import import_registrations
+        from desktop.core.registrations.registrations import import_registrations
 
         r = import_registrations(ctx, path=args.file, sheet=args.sheet)
         print(r.summary_line())
@@ -64,7 +64,7 @@ def run_exports(ctx: AppContext, args: argparse.Namespace) -> int:
             print(f"  ไม่รับ {rej}")
         return 0
     if args.command == "registrations":
-        from desktop.core.registrations import registrations_per_person
+        from desktop.core.registrations.registrations import registrations_per_person
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["national_id", "name", "registrations", "target", "percent"])

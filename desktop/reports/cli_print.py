@@ -10,9 +10,9 @@ from pathlib import Path
 
 from db.rules.thai_dates import fiscal_year
 from db.rules.thai_digits import to_arabic_digits
-from desktop.core import rounds
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, ValidationError
+from desktop.core.rounds import rounds
 
 _ROUND_HELP = 'รุ่น: รหัส UUID, "เลขรุ่น/ปีงบประมาณ" เช่น 3/2570 หรือเลขรุ่นของปีงบประมาณปัจจุบัน เช่น 3'
 

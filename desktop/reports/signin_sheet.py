@@ -23,9 +23,10 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
 from db.rules.national_id import format_national_id, mask_national_id
-from desktop.core import enrolment, office, rounds
+from desktop.core import office
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, RuleViolation
+from desktop.core.rounds import enrolment, rounds
 from desktop.reports.pdf_common import Progress, atomic_output, digits, thai_day_label
 from desktop.reports.thai_text import FONT_BOLD, FONT_REGULAR, draw_text, register_fonts, wrap
 

@@ -23,7 +23,7 @@ from db.rules.thai_dates import format_be_date
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError
 from desktop.core.exports.figures import ProvinceFigures, province_figures
-from desktop.core.rounds import STATUS_LABELS
+from desktop.core.rounds.rounds import STATUS_LABELS
 from desktop.reports.pdf_common import atomic_output
 from desktop.reports.signin_sheet import PROJECT_NAME
 from desktop.reports.thai_text import FONT_BOLD, FONT_REGULAR, draw_text, register_fonts
@@ -236,7 +236,7 @@ def write_province_summary(
 def write_round_summary(ctx: AppContext, *, round_id: uuid.UUID, out_path: str | os.PathLike[str]) -> None:
     """One round: dates, venue, status, enrolled/completed, money by category (plan, actual, paid) and a chart."""
     register_fonts()
-    from desktop.core import rounds
+    from desktop.core.rounds import rounds
 
     rnd = rounds.get_round(ctx, round_id)
     f = province_figures(ctx, fiscal_year=rnd.fiscal_year)

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.core import sync_client
 from desktop.core.context import AppContext
+from desktop.core.sync import client as sync_client
 from desktop.ui.tasks import TaskRunner
 
 INTERVAL_MS = 5 * 60_000

@@ -19,8 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from desktop.core import attendance, demo, enrolment, people, rounds
 from desktop.core.context import AppContext
+from desktop.core.demo import province as demo
+from desktop.core.people import people
+from desktop.core.rounds import attendance, enrolment, rounds
 
 
 def _figures(label: str, times: list[float]) -> None:

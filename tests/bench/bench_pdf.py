@@ -15,9 +15,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from desktop.core import demo, enrolment, office, people, rounds
+from desktop.core import office
 from desktop.core.context import AppContext
-from desktop.core.rounds import RoundInput
+from desktop.core.demo import province as demo
+from desktop.core.people import people
+from desktop.core.rounds import enrolment, rounds
+from desktop.core.rounds.rounds import RoundInput
 
 
 def _round(ctx: AppContext, n: int, days: int) -> object:

@@ -12,8 +12,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from desktop.core import demo, people
 from desktop.core.context import AppContext
+from desktop.core.demo import province as demo
+from desktop.core.people import people
 
 PEOPLE = int(os.environ.get("BENCH_PEOPLE", "75000"))
 

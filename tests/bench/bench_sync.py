@@ -31,8 +31,10 @@ from db.base import new_id, utcnow  # noqa: E402
 from db.models import AttendanceMark, Enrolment, Person, RoundDay, TrainingRound  # noqa: E402
 from db.rules.national_id import make_national_id  # noqa: E402
 from db.sync import versions  # noqa: E402
-from desktop.core import demo, office, sync_client  # noqa: E402
+from desktop.core import office  # noqa: E402
 from desktop.core.context import AppContext  # noqa: E402
+from desktop.core.demo import province as demo  # noqa: E402
+from desktop.core.sync import client as sync_client  # noqa: E402
 
 PG_URL = os.environ.get("KRUKHOR_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 HEADERS = {

@@ -45,8 +45,8 @@ def build(db: Path, people: int) -> None:
         RoundSpending,
         TrainingRound,
     )
-    from desktop.core import demo
     from desktop.core.context import AppContext
+    from desktop.core.demo import province as demo
 
     ctx = AppContext.open(db, backup=False)
     demo.generate_demo(ctx, people=people)
@@ -141,7 +141,7 @@ def build(db: Path, people: int) -> None:
         s.execute(insert(Enrolment), enrols)
         s.execute(insert(ExpenseLine), lines)
         s.execute(insert(PaymentLine), pays)
-    from desktop.core.registrations import demo_registrations
+    from desktop.core.registrations.registrations import demo_registrations
 
     demo_registrations(ctx)
     ctx.close()

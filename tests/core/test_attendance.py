@@ -10,12 +10,13 @@ from sqlalchemy import func, select
 
 from db.models import AttendanceMark, Enrolment
 from db.rules.national_id import make_national_id
-from desktop.core import attendance, completion, enrolment, people, rounds
-from desktop.core.attendance import MarkChange
 from desktop.core.context import AppContext
 from desktop.core.errors import RuleViolation, ValidationError
-from desktop.core.people import PersonInput
-from desktop.core.rounds import DayInput, RoundInput
+from desktop.core.people import people
+from desktop.core.people.people import PersonInput
+from desktop.core.rounds import attendance, completion, enrolment, rounds
+from desktop.core.rounds.attendance import MarkChange
+from desktop.core.rounds.rounds import DayInput, RoundInput
 
 START = date(2027, 5, 11)
 

@@ -9,11 +9,13 @@ from sqlalchemy import func, select
 
 from db.models import Enrolment, Person, TrainingRound, Village
 from db.rules.national_id import make_national_id
-from desktop.core import dashboard, enrolment, lecturers, people, places, rounds
 from desktop.core.context import AppContext
-from desktop.core.lecturers import LecturerInput
-from desktop.core.people import PersonInput
-from desktop.core.rounds import RoundInput
+from desktop.core.exports import dashboard
+from desktop.core.people import lecturers, people, places
+from desktop.core.people.lecturers import LecturerInput
+from desktop.core.people.people import PersonInput
+from desktop.core.rounds import enrolment, rounds
+from desktop.core.rounds.rounds import RoundInput
 
 
 def _villages(ctx: AppContext, n: int) -> list[uuid.UUID]:

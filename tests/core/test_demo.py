@@ -11,10 +11,13 @@ from sqlalchemy import func, select
 
 from db.models import District, Enrolment, Person, Subdistrict, TrainingRound, Village
 from db.rules.national_id import national_id_problem
-from desktop.core import demo, office, people, rounds
+from desktop.core import office
 from desktop.core.context import AppContext
+from desktop.core.demo import province as demo
 from desktop.core.errors import RuleViolation
-from desktop.core.people import PersonInput
+from desktop.core.people import people
+from desktop.core.people.people import PersonInput
+from desktop.core.rounds import rounds
 
 
 def _national_ids_of_fresh_demo(path: Path, n: int) -> list[str]:
@@ -125,7 +128,7 @@ def test_the_demo_refuses_another_province_and_bad_sizes(tmp_path: Path) -> None
 
 def test_past_rounds_have_attendance_a_correction_and_completion(demo_ctx: AppContext) -> None:
     from db.models import AttendanceMark
-    from desktop.core import attendance
+    from desktop.core.rounds import attendance
 
     rows = rounds.list_rounds(demo_ctx)
     for r in rows:
@@ -149,7 +152,7 @@ def test_past_rounds_have_attendance_a_correction_and_completion(demo_ctx: AppCo
 
 
 def test_the_demo_attendance_is_deterministic(tmp_path: Path) -> None:
-    from desktop.core import attendance
+    from desktop.core.rounds import attendance
 
     def marks(path: Path) -> list[tuple]:
         ctx = AppContext.open(path)

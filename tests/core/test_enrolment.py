@@ -8,11 +8,13 @@ from datetime import date
 import pytest
 
 from db.rules.national_id import make_national_id
-from desktop.core import audit, enrolment, people, rounds
+from desktop.core import audit
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, RuleViolation
-from desktop.core.people import PersonInput
-from desktop.core.rounds import RoundInput
+from desktop.core.people import people
+from desktop.core.people.people import PersonInput
+from desktop.core.rounds import enrolment, rounds
+from desktop.core.rounds.rounds import RoundInput
 
 
 def _round(ctx: AppContext, *, capacity: int = 10, start: date = date(2026, 10, 20)) -> uuid.UUID:

@@ -7,10 +7,11 @@ import uuid
 import pytest
 
 from db.rules.national_id import make_national_id
-from desktop.core import audit, lecturers
+from desktop.core import audit
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, ValidationError
-from desktop.core.lecturers import LecturerInput
+from desktop.core.people import lecturers
+from desktop.core.people.lecturers import LecturerInput
 
 NID = make_national_id("140990012345")
 

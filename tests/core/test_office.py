@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import Office, Province
-from desktop.core import audit, office, people
+from desktop.core import audit, office
 from desktop.core.context import AppContext
 from desktop.core.errors import SetupRequiredError, ValidationError
+from desktop.core.people import people
 
 
 @pytest.fixture

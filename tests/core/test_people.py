@@ -8,10 +8,11 @@ from dataclasses import replace
 import pytest
 
 from db.rules.national_id import make_national_id
-from desktop.core import audit, people, places
+from desktop.core import audit
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, StaleEditError, ValidationError
-from desktop.core.people import PersonInput
+from desktop.core.people import people, places
+from desktop.core.people.people import PersonInput
 
 NID_A = make_national_id("310170000123")
 NID_B = make_national_id("310170000124")

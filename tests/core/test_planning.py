@@ -10,13 +10,14 @@ from sqlalchemy import func, select
 
 from db.models import AttendanceMark, Enrolment, Person
 from db.rules.national_id import make_national_id
-from desktop.core import attendance, enrolment, people, places, planning, rounds
-from desktop.core.attendance import MarkChange
 from desktop.core.context import AppContext
 from desktop.core.errors import RuleViolation, ValidationError
-from desktop.core.people import PersonInput
-from desktop.core.round_summary import round_summary
-from desktop.core.rounds import RoundInput
+from desktop.core.people import people, places
+from desktop.core.people.people import PersonInput
+from desktop.core.rounds import attendance, enrolment, planning, rounds
+from desktop.core.rounds.attendance import MarkChange
+from desktop.core.rounds.rounds import RoundInput
+from desktop.core.rounds.summary import round_summary
 
 DAY = date(2027, 6, 8)
 

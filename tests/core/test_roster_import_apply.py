@@ -13,16 +13,18 @@ from sqlalchemy import func, select, text
 
 from db.models import AuditEntry, District, Person, Subdistrict, Village
 from desktop import cli
-from desktop.core import audit, people, rounds
+from desktop.core import audit
 from desktop.core.audit import PEOPLE_ENTITY, PEOPLE_PER_ENTRY
 from desktop.core.context import AppContext
-from desktop.core.enrolment import enrol
 from desktop.core.errors import NotFoundError, RuleViolation
+from desktop.core.people import people
 from desktop.core.roster import apply as roster_apply
 from desktop.core.roster.apply import VILLAGES_ACTION, ImportCancelled, apply_plan, list_batches, undo_batch
 from desktop.core.roster.plan import preview_import
 from desktop.core.roster.reader import read_sheet
 from desktop.core.roster.report import write_outcome_report
+from desktop.core.rounds import rounds
+from desktop.core.rounds.enrolment import enrol
 from tests.fixtures import rosters
 
 HEAD = ["ลำดับ", "ชื่อ-สกุล", "เลขประจำตัวประชาชน", "ตำแหน่ง", "หมู่ที่", "บ้าน", "ตำบล", "อำเภอ", "โทรศัพท์"]

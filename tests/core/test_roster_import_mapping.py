@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from desktop import cli
-from desktop.core import people
 from desktop.core.context import AppContext
+from desktop.core.people import people
 from desktop.core.roster import header
 from desktop.core.roster.apply import apply_plan
 from desktop.core.roster.header import HeaderNotFoundError, layout_at, mapping_problems

@@ -223,7 +223,7 @@ def test_map_columns_first_column_wins_and_one_name_layout() -> None:
 
 def test_person_form_and_import_agree_on_prefixes() -> None:
     from db.rules.prefixes import PREFIX_CANONICAL
-    from desktop.core import people
+    from desktop.core.people import people
     from desktop.core.roster.normalise import canonical_prefix, split_prefix
     from tests.fixtures import rosters
 

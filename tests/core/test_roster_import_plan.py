@@ -8,8 +8,8 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from db.models import District, Person, Subdistrict, Village
-from desktop.core import people, places
 from desktop.core.context import AppContext
+from desktop.core.people import people, places
 from desktop.core.roster.apply import apply_plan
 from desktop.core.roster.plan import preview_import
 from tests.fixtures import rosters

@@ -9,11 +9,13 @@ from datetime import date
 import pytest
 
 from db.rules.national_id import make_national_id
-from desktop.core import audit, enrolment, people, places, rounds
+from desktop.core import audit
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, RuleViolation, StaleEditError, ValidationError
-from desktop.core.people import PersonInput
-from desktop.core.rounds import DayInput, RoundInput
+from desktop.core.people import people, places
+from desktop.core.people.people import PersonInput
+from desktop.core.rounds import enrolment, rounds
+from desktop.core.rounds.rounds import DayInput, RoundInput
 
 DISTRICTS = {"4001": "เมืองขอนแก่น", "4002": "บ้านฝาง", "4003": "พระยืน"}
 

@@ -25,8 +25,9 @@ from db.engine import make_engine
 from db.models import Base
 from db.resources import resource_path
 from db.rules.national_id import make_national_id
-from desktop.core import office, people
+from desktop.core import office
 from desktop.core.context import AppContext
+from desktop.core.people import people
 
 OLD_PEOPLE = [  # prefix, first, last, position: what an office typed into the old version
     ("นาย", "สมศักดิ์", "ใจดี", "กำนัน"),

@@ -125,7 +125,7 @@ def test_import_registrations_from_the_home_page(results_ctx, qtbot, tmp_path: P
     page.year_box.setCurrentIndex(page.year_box.findData(FY))
     qtbot.waitUntil(lambda: page.figures.fiscal_year == FY and runner.idle, timeout=10_000)
     before = page.figures.total("registrations")
-    from desktop.core.people import list_people
+    from desktop.core.people.people import list_people
 
     nid = next(p.national_id for p in list_people(results_ctx) if p.national_id[0] == "3")
     reg = tmp_path / "reg.csv"

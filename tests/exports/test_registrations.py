@@ -13,7 +13,11 @@ from db.models import Person, Registration
 from db.rules.national_id import make_national_id
 from desktop.core.context import AppContext
 from desktop.core.exports.figures import province_figures
-from desktop.core.registrations import RegistrationFileError, import_registrations, registrations_per_person
+from desktop.core.registrations.registrations import (
+    RegistrationFileError,
+    import_registrations,
+    registrations_per_person,
+)
 
 
 def _ids(ctx: AppContext, n: int) -> list[str]:

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import update
 
 from db.models import Enrolment
-from desktop.core import enrolment, rounds
 from desktop.core.context import AppContext
 from desktop.core.errors import RuleViolation
+from desktop.core.rounds import enrolment, rounds
 from desktop.reports.certificates import write_certificates
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop import cli
-from desktop.core import rounds
 from desktop.core.context import AppContext
+from desktop.core.rounds import rounds
 
 
 def test_print_signin_and_certificates(demo_ctx: AppContext, db_path: Path, tmp_path: Path, capsys) -> None:

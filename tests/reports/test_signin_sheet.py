@@ -11,11 +11,13 @@ import pdfplumber
 import pytest
 
 from db.rules.national_id import format_national_id, make_national_id
-from desktop.core import enrolment, office, people, rounds
+from desktop.core import office
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError
-from desktop.core.people import PersonInput
-from desktop.core.rounds import RoundInput
+from desktop.core.people import people
+from desktop.core.people.people import PersonInput
+from desktop.core.rounds import enrolment, rounds
+from desktop.core.rounds.rounds import RoundInput
 from desktop.reports.signin_sheet import COLUMNS, MARGIN_X, write_signin_sheet
 
 NAME_COLUMN = (MARGIN_X + COLUMNS[0][1], MARGIN_X + COLUMNS[0][1] + COLUMNS[1][1])

@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from db.rules.national_id import make_national_id
 from db.sync import versions
-from desktop.core import people, sync_client
 from desktop.core.context import get_setting
-from desktop.core.people import PersonInput
+from desktop.core.people import people
+from desktop.core.people.people import PersonInput
+from desktop.core.sync import client as sync_client
 from server import admin
 from server.models import SyncRow
 from tests.fixtures.sync_harness import Server
@@ -203,7 +204,7 @@ def test_logins_are_hashed_and_failures_rate_limited(server: Server) -> None:
 
 
 def test_central_staff_read_every_province_and_see_the_national_page(server: Server, desktops) -> None:
-    from desktop.core import demo
+    from desktop.core.demo import province as demo
 
     a, b = desktops("khonkaen"), desktops("udon", province="41")
     demo.generate_demo(a, people=25)

@@ -20,9 +20,10 @@ from db.exchange.workbook_format import SHEET_SUMMARY as PROVINCE_SUMMARY
 from db.exchange.workbook_format import TOTAL_LABEL
 from db.exchange.workbook_reader import read_workbook
 from db.models import BudgetAllocation, Enrolment, Person, TrainingRound, Village
-from desktop.core import demo, sync_client
 from desktop.core.context import AppContext
+from desktop.core.demo import province as demo
 from desktop.core.exports.figures import province_figures
+from desktop.core.sync import client as sync_client
 from desktop.reports.workbook import collect, write_workbook
 from server import admin, national
 from server.models import ProvinceWorkbook

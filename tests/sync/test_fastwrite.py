@@ -13,8 +13,9 @@ from db.sync.codec import encode_row
 from db.sync.fastwrite import insert_rows
 from db.sync.outbox import applying
 from db.sync.registry import synced_tables
-from desktop.core import demo, office
+from desktop.core import office
 from desktop.core.context import AppContext
+from desktop.core.demo import province as demo
 
 
 def test_every_synced_table_round_trips_byte_for_byte(ctx: AppContext, tmp_path: Path) -> None:

@@ -8,8 +8,10 @@ from sqlalchemy import delete, select
 
 from db.models import AttendanceMark, BudgetAllocation, Enrolment, ExpenseLine, Person, TrainingRound
 from db.rules.national_id import make_national_id
-from desktop.core import demo, people, sync_client
-from desktop.core.people import PersonInput
+from desktop.core.demo import province as demo
+from desktop.core.people import people
+from desktop.core.people.people import PersonInput
+from desktop.core.sync import client as sync_client
 from server.models import Mutation, SyncRow
 from tests.fixtures.sync_harness import Server
 

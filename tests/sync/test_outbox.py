@@ -11,9 +11,9 @@ from db.rules.national_id import make_national_id
 from db.sync.ids import reference_id
 from db.sync.outbox import applying, ensure_triggers, installed_triggers, trigger_names
 from db.sync.registry import SyncKind, synced_tables
-from desktop.core import people
 from desktop.core.context import AppContext
-from desktop.core.people import PersonInput
+from desktop.core.people import people
+from desktop.core.people.people import PersonInput
 
 
 def _entries(ctx: AppContext, table: str = "person") -> list[tuple[str, str]]:

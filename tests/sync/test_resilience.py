@@ -7,7 +7,9 @@ from sqlalchemy import func, select
 
 from db.models import Person, SyncOutbox
 from db.sync.messages import MAX_CHANGES_PER_PUSH
-from desktop.core import demo, people, sync_client
+from desktop.core.demo import province as demo
+from desktop.core.people import people
+from desktop.core.sync import client as sync_client
 from server.models import Mutation, SyncRow
 from tests.fixtures.sync_harness import Flaky, Server, client_for
 

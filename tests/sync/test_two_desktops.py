@@ -6,8 +6,9 @@ from sqlalchemy import func, select
 
 from db.models import Person, SyncConflict
 from db.rules.national_id import make_national_id
-from desktop.core import people, sync_client
-from desktop.core.people import PersonInput
+from desktop.core.people import people
+from desktop.core.people.people import PersonInput
+from desktop.core.sync import client as sync_client
 from tests.fixtures.sync_harness import Server
 
 
@@ -104,7 +105,7 @@ def test_keeping_the_servers_value_changes_nothing(server: Server, desktops) -> 
 
 
 def test_a_new_pc_downloads_the_province(server: Server, desktops) -> None:
-    from desktop.core import demo
+    from desktop.core.demo import province as demo
 
     a = desktops("pc_a")
     demo.generate_demo(a, people=120)

@@ -8,8 +8,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from desktop.core import demo, office
+from desktop.core import office
 from desktop.core.context import AppContext
+from desktop.core.demo import province as demo
 
 
 @pytest.fixture(scope="session")

@@ -12,10 +12,11 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtTest import QTest
 
 from db.rules.national_id import make_national_id
-from desktop.core import attendance, enrolment, people, rounds
 from desktop.core.context import AppContext
-from desktop.core.people import PersonInput
-from desktop.core.rounds import RoundInput
+from desktop.core.people import people
+from desktop.core.people.people import PersonInput
+from desktop.core.rounds import attendance, enrolment, rounds
+from desktop.core.rounds.rounds import RoundInput
 from desktop.ui.attendance.checkin_box import CheckInBox
 from desktop.ui.attendance.grid import FIXED, AttendanceGridWidget
 from desktop.ui.attendance.planning_view import WalkInDialog

@@ -6,7 +6,7 @@ from collections import Counter
 
 from PySide6.QtWidgets import QMessageBox
 
-from desktop.core import people
+from desktop.core.people import people
 from tests.fixtures.rosters import (
     build_decoy_header_xlsx,
     build_messy_xlsx,

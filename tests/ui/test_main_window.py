@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox
 
 from db.rules.national_id import make_national_id
 from db.rules.thai_digits import to_thai_digits
-from desktop.core import enrolment, people, rounds
+from desktop.core.people import people
+from desktop.core.rounds import enrolment, rounds
 from desktop.ui.dialogs.enrol import EnrolDialog
 from desktop.ui.dialogs.person import PersonDialog
 from desktop.ui.dialogs.round import RoundDialog

@@ -9,9 +9,11 @@ from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
 from db.models import AttendanceMark, Enrolment, Person
-from desktop.core import office, people, sync_client
+from desktop.core import office
 from desktop.core.context import AppContext
-from desktop.core.people import PersonInput
+from desktop.core.people import people
+from desktop.core.people.people import PersonInput
+from desktop.core.sync import client as sync_client
 from tests.fixtures.sync_harness import start_live_server
 
 
@@ -120,7 +122,7 @@ def test_enrol_sync_resolve_and_fail_from_the_page(
 def test_background_sync_runs_on_its_timer_when_enrolled(window, qtbot, live) -> None:
     page = window.sync
     page.controller.stop_background()
-    from desktop.core import sync_client as sc
+    from desktop.core.sync import client as sc
 
     sc.enrol(window.ctx, server=live.base, code=live.code("40"))
     page.reload()

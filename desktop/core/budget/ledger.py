@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from db.models import Enrolment, Lecturer, PaymentLine, Person, TrainingRound
 from desktop.core import audit
-from desktop.core.attendance import latest_marks
 from desktop.core.budget.checks import (
     check_allocation,
     check_ceiling,
@@ -33,6 +32,7 @@ from desktop.core.budget.rules import (
 )
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, RuleViolation, ValidationError
+from desktop.core.rounds.attendance import latest_marks
 
 
 @dataclass(frozen=True, slots=True)

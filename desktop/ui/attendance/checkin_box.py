@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from db.rules.thai_dates import format_be_date
-from desktop.core import attendance, enrolment
-from desktop.core.attendance import HALF_LABELS, THAI_TIME, CheckInResult
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
-from desktop.core.rounds import RoundRow
+from desktop.core.rounds import attendance, enrolment
+from desktop.core.rounds.attendance import HALF_LABELS, THAI_TIME, CheckInResult
+from desktop.core.rounds.rounds import RoundRow
 from desktop.ui.tasks import TaskRunner
 
 OK_STYLE = "background:#d7f0d2; color:#1b5e20; border-radius:6px; padding:12px; font-size:18pt;"

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from db.rules.thai_dates import format_be_date
-from desktop.core import attendance
-from desktop.core.attendance import AttendanceGrid, MarkChange
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
+from desktop.core.rounds import attendance
+from desktop.core.rounds.attendance import AttendanceGrid, MarkChange
 from desktop.ui.tasks import TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex

@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core import enrolment, planning
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError, RuleViolation, ValidationError
-from desktop.core.people import POSITIONS, PREFIXES, PersonInput
-from desktop.core.planning import Candidate, PlanningView
-from desktop.core.rounds import RoundRow
+from desktop.core.people.people import POSITIONS, PREFIXES, PersonInput
+from desktop.core.rounds import enrolment, planning
+from desktop.core.rounds.planning import Candidate, PlanningView
+from desktop.core.rounds.rounds import RoundRow
 from desktop.ui.table_model import Column, RowTableModel, make_table_view
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.widgets import FieldErrors

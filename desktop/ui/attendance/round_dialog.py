@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from desktop.core.context import AppContext
-from desktop.core.rounds import RoundRow
+from desktop.core.rounds.rounds import RoundRow
 from desktop.ui.attendance.checkin_box import CheckInBox
 from desktop.ui.attendance.grid import AttendanceGridWidget
 from desktop.ui.attendance.planning_view import PlanningWidget

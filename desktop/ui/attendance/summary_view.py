@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
 )
 
 from db.rules.thai_dates import format_be_date
-from desktop.core import completion
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
-from desktop.core.round_summary import RoundSummary, round_summary
-from desktop.core.rounds import STATUS_LABELS
+from desktop.core.rounds import completion
+from desktop.core.rounds.rounds import STATUS_LABELS
+from desktop.core.rounds.summary import RoundSummary, round_summary
 from desktop.ui.tasks import TaskRunner
 
 

@@ -21,11 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core import enrolment, people
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError, RuleViolation
-from desktop.core.people import PersonRow
-from desktop.core.rounds import RoundRow
+from desktop.core.people import people
+from desktop.core.people.people import PersonRow
+from desktop.core.rounds import enrolment
+from desktop.core.rounds.rounds import RoundRow
 from desktop.ui.table_model import Column, RowTableModel, make_table_view
 from desktop.ui.tasks import TaskRunner
 

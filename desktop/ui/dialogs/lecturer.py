@@ -7,9 +7,9 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
-from desktop.core import lecturers
 from desktop.core.context import AppContext
-from desktop.core.lecturers import LecturerInput, LecturerRow
+from desktop.core.people import lecturers
+from desktop.core.people.lecturers import LecturerInput, LecturerRow
 from desktop.ui.dialogs.base import RecordDialog
 from desktop.ui.tasks import TaskRunner
 

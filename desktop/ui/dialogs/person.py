@@ -8,10 +8,10 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QPlainTextEdit, QWidget
 
-from desktop.core import people
 from desktop.core.context import AppContext
-from desktop.core.people import PersonInput, PersonRow
-from desktop.core.places import VillageRow
+from desktop.core.people import people
+from desktop.core.people.people import PersonInput, PersonRow
+from desktop.core.people.places import VillageRow
 from desktop.ui.dialogs.base import RecordDialog
 from desktop.ui.tasks import TaskRunner
 

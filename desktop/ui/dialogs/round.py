@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
 )
 
 from db.rules.errors import RuleError
-from desktop.core import rounds
 from desktop.core.context import AppContext
 from desktop.core.errors import ValidationError
-from desktop.core.places import DistrictRow
-from desktop.core.rounds import RoundInput, RoundRow
+from desktop.core.people.places import DistrictRow
+from desktop.core.rounds import rounds
+from desktop.core.rounds.rounds import RoundInput, RoundRow
 from desktop.ui.dialogs.base import RecordDialog
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.widgets import BEDateEdit

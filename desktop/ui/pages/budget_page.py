@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 from db.rules.errors import RuleError
 from db.rules.money import format_baht, to_satang
 from db.rules.thai_dates import format_be_date
-from desktop.core import rounds
 from desktop.core.budget import allocations, ledger, plan, rates, report, spending
 from desktop.core.budget.checks import OverLimit
 from desktop.core.budget.rules import Override
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
+from desktop.core.rounds import rounds
 from desktop.ui.dialogs.budget import AllocationDialog, LineDialog, OverrideDialog, RateDialog
 from desktop.ui.table_model import Column, RowTableModel, make_table_view
 from desktop.ui.tasks import TaskRunner

@@ -34,7 +34,7 @@ from db.rules.thai_dates import fiscal_year as fiscal_year_of
 from desktop.core.context import AppContext
 from desktop.core.exports import figures
 from desktop.core.exports.figures import ProvinceFigures, RegisterCounts
-from desktop.core.rounds import STATUS_LABELS
+from desktop.core.rounds.rounds import STATUS_LABELS
 from desktop.ui.tasks import TaskRunner
 
 TARGET_COLOUR = QColor("#c9d6e3")
@@ -305,7 +305,7 @@ class HomePage(QWidget):
 
     def import_registrations(self, path: str) -> None:
         """Import in the write thread; the outcome (with every rejected row) is shown when it is done."""
-        from desktop.core.registrations import import_registrations
+        from desktop.core.registrations.registrations import import_registrations
 
         self.import_button.setEnabled(False)
         self.runner.run(

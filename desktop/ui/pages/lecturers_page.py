@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from desktop.core import lecturers
-from desktop.core.lecturers import LecturerRow
+from desktop.core.people import lecturers
+from desktop.core.people.lecturers import LecturerRow
 from desktop.ui.dialogs.lecturer import LecturerDialog
 from desktop.ui.pages.table_page import TablePage
 from desktop.ui.table_model import Column

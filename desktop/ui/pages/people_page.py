@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from desktop.core import people, places
-from desktop.core.people import PersonRow
+from desktop.core.people import people, places
+from desktop.core.people.people import PersonRow
 from desktop.ui.dialogs.person import PersonDialog
 from desktop.ui.pages.table_page import TablePage
 from desktop.ui.table_model import Column

@@ -7,8 +7,10 @@ from typing import Any
 
 from PySide6.QtWidgets import QInputDialog, QMenu, QPushButton, QWidget
 
-from desktop.core import completion, office, places, rounds
-from desktop.core.rounds import STATUS_LABELS, TRANSITIONS, RoundRow
+from desktop.core import office
+from desktop.core.people import places
+from desktop.core.rounds import completion, rounds
+from desktop.core.rounds.rounds import STATUS_LABELS, TRANSITIONS, RoundRow
 from desktop.ui.dialogs.enrol import EnrolDialog
 from desktop.ui.dialogs.round import RoundDialog
 from desktop.ui.pages.table_page import TablePage

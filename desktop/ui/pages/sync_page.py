@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from db.rules.thai_dates import format_be_date
-from desktop.core import sync_client
 from desktop.core.context import AppContext
+from desktop.core.sync import client as sync_client
 from desktop.ui.field_labels import field_label
 from desktop.ui.sync_controller import SyncController, SyncOutcome
 from desktop.ui.table_model import Column, RowTableModel, make_table_view

@@ -11,7 +11,7 @@ from sqlalchemy import update
 from db.models import RoundDay
 from desktop.core.budget import plan, spending
 from desktop.core.context import AppContext
-from desktop.core.rounds import DayInput
+from desktop.core.rounds.rounds import DayInput
 from tests.fixtures.budget import START, add_slot, make_lecturer, make_round
 
 

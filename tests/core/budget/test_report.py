@@ -15,7 +15,7 @@ from desktop.core.budget.report import Totals
 from desktop.core.budget.rules import CATEGORY_LABELS
 from desktop.core.budget.spending import LineInput
 from desktop.core.context import AppContext
-from desktop.core.rounds import DayInput
+from desktop.core.rounds.rounds import DayInput
 from tests.fixtures.budget import START, HeldRound, make_round
 
 _numbers = count(100)
@@ -30,7 +30,7 @@ def _all_ints(t: Totals) -> bool:
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lines=st.lists(line, max_size=25), approve=st.booleans())
 def test_totals_always_equal_the_sums_of_their_lines(ctx: AppContext, lines, approve: bool) -> None:
-    from desktop.core.rounds import RoundInput, create_round
+    from desktop.core.rounds.rounds import RoundInput, create_round
 
     rnd = create_round(
         ctx,

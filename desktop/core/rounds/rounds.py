@@ -282,7 +282,7 @@ def set_status(ctx: AppContext, round_id: uuid.UUID, status: str, *, reason: str
         old = rnd.status
         rnd.status = status
         if status in ("held", "closed"):
-            from desktop.core.completion import apply_completion  # import cycle otherwise
+            from desktop.core.rounds.completion import apply_completion  # import cycle otherwise
 
             apply_completion(session, rnd)
         audit.record(

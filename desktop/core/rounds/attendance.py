@@ -18,8 +18,8 @@ from db.rules.thai_dates import format_be_date
 from desktop.core import audit
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, RuleViolation, ValidationError
-from desktop.core.people import PersonRow, person_row_query, to_person_row
-from desktop.core.rounds import STATUS_LABELS
+from desktop.core.people.people import PersonRow, person_row_query, to_person_row
+from desktop.core.rounds.rounds import STATUS_LABELS
 
 HALVES = ("am", "pm")
 HALF_LABELS = {"am": "เช้า", "pm": "บ่าย"}
@@ -243,7 +243,9 @@ def set_marks(
             session.add(_new_mark(ctx, rnd, MarkChange(eid, day_no, half, present), source, now))
             written += 1
         session.flush()
-        from desktop.core.completion import apply_completion  # completion reads marks through this module
+        from desktop.core.rounds.completion import (
+            apply_completion,  # completion reads marks through this module
+        )
 
         completed = apply_completion(session, rnd) if written else _count_completed(session, rnd.id)
         if written:
@@ -396,7 +398,7 @@ def check_in(
         now = utcnow()
         session.add(_new_mark(ctx, rnd, MarkChange(enrolment.id, day_no, half, True), "scan", now))
         latest[(day_no, half)] = (True, now)
-        from desktop.core.completion import is_complete  # completion imports this module
+        from desktop.core.rounds.completion import is_complete  # completion imports this module
 
         slots = {slot.key for slot in round_slots(session, round_id)}
         present = sum(1 for key, (on, _at) in latest.items() if on and key in slots)

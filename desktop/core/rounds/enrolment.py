@@ -12,7 +12,7 @@ from db.models import Enrolment, Person, TrainingRound
 from desktop.core import audit
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, RuleViolation
-from desktop.core.people import PersonRow, person_row_query, to_person_row
+from desktop.core.people.people import PersonRow, person_row_query, to_person_row
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,14 +19,14 @@ from db.models import (
     TrainingRound,
     Village,
 )
-from desktop.core import people
-from desktop.core.attendance import HALF_LABELS, RECORDING_STATUSES
 from desktop.core.context import AppContext
-from desktop.core.enrolment import enrol_in_session
 from desktop.core.errors import NotFoundError, RuleViolation, ValidationError
 from desktop.core.fastquery import fetch_all_rows
-from desktop.core.people import PersonInput, PersonRow, to_person_row
-from desktop.core.round_summary import covered_village_ids
+from desktop.core.people import people
+from desktop.core.people.people import PersonInput, PersonRow, to_person_row
+from desktop.core.rounds.attendance import HALF_LABELS, RECORDING_STATUSES
+from desktop.core.rounds.enrolment import enrol_in_session
+from desktop.core.rounds.summary import covered_village_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,7 +224,7 @@ def add_walk_in(
                 )
             )
             session.flush()
-            from desktop.core.completion import apply_completion
+            from desktop.core.rounds.completion import apply_completion
 
             apply_completion(session, rnd, enrolment_ids=[enrolment_id])
             marked = True

@@ -31,13 +31,13 @@ from db.resources import resource_path
 from db.rules.national_id import make_national_id
 from db.rules.thai_dates import fiscal_year
 from desktop.core import audit
-from desktop.core.budget.demo import add_demo_budget
 from desktop.core.context import AppContext
-from desktop.core.demo_attendance import extend_demo
+from desktop.core.demo.attendance import extend_demo
+from desktop.core.demo.budget import add_demo_budget
 from desktop.core.errors import RuleViolation
 from desktop.core.gcpause import gc_paused
 from desktop.core.office import setup_office
-from desktop.core.registrations import demo_registrations
+from desktop.core.registrations.registrations import demo_registrations
 
 DEMO_PROVINCE = "40"
 SEED = 2567

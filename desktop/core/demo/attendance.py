@@ -7,8 +7,8 @@ import uuid
 from datetime import UTC, datetime, time, timedelta
 
 from db.base import new_id
-from desktop.core.attendance import THAI_TIME
-from desktop.core.completion import is_complete
+from desktop.core.rounds.attendance import THAI_TIME
+from desktop.core.rounds.completion import is_complete
 
 SEED = 2567 + 4
 PRESENT_RATE = 0.97

@@ -10,10 +10,10 @@ from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
 from db.models import District, Enrolment, Person, RoundDistrict, Subdistrict, TrainingRound, Village
-from desktop.core.attendance import HALF_LABELS, latest_marks, round_slots
-from desktop.core.completion import RULE_LABELS, required_halves
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError
+from desktop.core.rounds.attendance import HALF_LABELS, latest_marks, round_slots
+from desktop.core.rounds.completion import RULE_LABELS, required_halves
 
 
 @dataclass(frozen=True, slots=True)

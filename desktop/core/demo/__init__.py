@@ -1,0 +1,1 @@
+"""Demo generators: a deterministic demo province, its attendance, budget and registrations."""

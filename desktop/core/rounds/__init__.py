@@ -1,0 +1,1 @@
+"""Training rounds: planning, enrolment, attendance, completion and the round's summary."""

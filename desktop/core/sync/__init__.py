@@ -1,0 +1,1 @@
+"""The desktop's side of sync with the central server: enrolment, push, pull, conflicts."""
