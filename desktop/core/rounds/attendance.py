@@ -19,31 +19,14 @@ from desktop.core import audit
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, RuleViolation, ValidationError
 from desktop.core.people.people import PersonRow, person_row_query, to_person_row
+from desktop.core.rounds.completion import apply_completion, is_complete
+from desktop.core.rounds.marks import HALF_LABELS, HALVES, Slot, latest_marks, round_slots
 from desktop.core.rounds.rounds import STATUS_LABELS
 
-HALVES = ("am", "pm")
-HALF_LABELS = {"am": "เช้า", "pm": "บ่าย"}
 SOURCES = ("sheet", "scan", "manual")
 RECORDING_STATUSES = ("open", "held")  # planned rounds have not happened; closed rounds are locked
 THAI_TIME = timezone(timedelta(hours=7), "ICT")  # Thailand keeps no daylight saving time
 NOON = time(12, 0)
-
-
-@dataclass(frozen=True, slots=True)
-class Slot:
-    """One half-day of a round that exists in its schedule."""
-
-    day_no: int
-    half: str
-    day_date: date
-
-    @property
-    def key(self) -> tuple[int, str]:
-        return (self.day_no, self.half)
-
-    @property
-    def label(self) -> str:
-        return f"วันที่ {self.day_no} {HALF_LABELS[self.half]}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,41 +80,6 @@ class CheckInResult:
 
 def thai_clock(at: datetime) -> str:
     return at.astimezone(THAI_TIME).strftime("%H:%M น.")
-
-
-def round_slots(session: Session, round_id: uuid.UUID) -> list[Slot]:
-    days = session.scalars(
-        select(RoundDay)
-        .where(RoundDay.round_id == round_id, RoundDay.deleted.is_(False))
-        .order_by(RoundDay.day_no)
-    )
-    return [
-        Slot(d.day_no, half, d.day_date)
-        for d in days
-        for half, on in (("am", d.has_am), ("pm", d.has_pm))
-        if on
-    ]
-
-
-def latest_marks(
-    session: Session, round_id: uuid.UUID
-) -> dict[tuple[uuid.UUID, int, str], tuple[bool, datetime]]:
-    """The mark that counts for each enrolment and half-day: the newest event (UUIDv7 breaks ties in time)."""
-    latest: dict[tuple[uuid.UUID, int, str], tuple[bool, datetime]] = {}
-    rows = session.execute(
-        select(
-            AttendanceMark.enrolment_id,
-            AttendanceMark.day_no,
-            AttendanceMark.half,
-            AttendanceMark.present,
-            AttendanceMark.recorded_at,
-        )
-        .where(AttendanceMark.round_id == round_id, AttendanceMark.deleted.is_(False))
-        .order_by(AttendanceMark.recorded_at, AttendanceMark.id)
-    )
-    for eid, day_no, half, present, at in rows:
-        latest[(eid, day_no, half)] = (present, at)
-    return latest
 
 
 def _load_round(session: Session, round_id: uuid.UUID) -> TrainingRound:
@@ -243,10 +191,6 @@ def set_marks(
             session.add(_new_mark(ctx, rnd, MarkChange(eid, day_no, half, present), source, now))
             written += 1
         session.flush()
-        from desktop.core.rounds.completion import (
-            apply_completion,  # completion reads marks through this module
-        )
-
         completed = apply_completion(session, rnd) if written else _count_completed(session, rnd.id)
         if written:
             audit.record(
@@ -398,8 +342,6 @@ def check_in(
         now = utcnow()
         session.add(_new_mark(ctx, rnd, MarkChange(enrolment.id, day_no, half, True), "scan", now))
         latest[(day_no, half)] = (True, now)
-        from desktop.core.rounds.completion import is_complete  # completion imports this module
-
         slots = {slot.key for slot in round_slots(session, round_id)}
         present = sum(1 for key, (on, _at) in latest.items() if on and key in slots)
         completed = is_complete(rnd.completion_rule, scheduled=len(slots), present=present)

@@ -14,7 +14,7 @@ from db.models import AttendanceMark, Enrolment, TrainingRound
 from desktop.core import audit
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, RuleViolation, ValidationError
-from desktop.core.rounds.attendance import latest_marks, round_slots
+from desktop.core.rounds.marks import latest_marks, round_slots
 
 RULE_LABELS = {
     "all_halves": "เข้าอบรมครบทุกช่วง (เช้า/บ่าย ทุกวัน)",

@@ -24,8 +24,10 @@ from desktop.core.errors import NotFoundError, RuleViolation, ValidationError
 from desktop.core.fastquery import fetch_all_rows
 from desktop.core.people import people
 from desktop.core.people.people import PersonInput, PersonRow, to_person_row
-from desktop.core.rounds.attendance import HALF_LABELS, RECORDING_STATUSES
+from desktop.core.rounds.attendance import RECORDING_STATUSES
+from desktop.core.rounds.completion import apply_completion
 from desktop.core.rounds.enrolment import enrol_in_session
+from desktop.core.rounds.marks import HALF_LABELS
 from desktop.core.rounds.summary import covered_village_ids
 
 
@@ -224,8 +226,6 @@ def add_walk_in(
                 )
             )
             session.flush()
-            from desktop.core.rounds.completion import apply_completion
-
             apply_completion(session, rnd, enrolment_ids=[enrolment_id])
             marked = True
     return WalkInResult(people.get_person(ctx, person_id), enrolment_id, marked)

@@ -14,6 +14,7 @@ from db.rules.thai_dates import fiscal_year, format_be_date
 from desktop.core import audit
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, RuleViolation, StaleEditError, ValidationError
+from desktop.core.rounds.completion import apply_completion
 from desktop.core.softdelete import set_deleted
 
 STATUS_LABELS = {"planned": "วางแผน", "open": "เปิดรับสมัคร", "held": "จัดอบรมแล้ว", "closed": "ปิดรุ่น"}
@@ -282,8 +283,6 @@ def set_status(ctx: AppContext, round_id: uuid.UUID, status: str, *, reason: str
         old = rnd.status
         rnd.status = status
         if status in ("held", "closed"):
-            from desktop.core.rounds.completion import apply_completion  # import cycle otherwise
-
             apply_completion(session, rnd)
         audit.record(
             session,
