@@ -1,4 +1,4 @@
-"""Sync subcommands of krukhor-cli: enrol, sync, sync-status, sync-conflicts, sync-resolve, sync-failed, ..."""
+"""`krukhor-cli` sync commands: enrol, sync, sync-status, sync-conflicts, sync-resolve, sync-failed, ..."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ COMMANDS = (
 EXIT_SERVER = 2  # the server could not be reached or refused
 
 
-def add_sync_parser(sub: argparse._SubParsersAction) -> None:
+def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "enrol", help="enrol this PC with the central server (one-time code from the administrator)"
     )
@@ -50,15 +50,15 @@ def add_sync_parser(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--all", action="store_true")
 
 
-def run_sync(ctx: AppContext, args: argparse.Namespace) -> int:
+def run(ctx: AppContext, args: argparse.Namespace) -> int:
     try:
-        return _run(ctx, args)
+        return _run_command(ctx, args)
     except sync_client.SyncError as exc:
         print(f"ซิงก์ไม่สำเร็จ: {exc.message}", file=sys.stderr)
         return EXIT_SERVER
 
 
-def _run(ctx: AppContext, args: argparse.Namespace) -> int:
+def _run_command(ctx: AppContext, args: argparse.Namespace) -> int:
     cmd = args.command
     if cmd == "enrol":
         r = sync_client.enrol(ctx, server=args.server, code=args.code, device_name=args.name)

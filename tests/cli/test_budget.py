@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.budget_cli import HEADER, TOTAL
 from desktop.cli import main
+from desktop.cli.budget import HEADER, TOTAL
 
 
 def _run(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> tuple[int, str, str]:

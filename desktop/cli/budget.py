@@ -10,12 +10,13 @@ from db.rules.money import satang_to_decimal
 from desktop.core.budget import report
 from desktop.core.context import AppContext
 
+COMMANDS = ("budget",)
 HEADER = ["category", "allocated", "planned", "spent", "remaining"]
 ROUND_HEADER = ["round", "title", "status", "planned", "approved", "spent", "remaining"]
 TOTAL = "รวม"
 
 
-def add_budget_parser(sub: argparse._SubParsersAction) -> None:
+def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("budget", help="budget report: allocated, planned, spent, remaining")
     p.add_argument("--format", choices=["csv"], default="csv")
     p.add_argument("--fiscal-year", type=int, default=None, help="BE fiscal year (default: the current one)")
@@ -26,7 +27,7 @@ def _baht(satang: int) -> str:
     return str(satang_to_decimal(satang))
 
 
-def run_budget(ctx: AppContext, args: argparse.Namespace) -> int:
+def run(ctx: AppContext, args: argparse.Namespace) -> int:
     rep = report.budget_report(ctx, fiscal_year=args.fiscal_year)
     writer = csv.writer(sys.stdout, lineterminator="\n")
     if args.by == "round":

@@ -1,34 +1,30 @@
-"""`krukhor-cli print signin|certificates|vouchers|paylist`: the print commands, kept here so cli.py only wires them in."""
+"""`krukhor-cli print signin|certificates|vouchers|paylist`: the papers of a round, to PDF."""
 
 from __future__ import annotations
 
 import argparse
-import re
 import uuid
-from datetime import date
 from pathlib import Path
 
-from db.rules.thai_dates import fiscal_year
-from db.rules.thai_digits import to_arabic_digits
+from desktop.cli.common import ROUND_HELP, resolve_round
 from desktop.core.context import AppContext
-from desktop.core.errors import NotFoundError, ValidationError
-from desktop.core.rounds import rounds
+from desktop.core.errors import ValidationError
 
-_ROUND_HELP = 'รุ่น: รหัส UUID, "เลขรุ่น/ปีงบประมาณ" เช่น 3/2570 หรือเลขรุ่นของปีงบประมาณปัจจุบัน เช่น 3'
+COMMANDS = ("print",)
 
 
-def add_print_parser(sub: argparse._SubParsersAction) -> None:
+def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("print", help="print sign-in sheets or certificates of a round to PDF")
     what = p.add_subparsers(dest="print_what", required=True)
     s = what.add_parser("signin", help="sign-in sheets (แบบลงทะเบียน), one per day of the round")
-    s.add_argument("--round", required=True, help=_ROUND_HELP)
+    s.add_argument("--round", required=True, help=ROUND_HELP)
     s.add_argument("--out", required=True, type=Path, help="PDF file to write")
     s.add_argument("--mask-ids", action="store_true", help="mask national IDs (PDPA): 1-2345-xxxxx-xx-3")
     s.add_argument("--day", type=int, default=None, help="only this day of the round (1, 2, ...)")
     s.add_argument("--blank-rows", type=int, default=5, help="empty rows for walk-ins (default 5)")
     s.add_argument("--thai-digits", action="store_true", help="print numbers in Thai digits")
     c = what.add_parser("certificates", help="certificates (เกียรติบัตร) for those who completed")
-    c.add_argument("--round", required=True, help=_ROUND_HELP)
+    c.add_argument("--round", required=True, help=ROUND_HELP)
     c.add_argument("--out", required=True, type=Path, help="PDF file to write")
     c.add_argument("--thai-digits", action="store_true", help="print numbers in Thai digits")
     for name, text in (
@@ -36,30 +32,12 @@ def add_print_parser(sub: argparse._SubParsersAction) -> None:
         ("paylist", "group payment lists (หลักฐานการจ่ายเงิน), one per payment category"),
     ):
         m = what.add_parser(name, help=text)
-        m.add_argument("--round", required=True, help=_ROUND_HELP)
+        m.add_argument("--round", required=True, help=ROUND_HELP)
         m.add_argument("--out", required=True, type=Path, help="PDF file to write")
         m.add_argument("--category", default=None, help="only this category, e.g. transport or lecturer")
 
 
-def resolve_round(ctx: AppContext, text: str, *, today: date | None = None) -> rounds.RoundRow:
-    """A round from a UUID, "N/FY" (BE fiscal year) or "N" (this fiscal year); Thai errors otherwise."""
-    raw = to_arabic_digits(text.strip())
-    try:
-        return rounds.get_round(ctx, uuid.UUID(raw))
-    except ValueError:
-        pass
-    m = re.fullmatch(r"(\d{1,4})\s*(?:/\s*(\d{4}))?", raw)
-    if not m:
-        raise ValidationError({"round": f'อ่านรุ่น "{text}" ไม่ได้ ({_ROUND_HELP})'})
-    number = int(m.group(1))
-    fy = int(m.group(2)) if m.group(2) else fiscal_year(today or date.today())
-    for r in rounds.list_rounds(ctx, fiscal_year_be=fy):
-        if r.number == number:
-            return r
-    raise NotFoundError(f"ไม่พบรุ่นที่ {number} ของปีงบประมาณ {fy}")
-
-
-def run_print(ctx: AppContext, args: argparse.Namespace) -> int:
+def run(ctx: AppContext, args: argparse.Namespace) -> int:
     from desktop.reports.certificates import write_certificates
     from desktop.reports.signin_sheet import write_signin_sheet
 

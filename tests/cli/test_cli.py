@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 
 from db.migrate import prepare_database
-from desktop.cli import PEOPLE_HEADER, ROUNDS_HEADER, main
+from desktop.cli import main
+from desktop.cli.people import PEOPLE_HEADER
+from desktop.cli.rounds import ROUNDS_HEADER
 
 THAI = re.compile(r"[\u0e00-\u0e7f]")
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _run(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> tuple[int, str, str]:

@@ -18,7 +18,7 @@ from desktop.core.errors import CoreError
 COMMANDS = ("export", "import-registrations", "read-workbook", "registrations")
 
 
-def add_exports_parser(sub: argparse._SubParsersAction) -> None:
+def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("export", help="export what Bangkok receives")
     what = p.add_subparsers(dest="export_what", required=True)
     w = what.add_parser("workbook", help="the province workbook (.xlsx) of a fiscal year")
@@ -44,7 +44,7 @@ def _json_default(value: object) -> object:
     raise TypeError(type(value).__name__)
 
 
-def run_exports(ctx: AppContext, args: argparse.Namespace) -> int:
+def run(ctx: AppContext, args: argparse.Namespace) -> int:
     if args.command == "read-workbook":
         from db.exchange.workbook_reader import WorkbookFormatError, read_workbook
 
@@ -85,7 +85,7 @@ def run_exports(ctx: AppContext, args: argparse.Namespace) -> int:
     from desktop.reports.summary_pdf import write_province_summary, write_round_summary
 
     if args.round:
-        from desktop.reports.cli_print import resolve_round
+        from desktop.cli.common import resolve_round
 
         rnd = resolve_round(ctx, args.round)
         write_round_summary(ctx, round_id=rnd.id, out_path=args.out)

@@ -1,0 +1,29 @@
+"""`krukhor-cli init` (the office's province, first-run setup) and `provinces` (the province codes)."""
+
+from __future__ import annotations
+
+import argparse
+
+from desktop.core import office
+from desktop.core.context import AppContext
+
+COMMANDS = ("init", "provinces")
+
+
+def add_init_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("init", help="set the office's province (first-run setup)")
+    p.add_argument("--province", required=True, help="2-digit DOPA province code, e.g. 40")
+
+
+def add_provinces_parser(sub: argparse._SubParsersAction) -> None:
+    sub.add_parser("provinces", help="list the province codes")
+
+
+def run(ctx: AppContext, args: argparse.Namespace) -> int:
+    if args.command == "init":
+        row = office.setup_office(ctx, province_code=args.province)
+        print(f"ตั้งค่าแล้ว: {row.name_th} (รหัส {row.code})")
+    else:
+        for p in office.reference_provinces():
+            print(f"{p.code}\t{p.name_th}\t{p.name_en}")
+    return 0
