@@ -141,7 +141,7 @@ def build(db: Path, people: int) -> None:
         s.execute(insert(Enrolment), enrols)
         s.execute(insert(ExpenseLine), lines)
         s.execute(insert(PaymentLine), pays)
-    from desktop.core.registrations.registrations import demo_registrations
+    from desktop.core.demo.registrations import demo_registrations
 
     demo_registrations(ctx)
     ctx.close()

@@ -34,10 +34,10 @@ from desktop.core import audit
 from desktop.core.context import AppContext
 from desktop.core.demo.attendance import extend_demo
 from desktop.core.demo.budget import add_demo_budget
+from desktop.core.demo.registrations import demo_registrations
 from desktop.core.errors import RuleViolation
 from desktop.core.gcpause import gc_paused
 from desktop.core.office import setup_office
-from desktop.core.registrations.registrations import demo_registrations
 
 DEMO_PROVINCE = "40"
 SEED = 2567
