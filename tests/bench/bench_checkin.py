@@ -91,7 +91,7 @@ def _ui_figures(ctx: AppContext, rnd: rounds.RoundRow, ids: list[str]) -> None:
         from PySide6.QtTest import QTest
         from PySide6.QtWidgets import QApplication
 
-        from desktop.ui.attendance.checkin_box import CheckInBox
+        from desktop.ui.rounds.checkin_box import CheckInBox
         from desktop.ui.tasks import TaskRunner
     except ImportError as exc:
         print(f"(no UI figure: {exc})")

@@ -17,11 +17,11 @@ from desktop.core.people import people
 from desktop.core.people.people import PersonInput
 from desktop.core.rounds import attendance, enrolment, rounds
 from desktop.core.rounds.rounds import RoundInput
-from desktop.ui.attendance.checkin_box import CheckInBox
-from desktop.ui.attendance.grid import FIXED, AttendanceGridWidget
-from desktop.ui.attendance.planning_view import WalkInDialog
-from desktop.ui.attendance.print_preview import PdfPreviewDialog, signin_maker
-from desktop.ui.attendance.round_dialog import RoundAttendanceDialog
+from desktop.ui.rounds.checkin_box import CheckInBox
+from desktop.ui.rounds.grid import FIXED, AttendanceGridWidget
+from desktop.ui.rounds.planning_view import WalkInDialog
+from desktop.ui.rounds.print_preview import PdfPreviewDialog, signin_maker
+from desktop.ui.rounds.round_dialog import RoundAttendanceDialog
 from desktop.ui.tasks import TaskRunner
 
 DAY = date(2027, 6, 8)

@@ -123,7 +123,7 @@ class RoundsPage(TablePage):
         row = self.current_row()
         if row is None or row.deleted:
             return
-        from desktop.ui.attendance.round_dialog import RoundAttendanceDialog
+        from desktop.ui.rounds.round_dialog import RoundAttendanceDialog
 
         self.attendance_dialog = RoundAttendanceDialog(self.ctx, self.runner, round_row=row, parent=self)
         self.attendance_dialog.exec()

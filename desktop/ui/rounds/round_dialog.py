@@ -7,11 +7,11 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QPushButton, QTab
 
 from desktop.core.context import AppContext
 from desktop.core.rounds.rounds import RoundRow
-from desktop.ui.attendance.checkin_box import CheckInBox
-from desktop.ui.attendance.grid import AttendanceGridWidget
-from desktop.ui.attendance.planning_view import PlanningWidget
-from desktop.ui.attendance.print_preview import PdfPreviewDialog, certificates_maker, signin_maker
-from desktop.ui.attendance.summary_view import RoundSummaryView
+from desktop.ui.rounds.checkin_box import CheckInBox
+from desktop.ui.rounds.grid import AttendanceGridWidget
+from desktop.ui.rounds.planning_view import PlanningWidget
+from desktop.ui.rounds.print_preview import PdfPreviewDialog, certificates_maker, signin_maker
+from desktop.ui.rounds.summary_view import RoundSummaryView
 from desktop.ui.tasks import TaskRunner
 
 
