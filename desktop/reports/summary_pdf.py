@@ -22,7 +22,8 @@ from db.rules.money import format_baht
 from db.rules.thai_dates import format_be_date
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError
-from desktop.core.exports.figures import ProvinceFigures, province_figures
+from desktop.core.exports.figures import province_figures
+from desktop.core.exports.model import ProvinceFigures
 from desktop.core.rounds.rounds import STATUS_LABELS
 from desktop.reports.pdf_common import atomic_output
 from desktop.reports.signin_sheet import PROJECT_NAME

@@ -50,7 +50,8 @@ from db.models import District, Enrolment, Person, Registration, Subdistrict, Tr
 from db.rules.money import satang_to_decimal
 from db.rules.thai_dates import format_be_date
 from desktop.core.context import AppContext
-from desktop.core.exports.figures import HELD, ProvinceFigures, province_figures
+from desktop.core.exports.figures import province_figures
+from desktop.core.exports.model import HELD, ProvinceFigures
 from desktop.reports.pdf_common import Progress, atomic_output
 
 BAHT = "#,##0.00"

@@ -20,6 +20,7 @@ from db.models import (
     Village,
 )
 from desktop.core.context import AppContext, set_setting
+from desktop.core.exports import districts as district_figures
 from desktop.core.exports import figures
 from desktop.core.exports.figures import FiguresCache, province_figures
 
@@ -380,7 +381,9 @@ IN_TURN: list[Callable[[Session], None]] = [
 def test_trained_tallies_follow_every_write_exactly(
     results_ctx: AppContext, monkeypatch: pytest.MonkeyPatch, share: float
 ) -> None:
-    monkeypatch.setattr(figures, "RECOUNT_SHARE", share)  # always update the tallies, or always recount
+    monkeypatch.setattr(
+        district_figures, "RECOUNT_SHARE", share
+    )  # always update the tallies, or always recount
     cache = FiguresCache(results_ctx)
     try:
         cache.get(fiscal_year=FY)

@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session
 from db.models import District, Enrolment, Lecturer, LocalSetting
 from desktop.core.context import AppContext, set_setting
 from desktop.core.exports import figures
-from desktop.core.exports.figures import FiguresCache, ProvinceFigures, province_figures
+from desktop.core.exports import persisted as persisted_figures
+from desktop.core.exports.figures import FiguresCache, province_figures
+from desktop.core.exports.model import ProvinceFigures
 from tests.exports.test_figures_memo import WRITES
 
 FY = 2569
@@ -45,7 +47,7 @@ def _entries(ctx: AppContext) -> dict[str, str]:
         return dict(
             s.execute(
                 select(LocalSetting.key, LocalSetting.value).where(
-                    LocalSetting.key.startswith(figures.PERSISTED_PREFIX)
+                    LocalSetting.key.startswith(persisted_figures.PERSISTED_PREFIX)
                 )
             ).all()
         )
@@ -59,7 +61,7 @@ def persisted(results_ctx: AppContext) -> ProvinceFigures:
         shown = cache.get(fiscal_year=FY)
     finally:
         cache.close()
-    assert list(_entries(results_ctx)) == [f"{figures.PERSISTED_PREFIX}40.{FY}"]
+    assert list(_entries(results_ctx)) == [f"{persisted_figures.PERSISTED_PREFIX}40.{FY}"]
     return shown
 
 
@@ -141,7 +143,7 @@ def test_another_schema_revision_is_not_reused(results_ctx: AppContext, persiste
 def test_another_figures_format_is_not_reused(
     db_path: Path, persisted: ProvinceFigures, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(figures, "FIGURES_FORMAT", figures.FIGURES_FORMAT + 1)
+    monkeypatch.setattr(persisted_figures, "FIGURES_FORMAT", persisted_figures.FIGURES_FORMAT + 1)
     shown, restored, recomputed = _first_load(db_path)
     assert restored == 0 and shown == recomputed == persisted
 

@@ -33,7 +33,7 @@ from db.rules.thai_dates import THAI_MONTHS_ABBR, fiscal_year_range
 from db.rules.thai_dates import fiscal_year as fiscal_year_of
 from desktop.core.context import AppContext
 from desktop.core.exports import figures
-from desktop.core.exports.figures import ProvinceFigures, RegisterCounts
+from desktop.core.exports.model import ProvinceFigures, RegisterCounts
 from desktop.core.rounds.rounds import STATUS_LABELS
 from desktop.ui.tasks import TaskRunner
 
