@@ -1,4 +1,4 @@
-"""The rule of the house: db and desktop/core never import PySide6; server never imports desktop."""
+"""The rules of the house: db and desktop/core never import PySide6; server never imports desktop; no import circles."""
 
 from __future__ import annotations
 
@@ -110,3 +110,108 @@ def test_importing_the_core_loads_no_qt() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "loaded: []"
+
+
+def _module_names(root: Path, folders: tuple[str, ...]) -> dict[str, Path]:
+    names = {}
+    for folder in folders:
+        for path in (root / folder).rglob("*.py"):
+            parts = list(path.relative_to(root).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts.pop()
+            names[".".join(parts)] = path
+    return names
+
+
+def _import_graph(root: Path, folders: tuple[str, ...]) -> dict[str, set[str]]:
+    """Module -> the modules of these folders it imports (anywhere in the file, relative imports too).
+
+    ``from package import name`` counts as importing the module ``package.name`` when that is a module,
+    else the package itself; a package is not counted as imported by the modules inside it.
+    """
+    modules = _module_names(root, folders)
+
+    def known(name: str) -> str | None:
+        while name and name not in modules:
+            name = name.rpartition(".")[0]
+        return name or None
+
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        deps: set[str] = set()
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            if isinstance(node, ast.Import):
+                deps.update(filter(None, (known(a.name) for a in node.names)))
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                    source = ".".join(base + ([node.module] if node.module else []))
+                else:
+                    source = node.module or ""
+                for alias in node.names:
+                    target = f"{source}.{alias.name}"
+                    deps.add(target if target in modules else known(source) or "")
+        deps.discard("")
+        deps.discard(name)
+        graph[name] = {d for d in deps if not name.startswith(d + ".")}
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return found
+
+
+def test_the_cycle_finder_finds_a_circle_through_a_function_level_import(tmp_path: Path) -> None:
+    pkg = tmp_path / "app"
+    (pkg / "core").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "core" / "__init__.py").write_text("")
+    (pkg / "core" / "a.py").write_text("from app.core import b\n")
+    (pkg / "core" / "b.py").write_text("def f():\n    from .c import g\n")
+    (pkg / "core" / "c.py").write_text("import app.core.a\n")
+    (pkg / "core" / "d.py").write_text("from app.core.a import x\n")
+    graph = _import_graph(tmp_path, ("app",))
+    assert graph["app.core.b"] == {"app.core.c"}
+    assert _cycles(graph) == [["app.core.a", "app.core.b", "app.core.c"]]
+    (pkg / "core" / "c.py").write_text(
+        "import os\n"
+    )  # the circle broken: d still imports a, a circle no more
+    assert _cycles(_import_graph(tmp_path, ("app",))) == []
+
+
+def test_no_import_circle_between_modules() -> None:
+    graph = _import_graph(ROOT, ("db", "desktop", "server"))
+    assert "desktop.core.rounds.marks" in graph["desktop.core.rounds.completion"]  # the walk found the code
+    assert _cycles(graph) == []
