@@ -172,7 +172,8 @@ def from_rows(
                 planned += int(x["amount_satang"])
             elif x.get("kind") == "actual":
                 actual += int(x["amount_satang"])
-    spent = sum(
+    # Disbursed = vendors (actual expense lines) + people (the ledger), as desktop/core/budget/figures.py.
+    spent = actual + sum(
         int(p["amount_satang"]) for p in _live(rows("payment_line")) if str(p["round_id"]) in year_rounds
     )
     trained_all = [pid for pid in t_all if pid in person_village]

@@ -127,7 +127,7 @@ def write_budget_report(
                 Col("ได้รับจัดสรร", WIDTH / 5, "right"),
                 Col("แผน", WIDTH / 5, "right"),
                 Col("อนุมัติแล้ว", WIDTH / 5, "right"),
-                Col("ใช้จ่ายจริง", WIDTH / 5, "right"),
+                Col("เบิกจ่ายแล้ว", WIDTH / 5, "right"),
                 Col("คงเหลือ", WIDTH / 5, "right"),
             ],
             [[b(rep.allocated), b(t.planned), b(t.approved), b(t.spent), b(rep.remaining)]],
@@ -151,7 +151,7 @@ def write_budget_report(
             ],
             total=["รวม", "", "", b(rep.allocated)],
         )
-        money = ["แผน", "อนุมัติแล้ว", "ใช้จ่ายจริง", "คงเหลือตามแผน"]
+        money = ["แผน", "อนุมัติแล้ว", "เบิกจ่ายแล้ว", "คงเหลือตามแผน"]
         pages.text("แยกตามหมวดค่าใช้จ่าย (บาท)", font=FONT_BOLD)
         pages.table(
             _money_cols([Col("หมวดค่าใช้จ่าย", 0)], money),

@@ -267,7 +267,7 @@ def write_round_summary(ctx: AppContext, *, round_id: uuid.UUID, out_path: str |
                 ("อบรมผ่าน", f"{fig.completed:,}"),
             ],
         )
-        rows = [("หมวดค่าใช้จ่าย", "ตามแผน (บาท)", "จริง (บาท)", "เบิกจ่ายแล้ว (บาท)")]
+        rows = [("หมวดค่าใช้จ่าย", "ตามแผน (บาท)", "จ่ายตามรายการ (บาท)", "เบิกจ่ายแล้ว (บาท)")]
         rows += [
             (
                 CATEGORY_LABELS.get(e.category, e.category),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import ExpenseLine, PaymentLine, RoundSpending, TrainingRound
+from db.models import RoundSpending, TrainingRound
 from desktop.core.budget.allocations import allocated_total
+from desktop.core.budget.figures import disbursed_in_year
 from desktop.core.budget.rates import RateRow
 from desktop.core.budget.rules import Override, baht, category_label
 from desktop.core.errors import NotFoundError, RuleViolation, ValidationError
@@ -45,26 +46,6 @@ def require_draft(session: Session, rnd: TrainingRound) -> None:
         )
 
 
-def spent_in_year(session: Session, *, office_code: str, fiscal_year: int) -> int:
-    """Actual expense lines plus the net payment ledger of the fiscal year's rounds, in satang."""
-    rounds = select(TrainingRound.id).where(
-        TrainingRound.office_code == office_code,
-        TrainingRound.fiscal_year == fiscal_year,
-        TrainingRound.deleted.is_(False),
-    )
-    expenses = session.scalar(
-        select(func.coalesce(func.sum(ExpenseLine.amount_satang), 0)).where(
-            ExpenseLine.round_id.in_(rounds), ExpenseLine.kind == "actual", ExpenseLine.deleted.is_(False)
-        )
-    )
-    payments = session.scalar(
-        select(func.coalesce(func.sum(PaymentLine.amount_satang), 0)).where(
-            PaymentLine.round_id.in_(rounds), PaymentLine.deleted.is_(False)
-        )
-    )
-    return int(expenses) + int(payments)
-
-
 def check_override(override: Override | None) -> None:
     if override is not None and not override.valid():
         errors = {}
@@ -96,7 +77,7 @@ def check_allocation(
     if adding_satang <= 0 or override is not None:
         return
     allocated = allocated_total(session, office_code=rnd.office_code, fiscal_year=rnd.fiscal_year)
-    spent = spent_in_year(session, office_code=rnd.office_code, fiscal_year=rnd.fiscal_year)
+    spent = disbursed_in_year(session, office_code=rnd.office_code, fiscal_year=rnd.fiscal_year)
     remaining = allocated - spent
     if adding_satang > remaining:
         raise OverLimit(

@@ -13,10 +13,11 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from db.models import ExpenseLine, PaymentLine, RoundSpending, TrainingRound
+from db.models import RoundSpending, TrainingRound
 from db.rules.thai_dates import fiscal_year as fiscal_year_of
 from desktop.core.budget.allocations import allocated_total
 from desktop.core.budget.checks import SPENDING_LABELS
+from desktop.core.budget.figures import money_by_round_category
 from desktop.core.budget.rules import CATEGORY_LABELS, baht, category_label
 from desktop.core.context import AppContext
 
@@ -27,7 +28,7 @@ LOCKED = ("approved", "exported")
 class Totals:
     planned: int
     approved: int  # spent in rounds whose spending is approved or exported
-    spent: int  # actual expense lines + net payments
+    spent: int  # disbursed (เบิกจ่ายแล้ว): actual expense lines + net payments (budget/figures.py)
 
     def __add__(self, other: Totals) -> Totals:
         return Totals(self.planned + other.planned, self.approved + other.approved, self.spent + other.spent)
@@ -115,38 +116,11 @@ def budget_report(ctx: AppContext, *, fiscal_year: int | None = None) -> BudgetR
             )
             .order_by(TrainingRound.number)
         ).all()
-        in_year = (
-            select(TrainingRound.id)
-            .where(
-                TrainingRound.office_code == code,
-                TrainingRound.fiscal_year == fy,
-                TrainingRound.deleted.is_(False),
-            )
-            .scalar_subquery()
-        )
-        expense_sums = session.execute(
-            select(
-                ExpenseLine.round_id,
-                ExpenseLine.category,
-                ExpenseLine.kind,
-                func.sum(ExpenseLine.amount_satang),
-            )
-            .where(ExpenseLine.round_id.in_(in_year), ExpenseLine.deleted.is_(False))
-            .group_by(ExpenseLine.round_id, ExpenseLine.category, ExpenseLine.kind)
-        ).all()
-        payment_sums = session.execute(
-            select(PaymentLine.round_id, PaymentLine.category, func.sum(PaymentLine.amount_satang))
-            .where(PaymentLine.round_id.in_(in_year), PaymentLine.deleted.is_(False))
-            .group_by(PaymentLine.round_id, PaymentLine.category)
-        ).all()
+        sums = money_by_round_category(session, office_code=code, fiscal_year=fy)
         allocated = allocated_total(session, office_code=code, fiscal_year=fy)
     status = {r[0]: r[4] for r in rounds}
-    planned: dict[tuple[uuid.UUID, str], int] = defaultdict(int)
-    spent: dict[tuple[uuid.UUID, str], int] = defaultdict(int)
-    for round_id, category, kind, amount in expense_sums:
-        (planned if kind == "plan" else spent)[(round_id, category)] += int(amount)
-    for round_id, category, amount in payment_sums:
-        spent[(round_id, category)] += int(amount)
+    planned = {key: m.planned for key, m in sums.items()}
+    spent = {key: m.disbursed for key, m in sums.items()}
     per_round: list[RoundBudget] = []
     cat_totals: dict[str, Totals] = defaultdict(lambda: ZERO)
     for rid, number, title, start, st in rounds:

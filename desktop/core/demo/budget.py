@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 
 from db.base import new_id, utcnow
-from db.models import AttendanceMark, Enrolment, ExpenseLine, Lecturer, RoundLecturer, TrainingRound
+from db.models import AttendanceMark, Enrolment, Lecturer, RoundLecturer, TrainingRound
 from desktop.core.budget import allocations, ledger, plan, spending
+from desktop.core.budget.figures import money_by_round_category
 from desktop.core.budget.rates import ensure_rates
 from desktop.core.budget.spending import LineInput
 from desktop.core.context import AppContext
@@ -236,15 +237,8 @@ def _top_up_allocations(ctx: AppContext, code: str, rounds) -> None:
     newest = max(by_year, default=0)
     for fy, ids in sorted(by_year.items()):
         with ctx.reading() as session:
-            planned = int(
-                session.scalar(
-                    select(func.coalesce(func.sum(ExpenseLine.amount_satang), 0)).where(
-                        ExpenseLine.round_id.in_(ids),
-                        ExpenseLine.kind == "plan",
-                        ExpenseLine.deleted.is_(False),
-                    )
-                )
-            )
+            sums = money_by_round_category(session, office_code=code, fiscal_year=fy)
+            planned = sum(m.planned for (rid, _category), m in sums.items() if rid in ids)
             have = allocations.allocated_total(session, office_code=code, fiscal_year=fy)
         factor = 95 if fy == newest else 105
         target = math.ceil(planned * factor / 100 / 1_000_000) * 1_000_000  # whole 10,000 baht

@@ -38,16 +38,16 @@ class RoundFigures:
     enrolled: int
     completed: int
     planned_satang: int
-    actual_satang: int
-    paid_satang: int
+    actual_satang: int  # the part of paid_satang paid against expense lines (vendors)
+    paid_satang: int  # disbursed: vendors + people, net of reversals (desktop/core/budget/figures.py)
 
 
 @dataclass(frozen=True)
 class BudgetFigures:
     allocated_satang: int
     planned_satang: int
-    actual_satang: int
-    spent_satang: int  # paid, net of reversals
+    actual_satang: int  # the part of spent_satang paid against expense lines (vendors)
+    spent_satang: int  # disbursed: vendors + people, net of reversals (desktop/core/budget/figures.py)
 
     @property
     def remaining_satang(self) -> int:
@@ -60,8 +60,8 @@ class ExpenseFigures:
     round_label: str  # "3/2570"
     category: str
     planned_satang: int
-    actual_satang: int
-    paid_satang: int
+    actual_satang: int  # the vendor part of paid_satang
+    paid_satang: int  # disbursed in this category
 
 
 @dataclass(frozen=True)

@@ -106,7 +106,7 @@ class BudgetPage(QWidget):
                 Column("หมวดค่าใช้จ่าย", lambda c: c.label),
                 _money("แผน", lambda c: c.totals.planned),
                 _money("อนุมัติแล้ว", lambda c: c.totals.approved),
-                _money("ใช้จ่ายจริง", lambda c: c.totals.spent),
+                _money("เบิกจ่ายแล้ว", lambda c: c.totals.spent),
                 _money("คงเหลือตามแผน", lambda c: c.remaining),
             ]
         )
@@ -117,7 +117,7 @@ class BudgetPage(QWidget):
                 Column("สถานะการใช้จ่าย", lambda r: r.status_label),
                 _money("แผน", lambda r: r.totals.planned),
                 _money("อนุมัติแล้ว", lambda r: r.totals.approved),
-                _money("ใช้จ่ายจริง", lambda r: r.totals.spent),
+                _money("เบิกจ่ายแล้ว", lambda r: r.totals.spent),
                 _money("คงเหลือตามแผน", lambda r: r.totals.planned - r.totals.spent),
             ]
         )
@@ -352,7 +352,7 @@ class BudgetPage(QWidget):
         t = rep.totals
         self.summary.setText(
             f"ได้รับจัดสรร <b>{b(rep.allocated)}</b> บาท · แผน {b(t.planned)} · อนุมัติแล้ว {b(t.approved)} · "
-            f"ใช้จ่ายจริง {b(t.spent)} · คงเหลือ <b>{b(rep.remaining)}</b> บาท"
+            f"เบิกจ่ายแล้ว {b(t.spent)} · คงเหลือ <b>{b(rep.remaining)}</b> บาท"
         )
         self.warnings.setText("\n".join(f"⚠ {w}" for w in rep.warnings))
         self.warnings.setVisible(bool(rep.warnings))

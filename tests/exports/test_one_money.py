@@ -1,0 +1,126 @@
+"""One truth for money: every place that shows it shows the same disbursed and remaining (docs/money.md).
+
+The seeded year (tests/exports/conftest.py) has plans, vendor costs (actual expense lines), payments to people
+and a reversal; the expected figures come from an independent SQL query over the tables.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from db.base import Base
+from db.exchange import national
+from db.exchange.workbook_reader import read_workbook
+from db.models import BudgetAllocation, ExpenseLine, PaymentLine, TrainingRound
+from db.rules.money import format_baht
+from desktop.cli import main
+from desktop.core.budget import report
+from desktop.core.context import AppContext
+from desktop.core.exports.figures import province_figures
+from desktop.reports.budget_report import write_budget_report
+from desktop.reports.summary_pdf import write_province_summary
+from desktop.reports.workbook import export_workbook
+from tests.reports.conftest import pdf_text
+
+FY = 2569
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _expected(ctx: AppContext) -> tuple[int, int, int, int]:
+    """(allocated, vendor, people, reversals) of FY by plain SQL."""
+    with ctx.reading() as s:
+        in_year = select(TrainingRound.id).where(
+            TrainingRound.fiscal_year == FY, TrainingRound.deleted.is_(False)
+        )
+        allocated = s.scalar(
+            select(func.coalesce(func.sum(BudgetAllocation.amount_satang), 0)).where(
+                BudgetAllocation.fiscal_year == FY, BudgetAllocation.deleted.is_(False)
+            )
+        )
+        vendor = s.scalar(
+            select(func.coalesce(func.sum(ExpenseLine.amount_satang), 0)).where(
+                ExpenseLine.kind == "actual",
+                ExpenseLine.round_id.in_(in_year),
+                ExpenseLine.deleted.is_(False),
+            )
+        )
+        people = s.scalar(
+            select(func.coalesce(func.sum(PaymentLine.amount_satang), 0)).where(
+                PaymentLine.round_id.in_(in_year), PaymentLine.deleted.is_(False)
+            )
+        )
+        reversals = s.scalar(
+            select(func.count()).where(PaymentLine.amount_satang < 0, PaymentLine.round_id.in_(in_year))
+        )
+    return int(allocated), int(vendor), int(people), int(reversals)
+
+
+def _rows(ctx: AppContext):
+    """The office's rows as the server keeps them (plain dicts), for the national figures."""
+    tables = Base.metadata.tables
+    with ctx.reading() as s:
+        data = {name: [dict(r._mapping) for r in s.execute(select(tables[name]))] for name in national.TABLES}
+    return lambda name: data[name]
+
+
+def test_every_place_shows_the_same_disbursed_and_remaining(
+    results_ctx: AppContext, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    allocated, vendor, people, reversals = _expected(results_ctx)
+    assert vendor > 0 and people > 0 and reversals >= 1 and allocated > 0  # both halves and a reversal
+    disbursed = vendor + people
+    remaining = allocated - disbursed
+
+    rep = report.budget_report(results_ctx, fiscal_year=FY)  # budget page, budget report PDF
+    assert (rep.allocated, rep.totals.spent, rep.remaining) == (allocated, disbursed, remaining)
+    assert sum(c.totals.spent for c in rep.categories) == disbursed
+    assert sum(r.totals.spent for r in rep.rounds) == disbursed
+
+    fig = province_figures(results_ctx, fiscal_year=FY)  # dashboard cards, summary PDFs, workbook
+    assert (fig.budget.spent_satang, fig.budget.remaining_satang) == (disbursed, remaining)
+    assert fig.budget.actual_satang == vendor
+    assert sum(r.paid_satang for r in fig.rounds) == disbursed
+    assert sum(e.paid_satang for e in fig.expenses) == disbursed
+    assert fig.burn[-1][1] == disbursed  # the burn chart ends at what was disbursed
+
+    book = read_workbook(export_workbook(results_ctx, fiscal_year=FY, out_path=tmp_path / "p.xlsx").path)
+    assert (book.budget.spent_satang, book.budget.remaining_satang) == (disbursed, remaining)
+    assert sum(r.paid_satang for r in book.rounds) == disbursed
+
+    summary = tmp_path / "summary.pdf"
+    write_province_summary(results_ctx, fiscal_year=FY, out_path=summary)
+    budget_pdf = write_budget_report(results_ctx, out_path=tmp_path / "budget.pdf", fiscal_year=FY).path
+    for path in (summary, Path(budget_pdf)):
+        text = "\n".join(pdf_text(path))
+        assert format_baht(disbursed) in text, path.name
+        assert format_baht(remaining) in text, path.name
+
+    capsys.readouterr()
+    assert main(["--db", str(results_ctx.db_path), "budget", "--fiscal-year", str(FY)]) == 0
+    total = next(r for r in csv.DictReader(io.StringIO(capsys.readouterr().out)) if r["category"] == "รวม")
+    assert (total["spent"], total["remaining"]) == (f"{disbursed / 100:.2f}", f"{remaining / 100:.2f}")
+
+    server = national.from_rows(_rows(results_ctx), code="40", name="ขอนแก่น", fiscal_year=FY)
+    assert (server.spent_satang, server.remaining_satang) == (disbursed, remaining)
+
+
+MONEY_SUM = re.compile(r"func\.sum\(\s*(ExpenseLine|PaymentLine)\.amount_satang")
+# The one place the year's money is summed, and the ledger's per-payee net (one document's lines, not a figure).
+ALLOWED = {"desktop/core/budget/figures.py", "desktop/core/budget/ledger.py"}
+
+
+def test_no_other_module_sums_the_money_tables() -> None:
+    found = sorted(
+        str(p.relative_to(ROOT))
+        for folder in ("desktop", "server", "db")
+        for p in (ROOT / folder).rglob("*.py")
+        if MONEY_SUM.search(p.read_text(encoding="utf-8"))
+    )
+    assert "desktop/core/budget/figures.py" in found  # the scan sees the code
+    assert set(found) <= ALLOWED, f"money summed outside budget/figures.py: {sorted(set(found) - ALLOWED)}"
