@@ -39,6 +39,7 @@ from db.exchange.workbook_format import (
     WorkbookMeta,
     parse_be_text,
 )
+from db.rules.budget_categories import category_code
 
 _STATUS_CODES = {label: code for code, label in STATUS_LABELS.items()}
 _COMPLETION = {label: value for value, label in COMPLETION_LABELS.items()}
@@ -247,7 +248,7 @@ def _expenses(file: str, rows: list[tuple[int, tuple]]):
     for n, r in rows:
         yield ExpenseRow(
             _text(r[0]),
-            _text(r[1]),
+            category_code(_text(r[1])),  # its Thai name (format 1 files written before it: the code)
             _satang(file, s, n, 2, r[2]),
             _satang(file, s, n, 3, r[3]),
             _satang(file, s, n, 4, r[4]),

@@ -18,6 +18,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
+from db.rules.budget_categories import category_label
 from db.rules.money import format_baht
 from db.rules.thai_dates import format_be_date
 from desktop.core.context import AppContext
@@ -35,15 +36,6 @@ BODY, SMALL, TITLE = 14.0, 11.0, 20.0
 ROW = 20.0
 TARGET_COLOUR = colors.HexColor("#c9d6e3")
 DONE_COLOUR = colors.HexColor("#1f4e79")
-CATEGORY_LABELS = {
-    "lunch": "ค่าอาหารกลางวัน",
-    "snack": "ค่าอาหารว่างและเครื่องดื่ม",
-    "lecturer_fee": "ค่าตอบแทนวิทยากร",
-    "venue": "ค่าเช่าสถานที่",
-    "materials": "ค่าวัสดุ",
-    "transport": "ค่าพาหนะผู้เข้ารับการฝึกอบรม",
-    "banner": "ค่าป้ายโครงการ",
-}
 
 
 def _pct(part: int, whole: int) -> str:
@@ -270,7 +262,7 @@ def write_round_summary(ctx: AppContext, *, round_id: uuid.UUID, out_path: str |
         rows = [("หมวดค่าใช้จ่าย", "ตามแผน (บาท)", "จ่ายตามรายการ (บาท)", "เบิกจ่ายแล้ว (บาท)")]
         rows += [
             (
-                CATEGORY_LABELS.get(e.category, e.category),
+                category_label(e.category),
                 format_baht(e.planned_satang),
                 format_baht(e.actual_satang),
                 format_baht(e.paid_satang),
@@ -293,7 +285,7 @@ def write_round_summary(ctx: AppContext, *, round_id: uuid.UUID, out_path: str |
                 y=MARGIN,
                 w=PAGE_W - 2 * MARGIN,
                 h=y - MARGIN - 6,
-                labels=[CATEGORY_LABELS.get(e.category, e.category) for e in lines],
+                labels=[category_label(e.category) for e in lines],
                 series=[[e.planned_satang // 100 for e in lines], [e.paid_satang // 100 for e in lines]],
                 legend=["ตามแผน (บาท)", "เบิกจ่ายแล้ว (บาท)"],
             )

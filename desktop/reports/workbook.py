@@ -47,6 +47,7 @@ from db.exchange.workbook_format import (
     be_text,
 )
 from db.models import District, Enrolment, Person, Registration, Subdistrict, TrainingRound, Village
+from db.rules.budget_categories import category_label
 from db.rules.money import satang_to_decimal
 from db.rules.thai_dates import format_be_date
 from desktop.core.context import AppContext
@@ -581,7 +582,13 @@ def _write_spliced(
 def _expenses_sheet(wb: Workbook, data: WorkbookData) -> None:
     ws = wb.create_sheet(SHEET_EXPENSES)
     rows = [
-        (e.round_label, e.category, e.planned_satang / 100, e.actual_satang / 100, e.paid_satang / 100)
+        (
+            e.round_label,
+            category_label(e.category),
+            e.planned_satang / 100,
+            e.actual_satang / 100,
+            e.paid_satang / 100,
+        )
         for e in data.expenses
     ]
     _setup(ws, EXPENSE_HEADERS, rows, header_row=1)
@@ -593,7 +600,7 @@ def _expenses_sheet(wb: Workbook, data: WorkbookData) -> None:
         ws.append(
             [
                 e.round_label,
-                e.category,
+                category_label(e.category),
                 _baht(ws, e.planned_satang),
                 _baht(ws, e.actual_satang),
                 _baht(ws, e.paid_satang),

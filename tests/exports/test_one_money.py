@@ -124,3 +124,29 @@ def test_no_other_module_sums_the_money_tables() -> None:
     )
     assert "desktop/core/budget/figures.py" in found  # the scan sees the code
     assert set(found) <= ALLOWED, f"money summed outside budget/figures.py: {sorted(set(found) - ALLOWED)}"
+
+
+def test_categories_are_read_in_thai_and_come_back_as_their_codes(
+    results_ctx: AppContext, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    from db.exchange.workbook_format import SHEET_EXPENSES
+    from db.rules.budget_categories import CATEGORY_LABELS
+
+    out = export_workbook(results_ctx, fiscal_year=FY, out_path=tmp_path / "p.xlsx").path
+    shown = {
+        r[1]
+        for r in load_workbook(out)[SHEET_EXPENSES].iter_rows(min_row=2, values_only=True)
+        if r[0] != "รวม"
+    }
+    assert CATEGORY_LABELS["lunch"] in shown and "lunch" not in shown
+    assert {e.category for e in read_workbook(out).expenses} >= {"lunch", "snack"}
+
+    summary = tmp_path / "round.pdf"
+    from desktop.reports.summary_pdf import write_round_summary
+
+    rid = next(r.id for r in province_figures(results_ctx, fiscal_year=FY).rounds if r.paid_satang)
+    write_round_summary(results_ctx, round_id=rid, out_path=summary)
+    text = "\n".join(pdf_text(summary))
+    assert CATEGORY_LABELS["lunch"] in text and not re.search(r"\b(lunch|snack|lecturer|signage)\b", text)

@@ -6,18 +6,10 @@ from dataclasses import dataclass
 from datetime import time
 from decimal import ROUND_HALF_UP, Decimal
 
+from db.rules.budget_categories import CATEGORY_LABELS as CATEGORY_LABELS  # the one table, shared with db/
+from db.rules.budget_categories import category_label as category_label
 from db.rules.money import format_baht
 
-# Budget lines of a round (DOMAIN.md, "Training expenses"), in the order they are shown and printed.
-CATEGORY_LABELS: dict[str, str] = {
-    "lunch": "ค่าอาหารกลางวัน",
-    "snack": "ค่าอาหารว่างและเครื่องดื่ม",
-    "lecturer": "ค่าตอบแทนวิทยากร",
-    "venue": "ค่าเช่าสถานที่",
-    "materials": "ค่าวัสดุ",
-    "transport": "ค่าพาหนะผู้เข้ารับการฝึกอบรม",
-    "signage": "ค่าป้ายโครงการ",
-}
 # Paid person by person through the ledger (vouchers, pay lists), never as a lump expense line.
 LEDGER_CATEGORIES = ("lecturer", "transport")
 # Paid only to participants recorded present.
@@ -33,10 +25,6 @@ DEFAULT_PM = (time(13, 0), time(16, 30))
 LUNCH = (time(12, 0), time(13, 0))
 
 _HALF = Decimal("0.5")
-
-
-def category_label(category: str) -> str:
-    return CATEGORY_LABELS.get(category, category)
 
 
 def paid_hours(minutes: int) -> Decimal:
