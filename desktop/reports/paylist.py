@@ -1,9 +1,11 @@
 """The group payment list (หลักฐานการจ่ายเงิน) of a round: one list per ledger category, landscape A4.
 
 Columns ลำดับ | ชื่อ-สกุล | อัตรา | จำนวนวัน | จำนวนเงิน | วันที่รับเงิน | ลายมือชื่อผู้รับเงิน | หมายเหตุ; the
-signature and note cells stay blank (the wet signature is the evidence). Each page ends with its own
-subtotal; the last page of a list has the total in figures and in Thai words, then the payer's and the
-approver's signature lines. Reversed payments are left out: the list shows what reached each person.
+signature, receipt-date and note cells stay blank (each person signs and dates on the day they are paid; the
+wet signature is the evidence). A page after the first opens with the amount carried forward (ยอดยกมา); a page
+before the last ends with its own sum, the amount carried on (ยอดยกไป) and the payer's signature; the last page
+has the total in figures and in Thai words, then the payer's and the approver's signature lines. Reversed
+payments are left out: the list shows what reached each person.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ BODY, TITLE, SMALL = 16.0, 18.0, 12.0
 LEAD = 19.0
 MIN_ROW = 30.0  # room to sign
 SIGN_H = 130.0  # the total in words and the two signature blocks
+PAYER_H = 2 * LEAD + 8  # the payer's signature at the foot of a page that is not the last
 
 
 def columns(units_label: str) -> list[Col]:
@@ -125,7 +128,7 @@ def _write_list(canvas: Canvas, info: RoundInfo, pl: PayList) -> int:
                 format_baht(r.rate_satang),
                 _units(r.units),
                 format_baht(r.amount_satang),
-                format_be_date(r.paid_on, style="medium") if r.paid_on else "",
+                "",  # วันที่รับเงิน: written by hand when the person signs
                 "",
                 r.note,
             ],
@@ -138,8 +141,10 @@ def _write_list(canvas: Canvas, info: RoundInfo, pl: PayList) -> int:
     ]
     sub_h = LEAD + 8
     body = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM
-    first_room = body - _header_height(_header(info, pl, continued=False)) - thead.height - sub_h
-    next_room = body - _header_height(_header(info, pl, continued=True)) - thead.height - sub_h
+    # Every page keeps room for its foot (its sum, ยอดยกไป, the payer); pages after the first for ยอดยกมา.
+    foot = 2 * sub_h + PAYER_H
+    first_room = body - _header_height(_header(info, pl, continued=False)) - thead.height - foot
+    next_room = body - _header_height(_header(info, pl, continued=True)) - thead.height - sub_h - foot
     pages: list[list[tuple[int, Row]]] = [[]]
     used, room = 0.0, first_room
     for i, row in enumerate(rows):
@@ -148,22 +153,28 @@ def _write_list(canvas: Canvas, info: RoundInfo, pl: PayList) -> int:
             used, room = 0.0, next_room
         pages[-1].append((i, row))
         used += row.height
-    last_page_fits = used + sub_h + SIGN_H <= room
+    last_page_fits = used + 2 * sub_h + SIGN_H <= room + foot
     n_pages = len(pages) + (0 if last_page_fits else 1)
+    carried = 0
     for page_no, page in enumerate(pages, start=1):
         y = _draw_header(canvas, _header(info, pl, continued=page_no > 1))
         y = draw_row(canvas, MARGIN_X, y, thead, cols, size=BODY, lead=LEAD, shade=True, center_all=True)
+        if page_no > 1:
+            y = _total_row(canvas, y, cols, "ยอดยกมา", carried)
         for _i, row in page:
             y = draw_row(canvas, MARGIN_X, y, row, cols, size=BODY, lead=LEAD)
         page_total = sum(pl.rows[i].amount_satang for i, _ in page)
+        carried += page_total
         is_last = page_no == len(pages)
-        y = _total_row(
-            canvas, y, cols, "รวมเงินทั้งสิ้น" if is_last and n_pages == 1 else "รวมเงินหน้านี้", page_total
-        )
-        if is_last and len(pages) > 1:
-            y = _total_row(canvas, y, cols, "รวมเงินทั้งสิ้น", pl.total_satang)
+        if is_last and n_pages == 1:
+            y = _total_row(canvas, y, cols, "รวมเงินทั้งสิ้น", page_total)
+        else:
+            y = _total_row(canvas, y, cols, "รวมเงินหน้านี้", page_total)
+            y = _total_row(canvas, y, cols, "รวมเงินทั้งสิ้น" if is_last else "ยอดยกไป", carried)
         if is_last and last_page_fits:
             _draw_sign(canvas, y, info, pl)
+        else:
+            _draw_payer(canvas, y, info)
         _footer(canvas, info, page_no, n_pages)
         canvas.showPage()
     if not last_page_fits:
@@ -173,6 +184,15 @@ def _write_list(canvas: Canvas, info: RoundInfo, pl: PayList) -> int:
         _footer(canvas, info, n_pages, n_pages)
         canvas.showPage()
     return n_pages
+
+
+def _draw_payer(canvas: Canvas, top: float, info: RoundInfo) -> None:
+    """The payer signs every page, so no page can be swapped in afterwards."""
+    y = top - LEAD - 2
+    x = PAGE_W * 0.72
+    dotted_fill(canvas, x, y, ["ลงชื่อ", 170.0, "ผู้จ่ายเงิน"], size=BODY)
+    y -= LEAD
+    dotted_fill(canvas, x, y, [f"({info.payer_name})"] if info.payer_name else ["(", 170.0, ")"], size=BODY)
 
 
 def _total_row(canvas: Canvas, top: float, cols: list[Col], label: str, satang: int) -> float:

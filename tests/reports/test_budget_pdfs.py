@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -80,7 +81,7 @@ def test_pay_list_columns_total_in_words_and_signature_lines(
     assert _flat(f"รวมเงินทั้งสิ้น {format_baht(res.total_satang)} บาท ({baht_text(res.total_satang)})") in flat
     assert "(นายผู้อนุมัติใจดี)" in flat and "(นางสาวผู้จ่ายเงินดี)" in flat
     assert "ผู้จ่ายเงิน" in flat and "ผู้อนุมัติ" in flat
-    assert "21ต.ค.2569" in flat
+    assert "21ต.ค.2569" not in flat  # the receipt date is written by each person on the day they are paid
     reversed_name = next(p for p in ledger.list_payments(paid.ctx, paid.round_id) if p.reversed).payee_name
     assert _flat(reversed_name) not in flat
     render_first_page(out, tmp_path, "paylist")
@@ -142,3 +143,60 @@ def test_voucher_prints_tricky_amounts_in_words(
     text = _flat(pdf_text(out)[0])
     assert _flat(f"({words})") in text
     assert format_baht(satang) in text
+
+
+def test_a_long_pay_list_carries_its_sum_from_page_to_page(paid: HeldRound, tmp_path: Path, pdf_text) -> None:
+    """300 people: every page after the first opens with the running sum of the pages before it, every page
+    before the last ends with the running sum through it and the payer's signature, the last with the total."""
+    from sqlalchemy import insert
+
+    from db.base import new_id, utcnow
+    from db.models import PaymentLine
+
+    now = utcnow()
+    amounts = [10_000 + 37 * i for i in range(300)]  # all different, so a wrong sum cannot match by chance
+    with paid.ctx.transaction() as s:
+        s.execute(
+            insert(PaymentLine),
+            [
+                {
+                    "id": new_id(),
+                    "office_code": "40",
+                    "created_at": now,
+                    "updated_at": now,
+                    "version": 1,
+                    "deleted": False,
+                    "round_id": paid.round_id,
+                    "category": "materials",
+                    "payee_kind": "other",
+                    "payee_name": f"ผู้รับเงิน คนที่{i + 1}ท่าน",
+                    "rate_satang": amount,
+                    "units": 1,
+                    "amount_satang": amount,
+                    "paid_on": PAID,
+                    "note": "",
+                    "override_reason": "",
+                    "override_by": "",
+                }
+                for i, amount in enumerate(amounts)
+            ],
+        )
+    spending.approve(paid.ctx, paid.round_id, approver="นายผู้อนุมัติ ใจดี", payer_name="นางสาวผู้จ่าย เงินดี")
+    out = tmp_path / "long.pdf"
+    res = write_paylist(paid.ctx, round_id=paid.round_id, out_path=out, category="materials")
+    assert res.rows == 300 and res.total_satang == sum(amounts)
+    pages = [_flat(t) for t in pdf_text(out)]
+    assert len(pages) == res.pages >= 10
+    running = 0
+    for n, page in enumerate(pages, start=1):
+        seqs = [int(x) for x in re.findall(r"คนที่(\d+)ท่าน", page)]
+        if n > 1:
+            assert _flat(f"ยอดยกมา{format_baht(running)}") in page, n
+        running += sum(amounts[i - 1] for i in seqs)
+        assert "ผู้จ่ายเงิน" in page and "(นางสาวผู้จ่ายเงินดี)" in page, n
+        if n < len(pages):
+            assert _flat(f"ยอดยกไป{format_baht(running)}") in page, n
+    assert running == sum(amounts)
+    last = pages[-1]
+    assert _flat(f"รวมเงินทั้งสิ้น {format_baht(res.total_satang)} บาท ({baht_text(res.total_satang)})") in last
+    assert "ผู้อนุมัติ" in last
