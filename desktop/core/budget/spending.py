@@ -22,6 +22,7 @@ from desktop.core.budget.checks import (
     round_label,
     spending_status,
 )
+from desktop.core.budget.duties import check_duties
 from desktop.core.budget.rates import RateRow, rate_in_force
 from desktop.core.budget.rules import (
     CATEGORY_LABELS,
@@ -328,6 +329,7 @@ def _move(
             )
         state.status = to
         if to == "approved" and old == "draft":
+            check_duties(session, rnd, approver=approver, payer=(payer_name or "").strip())
             state.approved_by, state.approved_on = approver, on or date.today()
             if payer_name is not None:
                 state.payer_name = payer_name.strip()

@@ -20,7 +20,7 @@ from desktop.core.context import AppContext
 LUNCH_SATANG = 12_000  # a realistic lunch, well under the ceiling
 TRANSPORT_SATANG = 20_000  # per day present
 APPROVER = "นางสาวพรทิพย์ ศรีสุข"
-PAYER = "นางสาวกนกวรรณ พรหมวงศ์"
+PAYER = "นางสมใจ ชาญวิทยากุล"  # the office's finance officer: neither a payee nor the approver
 # Enrolments whose position in the round is a multiple of this were absent (when the demo marks attendance).
 ABSENT_EVERY = 12
 
