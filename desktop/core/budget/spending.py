@@ -27,6 +27,7 @@ from desktop.core.budget.rates import RateRow, rate_in_force
 from desktop.core.budget.rules import (
     CATEGORY_LABELS,
     LEDGER_CATEGORIES,
+    PARTICIPANT_CATEGORIES,
     Override,
     category_label,
     line_amount,
@@ -165,6 +166,17 @@ def _check(
     previous_amount: int = 0,
 ) -> tuple[int, RateRow | None]:
     check_override(override)
+    if data.kind == "plan" and data.category in PARTICIPANT_CATEGORIES:
+        days = (rnd.end_date - rnd.start_date).days + 1
+        most = rnd.capacity * days
+        if quantity > most:
+            # Transport is paid at actual cost to those present, so a plan can need at most every seat every day.
+            raise ValidationError(
+                {
+                    "quantity": f"แผน{category_label(data.category)} {quantity.normalize():f} คน-วัน เกินจำนวนรับ "
+                    f"{rnd.capacity:,} คน × {days} วัน = {most:,} คน-วัน ของรุ่นที่ {rnd.number}/{rnd.fiscal_year}"
+                }
+            )
     rate = _rate_for(session, rnd, data)
     check_ceiling(
         category=data.category, unit_price_satang=data.unit_price_satang, rate=rate, override=override

@@ -177,10 +177,10 @@ def _typed_plan(ctx: AppContext, rid) -> None:
                     rate_id=line.rate_id,
                 ),
             )
-    headcount = int(next((x.quantity for x in lines if x.category == "lunch"), Decimal(50)))
     with ctx.reading() as session:
         rnd = session.get(TrainingRound, rid)
         n_days = (rnd.end_date - rnd.start_date).days + 1
+        headcount = rnd.capacity  # the plan is for the seats (the lunch line counts lunches, not people)
     typed = [
         ("venue", "ค่าเช่าห้องประชุมและเครื่องเสียง", Decimal(n_days), 300_000),
         ("materials", "เอกสารประกอบการอบรม กระเป๋า ปากกา", Decimal(headcount), 4_500),

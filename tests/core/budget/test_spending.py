@@ -112,3 +112,21 @@ def test_cannot_approve_twice(held: HeldRound) -> None:
     spending.approve(held.ctx, held.round_id, approver="ก")
     with pytest.raises(RuleViolation):
         spending.approve(held.ctx, held.round_id, approver="ก")
+
+
+def test_a_transport_plan_never_exceeds_every_seat_every_day(held: HeldRound) -> None:
+    """Round 1/2570: 30 seats × 2 days = 60 person-days at most; transport is paid at actual cost to those present."""
+    fine = spending.add_line(
+        held.ctx,
+        held.round_id,
+        LineInput(kind="plan", category="transport", quantity=Decimal(60), unit_price_satang=20_000),
+    )
+    assert fine.amount_satang == 60 * 20_000
+    with pytest.raises(ValidationError) as err:
+        spending.add_line(
+            held.ctx,
+            held.round_id,
+            LineInput(kind="plan", category="transport", quantity=Decimal(61), unit_price_satang=20_000),
+        )
+    assert "30 คน × 2 วัน = 60 คน-วัน" in err.value.errors["quantity"]
+    assert len(spending.list_lines(held.ctx, held.round_id, kind="plan")) == 1
