@@ -115,6 +115,17 @@ def test_add_person_then_find_by_search(window, qtbot, ui_ctx) -> None:
     assert page.model.rowCount() == 121
 
 
+def test_editing_a_person_keeps_their_village(window, qtbot, ui_ctx) -> None:
+    page = window.people
+    person = next(p for p in people.list_people(ui_ctx) if p.village_id not in (None, page.villages[0].id))
+    dialog = PersonDialog(ui_ctx, window.runner, villages=page.villages, row=person, parent=window)
+    qtbot.addWidget(dialog)
+    assert dialog.village.currentData() == person.village_id
+    _save(qtbot, dialog)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.result_row.village_id == person.village_id
+
+
 def test_person_form_rejects_bad_id_with_thai_message(window, qtbot, ui_ctx) -> None:
     dialog = PersonDialog(ui_ctx, window.runner, villages=window.people.villages, parent=window)
     qtbot.addWidget(dialog)

@@ -82,8 +82,12 @@ class PersonDialog(RecordDialog):
             self.first_name.setText(row.first_name)
             self.last_name.setText(row.last_name)
             self.position.setCurrentText(row.position)
-            index = self.village.findData(row.village_id) if row.village_id else 0
-            self.village.setCurrentIndex(max(index, 0))
+            # By value: findData compares UUIDs by identity, so an edit opened on the first village and saving
+            # it moved the person there.
+            listed = self.village.model().villages
+            self.village.setCurrentIndex(
+                next((i for i, v in enumerate(listed) if v is not None and v.id == row.village_id), 0)
+            )
             self.phone.setText(row.phone)
             self.note.setPlainText(row.note)
         else:
