@@ -32,6 +32,10 @@ def paid(ctx) -> HeldRound:
     )
     held = make_held(ctx)
     add_slot(ctx, held.round_id, held.nonstate_lecturer, minutes=85)  # 1.5 h × 1,200 = 1,800
+    # Approved before any money is paid; the payer is chosen at the approval.
+    spending.approve(
+        ctx, held.round_id, approver="นายผู้อนุมัติ ใจดี", payer_name="นางสาวผู้จ่าย เงินดี", on=date(2026, 10, 1)
+    )
     ledger.pay_allowances(ctx, held.round_id, rate_satang=12_550, paid_on=PAID)  # 125.50 a day
     ledger.pay_lecturers(ctx, held.round_id, paid_on=PAID)
     first = ledger.list_payments(ctx, held.round_id)[0]
@@ -67,7 +71,6 @@ def test_one_voucher_per_payee_with_amount_in_words(
 def test_pay_list_columns_total_in_words_and_signature_lines(
     paid: HeldRound, tmp_path: Path, pdf_text, render_first_page
 ) -> None:
-    spending.approve(paid.ctx, paid.round_id, approver="นายผู้อนุมัติ ใจดี", payer_name="นางสาวผู้จ่าย เงินดี")
     out = tmp_path / "p.pdf"
     res = write_paylist(paid.ctx, round_id=paid.round_id, out_path=out, category="transport")
     rows = [p for p in ledger.list_payments(paid.ctx, paid.round_id, category="transport") if p.effective]
@@ -125,6 +128,7 @@ def test_voucher_prints_tricky_amounts_in_words(
     from desktop.core.budget.rules import Override
 
     held = make_held(ctx)
+    spending.approve(ctx, held.round_id, approver="ผู้อนุมัติ", on=date(2026, 10, 1))
     ledger.add_payment(
         ctx,
         held.round_id,
@@ -181,7 +185,6 @@ def test_a_long_pay_list_carries_its_sum_from_page_to_page(paid: HeldRound, tmp_
                 for i, amount in enumerate(amounts)
             ],
         )
-    spending.approve(paid.ctx, paid.round_id, approver="นายผู้อนุมัติ ใจดี", payer_name="นางสาวผู้จ่าย เงินดี")
     out = tmp_path / "long.pdf"
     res = write_paylist(paid.ctx, round_id=paid.round_id, out_path=out, category="materials")
     assert res.rows == 300 and res.total_satang == sum(amounts)

@@ -22,12 +22,16 @@ def _page(window, qtbot):
 
 
 def _pick_round(page, qtbot, *, status: str):
-    row = next(r for r in page.round_rows if r.status == "closed")
-    candidates = [r for r in page.round_rows if r.status in ("held", "closed")]
-    for r in candidates:
-        if spending.get_state(page.ctx, r.id).status == status and ledger.list_payments(page.ctx, r.id):
-            row = r
-            break
+    """A round whose spending is in ``status``: paid already when approved, not yet held when a draft (money is
+    paid only once the spending is approved)."""
+    if status == "draft":
+        row = next(r for r in page.round_rows if spending.get_state(page.ctx, r.id).status == "draft")
+    else:
+        row = next(
+            r
+            for r in page.round_rows
+            if spending.get_state(page.ctx, r.id).status == status and ledger.list_payments(page.ctx, r.id)
+        )
     page.select_round(row.id)
     qtbot.waitUntil(
         lambda: page.state is not None and page.state.round_id == row.id and page.runner.idle, timeout=10_000
@@ -52,11 +56,16 @@ def test_approve_locks_and_unlock_asks_for_a_reason(window, qtbot) -> None:
     page.tabs.setCurrentIndex(1)
     row = _pick_round(page, qtbot, status="draft")
     assert page.approve_button.isEnabled() and not page.unlock_button.isEnabled()
-    page.approve("นางสาวพรทิพย์ ศรีสุข", "นางสาวกนกวรรณ พรหมวงศ์")
+    assert (
+        not page.transport_button.isEnabled() and not page.reverse_button.isEnabled()
+    )  # nothing paid in a draft
+    page.approve("นางสาวพรทิพย์ ศรีสุข", "นางสมใจ ชาญวิทยากุล")
     qtbot.waitUntil(lambda: page.state.status == "approved" and page.runner.idle, timeout=10_000)
     assert "อนุมัติแล้ว" in page.state_label.text()
-    assert not page.add_line_button.isEnabled() and not page.reverse_button.isEnabled()
+    assert not page.plan_button.isEnabled() and not page.approve_button.isEnabled()  # the plan is locked
+    assert page.transport_button.isEnabled() and page.reverse_button.isEnabled()  # money may now be paid
     assert page.unlock_button.isEnabled()
+    assert page.current_round_id() == row.id  # the page stays on the round it approved
     page.unlock("แก้ไขจำนวนผู้เข้าอบรม")
     qtbot.waitUntil(lambda: page.state.status == "draft" and page.runner.idle, timeout=10_000)
     with page.ctx.reading() as session:
@@ -69,7 +78,7 @@ def test_approve_locks_and_unlock_asks_for_a_reason(window, qtbot) -> None:
 def test_reverse_a_payment_from_the_table(window, qtbot) -> None:
     page = _page(window, qtbot)
     page.tabs.setCurrentIndex(1)
-    row = _pick_round(page, qtbot, status="draft")
+    row = _pick_round(page, qtbot, status="approved")
     target = next(i for i in range(page.pay_model.rowCount()) if page.pay_model.row_at(i).effective)
     payment = page.pay_model.row_at(target)
     page.pay_view.selectRow(target)

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import RoundSpending, TrainingRound
+from db.rules.thai_dates import format_be_date
 from desktop.core.budget.allocations import allocated_total
 from desktop.core.budget.figures import disbursed_in_year
 from desktop.core.budget.rates import RateRow
 from desktop.core.budget.rules import Override, baht, category_label
 from desktop.core.errors import NotFoundError, RuleViolation, ValidationError
 
-SPENDING_LABELS = {"draft": "ร่าง", "approved": "อนุมัติแล้ว (ล็อก)", "exported": "ส่งออกแล้ว (ล็อก)"}
+SPENDING_LABELS = {"draft": "ร่าง", "approved": "อนุมัติแล้ว (จ่ายเงินได้)", "exported": "ส่งออกแล้ว (ล็อก)"}
 _OVERRIDE_HINT = " หากจำเป็นต้องเบิกเกิน ให้ระบุเหตุผลและผู้อนุมัติ"
 
 
@@ -43,6 +45,32 @@ def require_draft(session: Session, rnd: TrainingRound) -> None:
         raise RuleViolation(
             f"การใช้จ่ายของ{round_label(rnd)} {SPENDING_LABELS[status]} แก้ไขหรือเพิ่มรายการไม่ได้ "
             "ต้องปลดล็อกพร้อมระบุเหตุผลก่อน"
+        )
+
+
+def require_approved(session: Session, rnd: TrainingRound, *, paid_on: date | None = None) -> None:
+    """Money is paid only against approved spending, and never on a day before that approval."""
+    state = session.scalar(select(RoundSpending).where(RoundSpending.round_id == rnd.id))
+    status = state.status if state is not None else "draft"
+    if status == "draft":
+        raise RuleViolation(
+            f"การใช้จ่ายของ{round_label(rnd)} ยังไม่ได้รับอนุมัติ จึงยังบันทึกการจ่ายเงินไม่ได้ "
+            "(อนุมัติแผนการใช้จ่ายก่อน แล้วจึงจ่ายเงิน)"
+        )
+    if status != "approved":
+        raise RuleViolation(
+            f"การใช้จ่ายของ{round_label(rnd)} {SPENDING_LABELS[status]} บันทึกการจ่ายเงินไม่ได้ "
+            "ต้องปลดล็อกพร้อมระบุเหตุผลก่อน"
+        )
+    if (
+        paid_on is not None
+        and state is not None
+        and state.approved_on is not None
+        and paid_on < state.approved_on
+    ):
+        raise RuleViolation(
+            f"วันที่จ่ายเงิน {format_be_date(paid_on)} อยู่ก่อนวันที่อนุมัติการใช้จ่ายของ{round_label(rnd)} "
+            f"({format_be_date(state.approved_on)}) จ่ายเงินก่อนได้รับอนุมัติไม่ได้"
         )
 
 

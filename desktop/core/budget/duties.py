@@ -13,7 +13,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import PaymentLine, TrainingRound
+from db.models import PaymentLine, RoundSpending, TrainingRound
 from desktop.core.budget.rules import category_label
 from desktop.core.errors import RuleViolation
 
@@ -52,4 +52,17 @@ def check_duties(session: Session, rnd: TrainingRound, *, approver: str, payer: 
             raise RuleViolation(
                 f"{approver.strip()} เป็นผู้รับเงิน{category_label(category)}ใน{label} "
                 "จึงอนุมัติการจ่ายเงินของรุ่นนี้ไม่ได้ กรุณาให้ผู้มีอำนาจคนอื่นอนุมัติ"
+            )
+
+
+def check_payee(session: Session, rnd: TrainingRound, *, payee: str, category: str) -> None:
+    """Refuse to pay the round's payer or approver (chosen at approval) from the round's own money."""
+    state = session.scalar(select(RoundSpending).where(RoundSpending.round_id == rnd.id))
+    if state is None:
+        return
+    for role, name in (("ผู้จ่ายเงิน", state.payer_name), ("ผู้อนุมัติ", state.approved_by)):
+        if name and same_person(name, payee):
+            raise RuleViolation(
+                f"{payee.strip()} เป็น{role}ของรุ่นที่ {rnd.number}/{rnd.fiscal_year} "
+                f"จึงรับเงิน{category_label(category)}จากรุ่นนี้ไม่ได้ (ผู้จ่ายเงิน ผู้รับเงิน และผู้อนุมัติต้องเป็นคนละคน)"
             )

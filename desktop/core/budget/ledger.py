@@ -17,9 +17,10 @@ from desktop.core.budget.checks import (
     check_ceiling,
     check_override,
     load_round,
-    require_draft,
+    require_approved,
     round_label,
 )
+from desktop.core.budget.duties import check_payee
 from desktop.core.budget.plan import lecturer_fees, lecturer_item
 from desktop.core.budget.rates import rate_in_force
 from desktop.core.budget.rules import (
@@ -127,8 +128,8 @@ def present_half_days(session: Session, round_id: uuid.UUID) -> dict[uuid.UUID, 
 # ------------------------------------------------------------------------------------------ writing
 
 
-def _check_round_payable(session: Session, rnd: TrainingRound) -> None:
-    require_draft(session, rnd)
+def _check_round_payable(session: Session, rnd: TrainingRound, *, paid_on: date | None) -> None:
+    require_approved(session, rnd, paid_on=paid_on)
     if rnd.status not in ("held", "closed"):
         raise RuleViolation(f"{round_label(rnd)} ยังไม่ได้จัดอบรม จึงยังจ่ายเงินไม่ได้")
 
@@ -173,7 +174,7 @@ def add_payment(
     check_override(override)
     with ctx.transaction() as session:
         rnd = load_round(session, round_id)
-        _check_round_payable(session, rnd)
+        _check_round_payable(session, rnd, paid_on=data.paid_on)
         name = data.payee_name.strip()
         if data.payee_kind == "person":
             person = session.get(Person, data.person_id)
@@ -252,6 +253,8 @@ def _append(
     override: Override | None = None,
     audit_it: bool = True,
 ) -> PaymentLine:
+    if reverses_id is None:
+        check_payee(session, rnd, payee=payee_name, category=category)
     line = PaymentLine(
         office_code=rnd.office_code,
         round_id=rnd.id,
@@ -324,7 +327,7 @@ def pay_allowances(
     check_override(override)
     with ctx.transaction() as session:
         rnd = load_round(session, round_id)
-        _check_round_payable(session, rnd)
+        _check_round_payable(session, rnd, paid_on=paid_on)
         presence = present_half_days(session, rnd.id)
         if not presence:
             raise RuleViolation(f"{round_label(rnd)} ยังไม่มีบันทึกการเข้าอบรม จึงจ่าย{category_label(category)}ไม่ได้")
@@ -375,7 +378,7 @@ def pay_lecturers(
     check_override(override)
     with ctx.transaction() as session:
         rnd = load_round(session, round_id)
-        _check_round_payable(session, rnd)
+        _check_round_payable(session, rnd, paid_on=paid_on)
         fees = lecturer_fees(session, rnd)
         paid = _net_paid(session, rnd.id, "lecturer", PaymentLine.lecturer_id)
         todo = [f for f in fees if f.amount_satang > 0 and paid.get(f.lecturer_id, 0) <= 0]
@@ -410,7 +413,7 @@ def reverse(ctx: AppContext, payment_id: uuid.UUID, *, reason: str) -> PaymentRo
         if line is None or line.deleted:
             raise NotFoundError("ไม่พบรายการจ่ายเงินนี้")
         rnd = load_round(session, line.round_id)
-        require_draft(session, rnd)
+        require_approved(session, rnd)  # a correction of a payment, while payments may still be made
         if line.reverses_id is not None:
             raise RuleViolation("รายการนี้เป็นการกลับรายการอยู่แล้ว กลับซ้ำไม่ได้ ให้บันทึกการจ่ายใหม่แทน")
         if session.scalar(

@@ -92,8 +92,8 @@ class BudgetReport:
 
     @property
     def outstanding_plans(self) -> int:
-        """What the plans of rounds not yet approved still expect to spend."""
-        return sum(r.remaining_plan for r in self.rounds if r.status == "draft")
+        """What the plans still expect to spend: drafts, and approved rounds not yet fully paid (not exported)."""
+        return sum(r.remaining_plan for r in self.rounds if r.status != "exported")
 
 
 def budget_report(ctx: AppContext, *, fiscal_year: int | None = None) -> BudgetReport:

@@ -18,6 +18,7 @@ from desktop.core.budget.checks import (
     check_ceiling,
     check_override,
     load_round,
+    require_approved,
     require_draft,
     round_label,
     spending_status,
@@ -187,6 +188,14 @@ def _check(
     return amount, rate
 
 
+def _require_open_for(session: Session, rnd: TrainingRound, kind: str) -> None:
+    """Plans change only in draft; actual costs (money paid to a vendor) only once the spending is approved."""
+    if kind == "plan":
+        require_draft(session, rnd)
+    else:
+        require_approved(session, rnd)
+
+
 def add_line(
     ctx: AppContext, round_id: uuid.UUID, data: LineInput, *, override: Override | None = None
 ) -> LineRow:
@@ -194,7 +203,7 @@ def add_line(
     quantity = _validate(data)
     with ctx.transaction() as session:
         rnd = load_round(session, round_id)
-        require_draft(session, rnd)
+        _require_open_for(session, rnd, data.kind)
         amount, rate = _check(session, rnd, data, quantity, override)
         line = ExpenseLine(
             office_code=rnd.office_code,
@@ -228,12 +237,12 @@ def add_line(
 def update_line(
     ctx: AppContext, line_id: uuid.UUID, data: LineInput, *, override: Override | None = None
 ) -> LineRow:
-    """Adjust a line of a round whose spending is still a draft (within the ceilings)."""
+    """Adjust a plan line while the spending is a draft, an actual line while it is approved (within the ceilings)."""
     quantity = _validate(data)
     with ctx.transaction() as session:
         line = _load(session, line_id)
         rnd = load_round(session, line.round_id)
-        require_draft(session, rnd)
+        _require_open_for(session, rnd, line.kind)
         if data.kind != line.kind:
             raise ValidationError({"kind": "เปลี่ยนรายการแผนเป็นรายการจ่ายจริงไม่ได้ ให้เพิ่มรายการใหม่"})
         amount, rate = _check(session, rnd, data, quantity, override, previous_amount=line.amount_satang)
@@ -258,7 +267,7 @@ def delete_line(ctx: AppContext, line_id: uuid.UUID) -> None:
     with ctx.transaction() as session:
         line = _load(session, line_id)
         rnd = load_round(session, line.round_id)
-        require_draft(session, rnd)
+        _require_open_for(session, rnd, line.kind)
         line.deleted = True
         audit.record(
             session,
@@ -374,7 +383,7 @@ def _move(
 def approve(
     ctx: AppContext, round_id: uuid.UUID, *, approver: str, on: date | None = None, payer_name: str = ""
 ) -> SpendingState:
-    """Approve and lock a round's spending (its lines, plan and payments can no longer change)."""
+    """Approve a round's spending: its plan is locked, and from the approval day its money may be paid."""
     if not approver.strip():
         raise ValidationError({"approver": "กรุณาระบุชื่อผู้อนุมัติ"})
     return _move(

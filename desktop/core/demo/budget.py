@@ -57,7 +57,12 @@ def add_demo_budget(ctx: AppContext) -> DemoBudget:
     _top_up_allocations(ctx, code, rounds)
     lines = 0
     done = [r for r in rounds if r[1] in ("held", "closed")]
-    for i, (rid, _status, end, _fy) in enumerate(done):
+    starts = _start_dates(ctx, [rid for rid, *_ in done])
+    approved = 0
+    for i, (rid, status, end, _fy) in enumerate(done):
+        # Approved a week before the round, so its money is paid after the approval, never before it.
+        spending.approve(ctx, rid, approver=APPROVER, on=starts[rid] - timedelta(days=7), payer_name=PAYER)
+        approved += 1
         if _actuals(ctx, rid):
             lines += ledger.pay_allowances(ctx, rid, rate_satang=TRANSPORT_SATANG, paid_on=end).lines
         lines += ledger.pay_lecturers(ctx, rid, paid_on=end).lines
@@ -66,14 +71,18 @@ def add_demo_budget(ctx: AppContext) -> DemoBudget:
             if first is not None:
                 ledger.reverse(ctx, first.id, reason="จ่ายซ้ำกับใบสำคัญเดิม (ข้อมูลตัวอย่าง)")
                 lines += 1
-    approved = 0
-    for i, (rid, status, end, _fy) in enumerate(done):
-        if status == "closed" and i < len(done) - 3:
-            spending.approve(ctx, rid, approver=APPROVER, on=end + timedelta(days=7), payer_name=PAYER)
-            approved += 1
-            if i < 3:
-                spending.mark_exported(ctx, rid)
+        if status == "closed" and i < 3:
+            spending.mark_exported(ctx, rid)
     return DemoBudget(len(rounds), lines, approved)
+
+
+def _start_dates(ctx: AppContext, ids: list) -> dict:
+    with ctx.reading() as session:
+        return dict(
+            session.execute(
+                select(TrainingRound.id, TrainingRound.start_date).where(TrainingRound.id.in_(ids))
+            ).all()
+        )
 
 
 def _schedule(session, code: str, rounds, lecturer_ids: list) -> None:

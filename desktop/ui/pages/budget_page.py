@@ -154,7 +154,7 @@ class BudgetPage(QWidget):
         )
         self.delete_line_button = QPushButton("ลบรายการ")
         self.delete_line_button.clicked.connect(self.delete_line)
-        self.approve_button = QPushButton("อนุมัติ (ล็อก)…")
+        self.approve_button = QPushButton("อนุมัติการใช้จ่าย…")
         self.approve_button.clicked.connect(lambda: self.approve())
         self.unlock_button = QPushButton("ปลดล็อก…")
         self.unlock_button.clicked.connect(lambda: self.unlock())
@@ -321,7 +321,9 @@ class BudgetPage(QWidget):
         self.round_pick.clear()
         for r in self.round_rows:
             self.round_pick.addItem(f"รุ่นที่ {r.number}/{r.fiscal_year} — {r.title} ({r.status_label})", r.id)
-        index = self.round_pick.findData(keep_round) if keep_round else -1
+        # By value: findData compares the UUID objects by identity, and a reload brings new ones, so the page
+        # jumped to another round after every approval or unlock.
+        index = next((i for i, r in enumerate(self.round_rows) if r.id == keep_round), -1)
         if index < 0:  # start on the latest round that has been held
             index = next((i for i, r in enumerate(self.round_rows) if r.status in ("held", "closed")), 0)
         self.round_pick.setCurrentIndex(index)
@@ -364,7 +366,7 @@ class BudgetPage(QWidget):
         return self.round_pick.currentData()
 
     def select_round(self, round_id: uuid.UUID) -> None:
-        index = self.round_pick.findData(round_id)
+        index = next((i for i, r in enumerate(self.round_rows) if r.id == round_id), -1)
         if index >= 0:
             self.round_pick.setCurrentIndex(index)
 
@@ -400,20 +402,16 @@ class BudgetPage(QWidget):
         self.pay_total.setText(
             f"รายการจ่ายเงินรายคน {len(payments):,} รายการ สุทธิ {b(paid)} บาท · รวมใช้จ่าย {b(actual + paid)} บาท"
         )
-        locked = state.locked
-        for button in (
-            self.plan_button,
-            self.add_line_button,
-            self.edit_line_button,
-            self.delete_line_button,
-            self.approve_button,
-            self.transport_button,
-            self.lecturer_button,
-            self.reverse_button,
-        ):
-            button.setEnabled(not locked)
-        self.unlock_button.setEnabled(locked)
-        self.export_button.setEnabled(state.status == "approved")
+        # Draft: the plan is made and approved. Approved: money is paid (people, vendors) and corrected.
+        draft, approved = state.status == "draft", state.status == "approved"
+        for button in (self.plan_button, self.approve_button):
+            button.setEnabled(draft)
+        for button in (self.add_line_button, self.edit_line_button, self.delete_line_button):
+            button.setEnabled(draft or approved)  # plan lines in a draft, actual costs once approved
+        for button in (self.transport_button, self.lecturer_button, self.reverse_button):
+            button.setEnabled(approved)
+        self.unlock_button.setEnabled(state.locked)
+        self.export_button.setEnabled(approved)
         self.loaded.emit()
 
     # ------------------------------------------------------------------------------------ actions

@@ -17,6 +17,14 @@ from desktop.core.errors import RuleViolation, ValidationError
 from tests.fixtures.budget import HeldRound, add_slot
 
 PAID = date(2026, 10, 21)
+APPROVED = date(2026, 10, 1)
+
+
+@pytest.fixture
+def held(held: HeldRound) -> HeldRound:
+    """The held round with its spending approved before the payments (money is paid only against approval)."""
+    spending.approve(held.ctx, held.round_id, approver="ผู้อนุมัติ", on=APPROVED)
+    return held
 
 
 def test_presence_takes_the_latest_mark(held: HeldRound) -> None:
@@ -105,11 +113,21 @@ def test_reversal_appends_and_never_edits(held: HeldRound) -> None:
     assert again.lines == 1
 
 
-def test_payments_are_locked_with_the_rounds_spending(held: HeldRound) -> None:
-    ledger.pay_allowances(held.ctx, held.round_id, rate_satang=15_000, paid_on=PAID)
+def test_payments_need_approved_spending_dated_on_or_after_the_approval(held: HeldRound) -> None:
+    with pytest.raises(RuleViolation, match="จ่ายเงินก่อนได้รับอนุมัติไม่ได้"):
+        ledger.pay_allowances(held.ctx, held.round_id, rate_satang=15_000, paid_on=date(2026, 9, 30))
+    assert ledger.list_payments(held.ctx, held.round_id) == []
+    ledger.pay_allowances(
+        held.ctx, held.round_id, rate_satang=15_000, paid_on=APPROVED
+    )  # the same day is fine
     first = ledger.list_payments(held.ctx, held.round_id)[0]
-    spending.approve(held.ctx, held.round_id, approver="ผู้อนุมัติ")
+    spending.mark_exported(held.ctx, held.round_id)
     with pytest.raises(RuleViolation, match="ปลดล็อก"):
+        ledger.reverse(held.ctx, first.id, reason="ผิด")
+    spending.unlock(held.ctx, held.round_id, reason="แก้แผน")
+    with pytest.raises(RuleViolation, match="ยังไม่ได้รับอนุมัติ"):
+        ledger.pay_lecturers(held.ctx, held.round_id, paid_on=PAID)
+    with pytest.raises(RuleViolation, match="ยังไม่ได้รับอนุมัติ"):
         ledger.reverse(held.ctx, first.id, reason="ผิด")
 
 

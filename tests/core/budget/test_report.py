@@ -82,6 +82,7 @@ def test_report_of_a_round_and_the_plans_beyond_what_is_left(held: HeldRound) ->
     spending.add_line(
         ctx, held.round_id, LineInput(kind="plan", category="venue", unit_price_satang=2_000_000)
     )
+    spending.approve(ctx, held.round_id, approver="ผู้อนุมัติ")  # the venue is paid once approved
     spending.add_line(
         ctx, held.round_id, LineInput(kind="actual", category="venue", unit_price_satang=1_500_000)
     )

@@ -41,7 +41,8 @@ def test_override_needs_reason_and_approver_and_is_recorded(held: HeldRound) -> 
 
 
 def test_actual_spending_beyond_the_allocation_is_refused(held: HeldRound) -> None:
-    # Allocation 100,000.00; a 60,000 venue then a 50,000 one.
+    # Allocation 100,000.00; a 60,000 venue then a 50,000 one (paid once the spending is approved).
+    spending.approve(held.ctx, held.round_id, approver="ผู้อนุมัติ")
     spending.add_line(
         held.ctx, held.round_id, LineInput(kind="actual", category="venue", unit_price_satang=6_000_000)
     )
@@ -54,6 +55,7 @@ def test_actual_spending_beyond_the_allocation_is_refused(held: HeldRound) -> No
     msg = err.value.message
     assert "50,000.00 บาท" in msg and "คงเหลือ 40,000.00 บาท" in msg and "ปีงบประมาณ 2570" in msg
     # Plans are not held to the allocation (the report warns instead).
+    spending.unlock(held.ctx, held.round_id, reason="เพิ่มแผน")
     spending.add_line(
         held.ctx, held.round_id, LineInput(kind="plan", category="materials", unit_price_satang=50_000_000)
     )
@@ -77,27 +79,42 @@ def test_quantities_with_three_decimals_are_refused(held: HeldRound) -> None:
     assert "quantity" in err.value.errors
 
 
-def test_approval_locks_and_unlock_needs_a_reason_and_is_audited(held: HeldRound) -> None:
+def test_approval_locks_the_plan_opens_payment_and_unlock_needs_a_reason_and_is_audited(
+    held: HeldRound,
+) -> None:
     ctx = held.ctx
-    line = spending.add_line(
-        ctx, held.round_id, LineInput(kind="actual", category="venue", unit_price_satang=150_000)
+    with pytest.raises(RuleViolation, match="ยังไม่ได้รับอนุมัติ"):  # nothing is paid before the approval
+        spending.add_line(
+            ctx, held.round_id, LineInput(kind="actual", category="venue", unit_price_satang=150_000)
+        )
+    plan_line = spending.add_line(
+        ctx, held.round_id, LineInput(kind="plan", category="venue", unit_price_satang=150_000)
     )
     state = spending.approve(ctx, held.round_id, approver="นางสาวพรทิพย์ ศรีสุข")
     assert state.status == "approved" and state.locked
     with ctx.reading() as session:
-        assert session.get(ExpenseLine, line.id).status == "approved"
-    with pytest.raises(RuleViolation, match="ปลดล็อก"):
+        assert session.get(ExpenseLine, plan_line.id).status == "approved"
+    with pytest.raises(RuleViolation, match="ปลดล็อก"):  # the approved plan no longer changes
         spending.add_line(
-            ctx, held.round_id, LineInput(kind="actual", category="materials", unit_price_satang=100)
+            ctx, held.round_id, LineInput(kind="plan", category="materials", unit_price_satang=100)
         )
     with pytest.raises(RuleViolation):
-        spending.delete_line(ctx, line.id)
+        spending.delete_line(ctx, plan_line.id)
+    line = spending.add_line(
+        ctx, held.round_id, LineInput(kind="actual", category="venue", unit_price_satang=150_000)
+    )
     with pytest.raises(ValidationError):
         spending.unlock(ctx, held.round_id, reason="  ")
     assert spending.mark_exported(ctx, held.round_id).status == "exported"
+    with pytest.raises(RuleViolation, match="ปลดล็อก"):
+        spending.update_line(
+            ctx, line.id, LineInput(kind="actual", category="venue", unit_price_satang=140_000)
+        )
     state = spending.unlock(ctx, held.round_id, reason="ใบเสร็จค่าสถานที่ผิด")
     assert state.status == "draft" and not state.approved_by
-    spending.update_line(ctx, line.id, LineInput(kind="actual", category="venue", unit_price_satang=140_000))
+    spending.update_line(
+        ctx, plan_line.id, LineInput(kind="plan", category="venue", unit_price_satang=140_000)
+    )
     with ctx.reading() as session:
         entries = session.scalars(
             select(AuditEntry).where(AuditEntry.entity == "round_spending").order_by(AuditEntry.at)
