@@ -110,7 +110,9 @@ class LocalVICC(VirtualICC):
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("card", help="JSON file: cid, name_th, name_en, birth, sex, issuer, issued, expires, address")
+    parser.add_argument(
+        "card", help="JSON file: cid, name_th, name_en, birth, sex, issuer, issued, expires, address"
+    )
     parser.add_argument("--kind", choices=("thai", "other", "pull", "stall"), default="thai")
     parser.add_argument("--atr", choices=("old", "new"), default="new")
     parser.add_argument("--pull-after", type=int, default=4, help="APDUs answered before pull/stall")

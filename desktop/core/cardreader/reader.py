@@ -124,7 +124,11 @@ class ReaderWatch:
     """
 
     def __init__(
-        self, on_event: Callable[[ReaderEvent], None], *, read_timeout: float = READ_TIMEOUT_S, poll_s: float = 0.2
+        self,
+        on_event: Callable[[ReaderEvent], None],
+        *,
+        read_timeout: float = READ_TIMEOUT_S,
+        poll_s: float = 0.2,
     ) -> None:
         self.on_event, self.read_timeout, self.poll_s = on_event, read_timeout, poll_s
         self._stop = threading.Event()
@@ -209,7 +213,9 @@ def wait_for_card(*, timeout: float, read_timeout: float = READ_TIMEOUT_S) -> Ca
                 raise CardError("timeout", f"ไม่มีการเสียบบัตรภายใน {timeout:g} วินาที") from None
             if event.kind == "card" and event.card is not None:
                 return event.card
-            if event.error is not None and (event.kind == "error" or event.status in ("unavailable", "no_reader")):
+            if event.error is not None and (
+                event.kind == "error" or event.status in ("unavailable", "no_reader")
+            ):
                 raise event.error
     finally:
         watch.stop()
