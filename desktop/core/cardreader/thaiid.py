@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 
+from db.rules.thai_dates import format_be_date
+
 AID = (0xA0, 0x00, 0x00, 0x00, 0x54, 0x48, 0x00, 0x01)
 SELECT = (0x00, 0xA4, 0x04, 0x00, len(AID), *AID)
 ENCODING = "cp874"  # TIS-620 plus the Windows extras; the card's text is TIS-620
@@ -104,8 +106,6 @@ class CardData:
         """Thai warning for an expired card ("" if valid): the holder is still who the card says."""
         if not self.expired(today):
             return ""
-        from db.rules.thai_dates import format_be_date
-
         assert self.expiry_date is not None
         return f"บัตรหมดอายุแล้วเมื่อ {format_be_date(self.expiry_date, style='medium')} (ยังใช้ลงชื่อได้ ควรแจ้งให้ต่ออายุบัตร)"
 
