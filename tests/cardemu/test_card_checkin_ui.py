@@ -127,3 +127,24 @@ def test_without_a_reader_the_status_says_so_and_typing_still_works(
     assert box.last_result.ok
     with ctx.reading() as session:
         assert list(session.scalars(select(AttendanceMark.source))) == ["scan"]
+
+
+def test_a_holder_whose_name_differs_is_shown_it_and_may_take_the_cards(
+    qtbot, ctx: AppContext, runner, card_round: RoundRow
+) -> None:
+    from desktop.core.cardreader.thaiid import Address, CardData
+
+    card = CardData(
+        HOLDER, "นาย", "สมชาติ", "", "ใจดี", "", "", "", "", None, "", "male", "", None, None, Address()
+    )
+    box = CheckInBox(ctx, runner, round_row=card_round, watch_factory=NoReaderWatch)
+    qtbot.addWidget(box)
+    box.set_slot(1, "am", today=DAY)
+    box.check_in_card(card)  # what a card event does
+    qtbot.waitUntil(lambda: box.last_result is not None, timeout=5_000)
+    assert box.last_result.ok
+    assert "ชื่อ: สมชาย → สมชาติ" in box.result.text()
+    assert box.action.text() == "ปรับชื่อตามบัตรประชาชน"
+    box.action.click()
+    qtbot.waitUntil(lambda: "ปรับชื่อตามบัตรแล้ว" in box.result.text(), timeout=5_000)
+    assert people.search_people(ctx, HOLDER)[0].first_name == "สมชาติ"

@@ -24,6 +24,7 @@ from desktop.core.cardreader.reader import ReaderEvent, ReaderWatch
 from desktop.core.cardreader.thaiid import CardData
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
+from desktop.core.people.people import PersonRow
 from desktop.core.rounds import attendance, enrolment
 from desktop.core.rounds.attendance import HALF_LABELS, THAI_TIME, CheckInResult
 from desktop.core.rounds.rounds import RoundRow
@@ -105,6 +106,7 @@ class CheckInBox(QWidget):
         layout.addWidget(self.count)
         self._present = 0
         self._pending_id = ""
+        self._card_update: tuple[PersonRow, CardData] | None = None
         now = datetime.now(THAI_TIME)
         slot = attendance.default_slot(
             [(d.day_no, d.day_date, d.has_am, d.has_pm) for d in round_row.days], now
@@ -220,12 +222,43 @@ class CheckInBox(QWidget):
                 self.action.setText(f"ลงทะเบียน {result.person.full_name} หน้างานแล้วลงชื่อ")
                 self._pending_id = result.person.national_id
                 self.action.setVisible(True)
+        self._card_update = None
+        self._offer_card_update(result)
         self.input.setFocus()
         self.checked_in.emit(result)
+
+    def _offer_card_update(self, result: CheckInResult) -> None:
+        """A known holder whose stored names or place differ from the chip: show it, offer the names."""
+        card, person = self.last_card, result.person
+        if card is None or person is None or person.national_id != card.national_id:
+            return
+        diff = card_checkin.differences(person, card)
+        if not diff:
+            return
+        self.result.setText(
+            f"{self.result.text()}\nข้อมูลบนบัตรต่างจากที่บันทึกไว้: {card_checkin.differences_text(diff)}"
+        )
+        if any(k in card_checkin.NAME_FIELDS for k in diff) and not self.action.isVisibleTo(self):
+            self._card_update = (person, card)
+            self.action.setText("ปรับชื่อตามบัตรประชาชน")
+            self.action.setVisible(True)
 
     def _act(self) -> None:
         result = self.last_result
         if result is None:
+            return
+        if self._card_update is not None:
+            person, card = self._card_update
+            self._card_update = None
+            ctx = self.ctx
+            self.action.setVisible(False)
+            self.runner.run(
+                lambda: card_checkin.update_names_from_card(
+                    ctx, person_id=person.id, card=card, expected_version=person.version
+                ),
+                on_done=lambda row: self.result.setText(f"✔ ปรับชื่อตามบัตรแล้ว: {row.full_name}"),
+                on_error=self._failed,
+            )
             return
         if result.code == "not_in_database":
             card = self.last_card
