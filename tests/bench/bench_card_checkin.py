@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtCore import QEventLoop  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from desktop.core.cardreader import reader  # noqa: E402
@@ -49,6 +49,17 @@ def _readers() -> list[str]:
         reader.scard.SCardReleaseContext(h)
 
 
+def _pump(app: QApplication, done, seconds: float) -> bool:
+    """Run the GUI's events until done() or the time is up (short sleeps leave the CPU to the workers)."""
+    deadline = time.perf_counter() + seconds
+    while time.perf_counter() < deadline:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)
+        if done():
+            return True
+        time.sleep(0.002)
+    return False
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=2000)
@@ -70,11 +81,8 @@ def main() -> None:
         box = CheckInBox(ctx, runner, round_row=rnd)
         box.set_slot(1, "am", today=rnd.days[0].day_date)
         box.show()
-        loop = QEventLoop()
-        box.checked_in.connect(lambda _r: loop.quit())
         box.start_reader()
-        QTimer.singleShot(1000, loop.quit)
-        loop.exec()  # the watch is up and the reader "พร้อม"
+        _pump(app, lambda: box.reader_status.text().endswith("พร้อม"), 5.0)
         times = []
         for i, row in enumerate(rows):
             p = row.person
@@ -89,16 +97,15 @@ def main() -> None:
                 "address": "1#หมู่ที่ 1#####",
             }
             card.write_text(json.dumps(fields, ensure_ascii=False), encoding="utf-8")
+            box.last_result = None
             t0 = time.perf_counter()
             emu = subprocess.Popen(["/usr/bin/python3", str(EMULATOR), str(card)], stdout=subprocess.DEVNULL)
-            QTimer.singleShot(5000, loop.quit)
-            loop.exec()
+            shown = _pump(app, lambda: box.last_result is not None, 5.0)
             times.append(time.perf_counter() - t0)
-            assert box.last_result is not None and box.last_result.ok, box.last_result
-            emu.terminate()
+            emu.kill()  # the card is pulled out
             emu.wait()
-            QTimer.singleShot(600, loop.quit)  # the card is out before the next one goes in
-            loop.exec()
+            assert shown and box.last_result is not None and box.last_result.ok, box.last_result
+            _pump(app, lambda: False, 0.6)  # the reader sees it gone before the next card goes in
         box.stop_reader()
         runner.wait()
         ctx.close()
