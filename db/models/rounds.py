@@ -132,7 +132,7 @@ class AttendanceMark(SyncMixin, Base):
     __tablename__ = "attendance_mark"
     __table_args__ = (
         CheckConstraint("half IN ('am','pm')", name="half"),
-        CheckConstraint("source IN ('sheet','scan','manual')", name="source"),
+        CheckConstraint("source IN ('sheet','scan','manual','card')", name="source"),
     )
 
     round_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("training_round.id"), index=True)

@@ -9,13 +9,25 @@ from pathlib import Path
 
 from db.migrate import DatabaseTooNewError, MigrationError
 from db.rules.errors import RuleError
-from desktop.cli import attendance, budget, demo, exports, office, people, printing, roster, rounds, sync
+from desktop.cli import (
+    attendance,
+    budget,
+    card,
+    demo,
+    exports,
+    office,
+    people,
+    printing,
+    roster,
+    rounds,
+    sync,
+)
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
 from desktop.paths import default_db_path
 from desktop.selftest import add_self_test_arguments, run_and_report
 
-GROUPS = (office, demo, people, rounds, roster, printing, attendance, exports, budget, sync)
+GROUPS = (office, demo, people, rounds, roster, printing, attendance, card, exports, budget, sync)
 RUNNERS = {command: group.run for group in GROUPS for command in group.COMMANDS}
 
 
@@ -30,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     people.add_parsers(sub)
     rounds.add_parsers(sub)
     office.add_provinces_parser(sub)
-    for group in (roster, printing, attendance, exports, budget, sync):
+    for group in (roster, printing, attendance, card, exports, budget, sync):
         group.add_parsers(sub)
     return parser
 

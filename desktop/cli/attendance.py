@@ -1,4 +1,4 @@
-"""`krukhor-cli checkin`: mark someone present in a half-day of a round by national ID."""
+"""`krukhor-cli checkin`: mark someone present in a half-day of a round by national ID or by their ID card."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import argparse
 import sys
 from datetime import date
 
+from desktop.cli.card import add_timeout_argument, read_or_explain
 from desktop.cli.common import ROUND_HELP, resolve_round
+from desktop.core.cardreader.checkin import check_in_card
 from desktop.core.context import AppContext
 from desktop.core.rounds import attendance
 
@@ -22,14 +24,34 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--today", type=date.fromisoformat, default=None, help="pretend today is this ISO date (demos, tests)"
     )
-    p.add_argument("national_id", help="13-digit national ID (dashes, spaces and Thai digits are fine)")
+    p.add_argument(
+        "national_id", nargs="?", help="13-digit national ID (dashes, spaces and Thai digits are fine)"
+    )
+    p.add_argument("--card", action="store_true", help="wait for the national ID card in the reader instead")
+    add_timeout_argument(p)
 
 
 def run(ctx: AppContext, args: argparse.Namespace) -> int:
+    if bool(args.card) == bool(args.national_id):
+        print("ข้อผิดพลาด: ระบุเลขประจำตัวหรือ --card อย่างใดอย่างหนึ่ง", file=sys.stderr)
+        return 1
     rnd = resolve_round(ctx, args.round)
-    result = attendance.check_in(
-        ctx, round_id=rnd.id, day_no=args.day, half=args.half, national_id=args.national_id, today=args.today
-    )
+    if args.card:
+        card = read_or_explain(args.timeout)
+        if card is None:
+            return EXIT_REFUSED
+        result = check_in_card(
+            ctx, round_id=rnd.id, day_no=args.day, half=args.half, card=card, today=args.today
+        )
+    else:
+        result = attendance.check_in(
+            ctx,
+            round_id=rnd.id,
+            day_no=args.day,
+            half=args.half,
+            national_id=args.national_id,
+            today=args.today,
+        )
     if not result.ok:
         print(f"ไม่ได้บันทึก: {result.message}", file=sys.stderr)
         return EXIT_REFUSED

@@ -23,7 +23,7 @@ from desktop.core.rounds.completion import apply_completion, is_complete
 from desktop.core.rounds.marks import HALF_LABELS, HALVES, Slot, latest_marks, round_slots
 from desktop.core.rounds.rounds import STATUS_LABELS
 
-SOURCES = ("sheet", "scan", "manual")
+SOURCES = ("sheet", "scan", "manual", "card")  # card: read from the national ID card's chip
 RECORDING_STATUSES = ("open", "held")  # planned rounds have not happened; closed rounds are locked
 THAI_TIME = timezone(timedelta(hours=7), "ICT")  # Thailand keeps no daylight saving time
 NOON = time(12, 0)
@@ -238,8 +238,14 @@ def check_in(
     half: str,
     national_id: str,
     today: date | None = None,
+    source: str = "scan",
 ) -> CheckInResult:
-    """Mark the person with this ID present in this half-day, or say in Thai why not (nothing written then)."""
+    """Mark the person with this ID present in this half-day, or say in Thai why not (nothing written then).
+
+    ``source`` is "scan" for a typed or scanned ID and "card" for one read from the card's chip.
+    """
+    if source not in SOURCES:
+        raise ValidationError({"source": f'ที่มาของการบันทึก "{source}" ไม่ถูกต้อง'})
     today = today or datetime.now(THAI_TIME).date()
     with ctx.transaction() as session:
         rnd = session.get(TrainingRound, round_id)
@@ -340,7 +346,7 @@ def check_in(
                 last[1],
             )
         now = utcnow()
-        session.add(_new_mark(ctx, rnd, MarkChange(enrolment.id, day_no, half, True), "scan", now))
+        session.add(_new_mark(ctx, rnd, MarkChange(enrolment.id, day_no, half, True), source, now))
         latest[(day_no, half)] = (True, now)
         slots = {slot.key for slot in round_slots(session, round_id)}
         present = sum(1 for key, (on, _at) in latest.items() if on and key in slots)

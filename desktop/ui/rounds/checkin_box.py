@@ -1,7 +1,8 @@
-"""The check-in box: type or scan a 13-digit national ID + Enter; the person is shown present, or why not."""
+"""The check-in box: insert the ID card, or type/scan a 13-digit national ID + Enter; present, or why not."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from PySide6.QtCore import QRegularExpression, Qt, Signal
@@ -18,8 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from db.rules.thai_dates import format_be_date
+from desktop.core.cardreader import checkin as card_checkin
+from desktop.core.cardreader.reader import ReaderEvent, ReaderWatch
+from desktop.core.cardreader.thaiid import CardData
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
+from desktop.core.people.people import PersonRow
 from desktop.core.rounds import attendance, enrolment
 from desktop.core.rounds.attendance import HALF_LABELS, THAI_TIME, CheckInResult
 from desktop.core.rounds.rounds import RoundRow
@@ -28,17 +33,38 @@ from desktop.ui.tasks import TaskRunner
 OK_STYLE = "background:#d7f0d2; color:#1b5e20; border-radius:6px; padding:12px; font-size:18pt;"
 NO_STYLE = "background:#fbe3e1; color:#b00020; border-radius:6px; padding:12px; font-size:16pt;"
 IDLE_STYLE = "background:#f2f2f2; color:#555; border-radius:6px; padding:12px; font-size:14pt;"
+READER_STYLES = {
+    "ready": "color:#1b5e20; font-weight:bold;",
+    "reading": "color:#0d47a1; font-weight:bold;",
+    "no_reader": "color:#8a6d00;",
+    "unavailable": "color:#777;",
+}
+WatchFactory = Callable[[Callable[[ReaderEvent], None]], ReaderWatch]
 
 
 class CheckInBox(QWidget):
     checked_in = Signal(object)  # CheckInResult, whatever the outcome
     walk_in_requested = Signal(str)  # a national ID not in the database
+    walk_in_from_card = Signal(object)  # WalkInPrefill: an unknown card, the form filled from its chip
+    reader_event = Signal(object)  # ReaderEvent, emitted from the reader's thread, handled on the GUI thread
 
     def __init__(
-        self, ctx: AppContext, runner: TaskRunner, *, round_row: RoundRow, parent: QWidget | None = None
+        self,
+        ctx: AppContext,
+        runner: TaskRunner,
+        *,
+        round_row: RoundRow,
+        watch_factory: WatchFactory = ReaderWatch,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx, self.runner, self.round = ctx, runner, round_row
+        self.watch_factory = watch_factory
+        self.watch: ReaderWatch | None = None
+        self.last_card: CardData | None = None
+        self.reader_status = QLabel("เครื่องอ่านบัตร: -")
+        self.reader_status.setToolTip("เสียบบัตรประชาชนเพื่อลงชื่อ ดึงบัตรออกแล้วเสียบใบถัดไป")
+        self.reader_event.connect(self._on_reader_event)
         self.today: date = datetime.now(THAI_TIME).date()
         self.last_result: CheckInResult | None = None
         self.day = QComboBox()
@@ -71,6 +97,7 @@ class CheckInBox(QWidget):
         when.addWidget(self.today_label, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(when)
+        layout.addWidget(self.reader_status)
         layout.addWidget(self.input)
         layout.addWidget(self.result)
         layout.addWidget(self.action, 0, Qt.AlignmentFlag.AlignLeft)
@@ -79,6 +106,7 @@ class CheckInBox(QWidget):
         layout.addWidget(self.count)
         self._present = 0
         self._pending_id = ""
+        self._card_update: tuple[PersonRow, CardData] | None = None
         now = datetime.now(THAI_TIME)
         slot = attendance.default_slot(
             [(d.day_no, d.day_date, d.has_am, d.has_pm) for d in round_row.days], now
@@ -96,6 +124,54 @@ class CheckInBox(QWidget):
         self.half.setCurrentIndex(max(self.half.findData(half), 0))
         self._show_today()
 
+    def start_reader(self) -> None:
+        """Watch the card readers while the check-in tab is open (a thread; events come back by signal)."""
+        if self.watch is None:
+            self.watch = self.watch_factory(self.reader_event.emit)
+            self.watch.start()
+
+    def stop_reader(self) -> None:
+        if self.watch is not None:
+            self.watch.stop()
+            self.watch = None
+
+    def _on_reader_event(self, event: ReaderEvent) -> None:
+        text = f"เครื่องอ่านบัตร: {event.label}"
+        if len(event.readers) > 1 and event.reader:
+            text += f" ({event.reader})"
+        self.reader_status.setText(text)
+        self.reader_status.setStyleSheet(READER_STYLES.get(event.status, ""))
+        if event.error is not None and event.status in ("no_reader", "unavailable"):
+            self.reader_status.setToolTip(event.error.message)
+        if event.kind == "card" and event.card is not None:
+            self.check_in_card(event.card)
+        elif event.kind == "error" and event.error is not None:
+            self.last_result = CheckInResult(False, f"card_{event.error.code}", event.error.message)
+            self.action.setVisible(False)
+            self.result.setStyleSheet(NO_STYLE)
+            self.result.setText(f"✘ {event.error.message}")
+            self.checked_in.emit(self.last_result)
+
+    def check_in_card(self, card: CardData) -> None:
+        """Check the card's holder in, by the same rules as a typed ID."""
+        self.last_card = card
+        self.result.setStyleSheet(IDLE_STYLE)
+        self.result.setText(f"กำลังลงชื่อ {card.full_name}…")
+        ctx, rid, day_no, half, today = (
+            self.ctx,
+            self.round.id,
+            self.day.currentData(),
+            self.half.currentData(),
+            self.today,
+        )
+        self.runner.run(
+            lambda: card_checkin.check_in_card(
+                ctx, round_id=rid, day_no=day_no, half=half, card=card, today=today
+            ),
+            on_done=self._show,
+            on_error=self._failed,
+        )
+
     def _show_today(self) -> None:
         self.today_label.setText(f"วันนี้ {format_be_date(self.today, style='medium')}")
 
@@ -104,6 +180,7 @@ class CheckInBox(QWidget):
         if not text:
             return
         self.input.clear()
+        self.last_card = None
         ctx, rid, day_no, half, today = (
             self.ctx,
             self.round.id,
@@ -135,22 +212,60 @@ class CheckInBox(QWidget):
             self.result.setStyleSheet(NO_STYLE)
             self.result.setText(f"✘ {result.message}")
             if result.code == "not_in_database":
-                self.action.setText("เพิ่มเป็นผู้เข้าร่วมหน้างาน (walk-in)…")
+                from_card = self.last_card is not None and self.last_card.national_id == result.national_id
+                self.action.setText(
+                    "ลงทะเบียน walk-in จากข้อมูลบนบัตร…" if from_card else "เพิ่มเป็นผู้เข้าร่วมหน้างาน (walk-in)…"
+                )
                 self._pending_id = result.national_id
                 self.action.setVisible(True)
             elif result.code in ("not_enrolled", "other_round") and result.person is not None:
                 self.action.setText(f"ลงทะเบียน {result.person.full_name} หน้างานแล้วลงชื่อ")
                 self._pending_id = result.person.national_id
                 self.action.setVisible(True)
+        self._card_update = None
+        self._offer_card_update(result)
         self.input.setFocus()
         self.checked_in.emit(result)
+
+    def _offer_card_update(self, result: CheckInResult) -> None:
+        """A known holder whose stored names or place differ from the chip: show it, offer the names."""
+        card, person = self.last_card, result.person
+        if card is None or person is None or person.national_id != card.national_id:
+            return
+        diff = card_checkin.differences(person, card)
+        if not diff:
+            return
+        self.result.setText(
+            f"{self.result.text()}\nข้อมูลบนบัตรต่างจากที่บันทึกไว้: {card_checkin.differences_text(diff)}"
+        )
+        if any(k in card_checkin.NAME_FIELDS for k in diff) and not self.action.isVisibleTo(self):
+            self._card_update = (person, card)
+            self.action.setText("ปรับชื่อตามบัตรประชาชน")
+            self.action.setVisible(True)
 
     def _act(self) -> None:
         result = self.last_result
         if result is None:
             return
+        if self._card_update is not None:
+            person, card = self._card_update
+            self._card_update = None
+            ctx = self.ctx
+            self.action.setVisible(False)
+            self.runner.run(
+                lambda: card_checkin.update_names_from_card(
+                    ctx, person_id=person.id, card=card, expected_version=person.version
+                ),
+                on_done=lambda row: self.result.setText(f"✔ ปรับชื่อตามบัตรแล้ว: {row.full_name}"),
+                on_error=self._failed,
+            )
+            return
         if result.code == "not_in_database":
-            self.walk_in_requested.emit(self._pending_id)
+            card = self.last_card
+            if card is not None and card.national_id == self._pending_id:
+                self.walk_in_from_card.emit(card_checkin.walk_in_prefill(card))
+            else:
+                self.walk_in_requested.emit(self._pending_id)
             return
         if result.person is None:
             return

@@ -30,7 +30,7 @@ Index = QModelIndex | QPersistentModelIndex
 FIXED = 3  # ชื่อ-สกุล, ตำแหน่ง, หมู่บ้าน before the half-day columns
 PRESENT, ABSENT = "มา", "ขาด"
 GREEN, RED, GREY = QColor("#d7f0d2"), QColor("#f7d4d2"), QColor("#eeeeee")
-SOURCE_LABELS = {"sheet": "จากใบลงชื่อ", "scan": "สแกนบัตร", "manual": "แก้ไขด้วยมือ"}
+SOURCE_LABELS = {"sheet": "จากใบลงชื่อ", "scan": "สแกนบัตร", "manual": "แก้ไขด้วยมือ", "card": "อ่านบัตรประชาชน"}
 SAVE_DELAY_MS = 400  # quick keystrokes from one sheet are saved together, in one transaction
 
 

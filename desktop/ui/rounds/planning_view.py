@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.rules.thai_dates import format_be_date
+from desktop.core.cardreader.checkin import WalkInPrefill
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError, RuleViolation, ValidationError
 from desktop.core.people.people import POSITIONS, PREFIXES, PersonInput
@@ -191,9 +193,21 @@ class PlanningWidget(QWidget):
             on_error=failed,
         )
 
-    def add_walk_in(self, national_id: str, *, present: tuple[int, str] | None = None) -> None:
+    def add_walk_in(
+        self,
+        national_id: str,
+        *,
+        present: tuple[int, str] | None = None,
+        prefill: WalkInPrefill | None = None,
+    ) -> None:
         dialog = WalkInDialog(
-            self.ctx, self.runner, round_row=self.round, national_id=national_id, present=present, parent=self
+            self.ctx,
+            self.runner,
+            round_row=self.round,
+            national_id=national_id,
+            present=present,
+            prefill=prefill,
+            parent=self,
         )
         if dialog.exec():
             self.changed.emit()
@@ -202,6 +216,15 @@ class PlanningWidget(QWidget):
     def _failed(self, exc: Exception) -> None:
         message = exc.message if isinstance(exc, CoreError) else f"เกิดข้อผิดพลาด: {exc}"
         QMessageBox.warning(self, "ทำรายการไม่สำเร็จ", message)
+
+
+def card_summary(p: WalkInPrefill) -> str:
+    """What else the chip says, shown beside the form (the village is chosen from the roster, not typed)."""
+    parts = [f"บ้านเลขที่ {p.house_no}" if p.house_no else "", f"หมู่ที่ {p.moo}" if p.moo else ""]
+    parts += [f"ตำบล{p.subdistrict}" if p.subdistrict else "", f"อำเภอ{p.district}" if p.district else ""]
+    parts += [f"จังหวัด{p.province}" if p.province else ""]
+    born = f"เกิด {format_be_date(p.birth_date, style='medium')}" if p.birth_date else ""
+    return "ข้อมูลจากบัตรประชาชน: " + " ".join(x for x in [*parts, born] if x)
 
 
 class WalkInDialog(QDialog):
@@ -215,10 +238,12 @@ class WalkInDialog(QDialog):
         round_row: RoundRow,
         national_id: str = "",
         present: tuple[int, str] | None = None,
+        prefill: WalkInPrefill | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx, self.runner, self.round, self.present = ctx, runner, round_row, present
+        national_id = prefill.national_id if prefill else national_id
         self.result_row: planning.WalkInResult | None = None
         self.setWindowTitle(f"ผู้เข้าร่วมหน้างาน รุ่นที่ {round_row.number}/{round_row.fiscal_year}")
         self.national_id = QLineEdit(national_id)
@@ -230,6 +255,12 @@ class WalkInDialog(QDialog):
         self.position.addItems(POSITIONS)
         self.phone = QLineEdit()
         self.errors = FieldErrors()
+        self.from_card = QLabel()
+        if prefill is not None:
+            self.prefix.setCurrentText(prefill.prefix)
+            self.first_name.setText(prefill.first_name)
+            self.last_name.setText(prefill.last_name)
+            self.from_card.setText(card_summary(prefill))
         form = QFormLayout()
         self.errors.add_row(form, "เลขประจำตัวประชาชน", "national_id", self.national_id)
         self.errors.add_row(form, "คำนำหน้า", "prefix", self.prefix)
@@ -252,6 +283,8 @@ class WalkInDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(note))
+        if prefill is not None:
+            layout.addWidget(self.from_card)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)

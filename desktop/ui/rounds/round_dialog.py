@@ -38,6 +38,7 @@ class RoundAttendanceDialog(QDialog):
         self.grid.saved.connect(lambda _r: self._changed())
         self.checkin.checked_in.connect(lambda r: self._changed() if r.ok else None)
         self.checkin.walk_in_requested.connect(self._walk_in_from_checkin)
+        self.checkin.walk_in_from_card.connect(self._walk_in_from_card)
         self.planning.changed.connect(self._changed)
         self.mask_ids = QCheckBox("ปิดบังเลขประจำตัว (PDPA)")
         self.signin_button = QPushButton("พิมพ์แบบลงทะเบียน…")
@@ -71,11 +72,23 @@ class RoundAttendanceDialog(QDialog):
             self.planning.reload()
         elif page is self.grid:
             self.grid.reload()
-        elif page is self.checkin:
+        if page is self.checkin:
+            self.checkin.start_reader()
             self.checkin.input.setFocus()
+        else:
+            self.checkin.stop_reader()
 
     def _changed(self) -> None:
         self.changed.emit()
+
+    def done(self, result: int) -> None:
+        self.checkin.stop_reader()
+        super().done(result)
+
+    def _walk_in_from_card(self, prefill: object) -> None:
+        present = (self.checkin.day.currentData(), self.checkin.half.currentData())
+        self.planning.add_walk_in("", present=present, prefill=prefill)
+        self.grid.reload()
 
     def _walk_in_from_checkin(self, national_id: str) -> None:
         present = (self.checkin.day.currentData(), self.checkin.half.currentData())
