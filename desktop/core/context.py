@@ -17,6 +17,7 @@ from db.engine import make_session_factory
 from db.migrate import prepare_database
 from db.models import LocalSetting
 from desktop.core.errors import SetupRequiredError
+from desktop.core.keys.opening import key_for_database
 
 
 @dataclass
@@ -28,9 +29,17 @@ class AppContext:
     db_path: Path | None = None
 
     @classmethod
-    def open(cls, db: Path | str, *, user_name: str | None = None, backup: bool = True) -> AppContext:
-        """Prepare (back up, migrate) the database and return a context for it."""
-        engine = prepare_database(db, backup=backup)
+    def open(
+        cls,
+        db: Path | str,
+        *,
+        user_name: str | None = None,
+        backup: bool = True,
+        recovery_key: str | None = None,
+    ) -> AppContext:
+        """Find the file's key (encrypting a plain file once), prepare (back up, migrate) it, return a context."""
+        key = None if "://" in str(db) else key_for_database(Path(db), recovery_key=recovery_key)
+        engine = prepare_database(db, backup=backup, key=key)
         sessions = make_session_factory(engine)
         with sessions.begin() as session:
             device_id = _setting(session, "device_id")
