@@ -18,6 +18,7 @@ from db.migrate import prepare_database
 from db.models import LocalSetting
 from desktop.core.errors import SetupRequiredError
 from desktop.core.keys.opening import key_for_database
+from desktop.core.keys.secrets import seal_plain_secrets
 
 
 @dataclass
@@ -42,6 +43,7 @@ class AppContext:
         engine = prepare_database(db, backup=backup, key=key)
         sessions = make_session_factory(engine)
         with sessions.begin() as session:
+            seal_plain_secrets(session, engine)
             device_id = _setting(session, "device_id")
             if not device_id:
                 device_id = str(uuid.uuid4())
