@@ -45,6 +45,8 @@ def _decode(raw: str | None) -> list[KeyEntry]:
 class FileStore:
     """keys.json, readable and writable by the user only (0600, folder 0700)."""
 
+    max_keys = 1000  # no size limit of its own; a key is dropped only beyond this many
+
     def __init__(self, folder: Path) -> None:
         self.path = folder / "keys.json"
 
@@ -71,6 +73,8 @@ class FileStore:
 
 class KeyringStore:
     """The OS credential store through keyring (Windows Credential Manager, the Secret Service on Linux)."""
+
+    max_keys = MAX_KEYS
 
     def __init__(self, backend: object) -> None:
         self.backend = backend
@@ -126,7 +130,18 @@ def remember(store: FileStore | KeyringStore, key: bytes, db_path: Path) -> None
     if where in match.paths:
         match.paths.remove(where)
     match.paths.append(where)
-    store.save([match, *entries])
+    store.save(_within(store.max_keys, [match, *entries]))
+
+
+def _within(limit: int, entries: list[KeyEntry]) -> list[KeyEntry]:
+    """At most ``limit`` keys: first dropped are the oldest whose files are all gone (a self-test, a moved copy)."""
+    entries = list(entries)
+    for entry in reversed(entries[1:]):
+        if len(entries) <= limit:
+            break
+        if not any(Path(p).exists() for p in entry.paths):
+            entries.remove(entry)
+    return entries[:limit]
 
 
 def candidates(store: FileStore | KeyringStore, db_path: Path) -> list[bytes]:
