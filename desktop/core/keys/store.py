@@ -97,7 +97,9 @@ def key_store() -> FileStore | KeyringStore:
     backend = _usable_keyring()
     if backend is not None:
         return KeyringStore(backend)
-    return FileStore(Path(user_config_dir(APP_NAME, appauthor=False, roaming=False)))
+    # On Windows the local config folder is the data folder (%LOCALAPPDATA%\krukhor); the key must not sit beside
+    # the file it opens, so the fallback there is %APPDATA%\krukhor (the Credential Manager is the normal case).
+    return FileStore(Path(user_config_dir(APP_NAME, appauthor=False, roaming=os.name == "nt")))
 
 
 def _usable_keyring() -> object | None:
