@@ -60,7 +60,7 @@ class RecoveryKeyDialog(QDialog):
         return (
             f"<h2>กุญแจกู้คืนฐานข้อมูล krukhor</h2><p>{escape(self.office_name)}</p>"
             f"<p>แฟ้มฐานข้อมูล: {escape(str(self.db_path))}</p>"
-            f"<p style='font-size:18pt; font-family:monospace'>{escape(self.recovery_key)}</p>"
+            f"<p style='font-size:14pt; font-family:monospace; white-space:nowrap'>{escape(self.recovery_key)}</p>"
             f"<p>{EXPLAIN}</p><p>ใช้บนเครื่องใหม่: เปิดโปรแกรมแล้วใส่กุญแจนี้ในหน้าต่างกู้คืน "
             "หรือ krukhor-cli --recovery-key กุญแจ ...</p>"
         )
