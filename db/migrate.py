@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+import shutil
 import sqlite3
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import sqlcipher3.dbapi2 as sqlcipher
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -15,11 +18,13 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import NullPool
 
 from db.change_stamps import ensure_change_triggers
-from db.engine import BUSY_TIMEOUT_MS, make_engine
+from db.cipher import connect
+from db.engine import BUSY_TIMEOUT_MS, engine_key, keyed_connections, make_engine
 from db.sync.outbox import ensure_triggers
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-BACKUPS_KEPT = 10
+BACKUPS_KEPT = 10  # the last starts
+BACKUP_DAYS = 7  # and the newest backup of each of the last days, so ten quick restarts keep the week
 
 
 class DatabaseTooNewError(RuntimeError):
@@ -93,9 +98,15 @@ def _sqlite_migration_engine(engine: Engine) -> Engine:
       migration would leave half its schema changes committed. ``BEGIN IMMEDIATE`` also takes the write
       lock up front, so no other program writes in between.
     """
+    key = engine_key(engine)
     migrating = create_engine(
-        engine.url, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}
+        engine.url,
+        poolclass=NullPool,
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+        **({"module": sqlcipher} if key is not None else {}),
     )
+    if key is not None:
+        keyed_connections(migrating, key)
 
     @event.listens_for(migrating, "connect")
     def _connect(dbapi_conn: Any, _record: object) -> None:
@@ -112,8 +123,13 @@ def _sqlite_migration_engine(engine: Engine) -> Engine:
     return migrating
 
 
-def backup_sqlite(db_path: Path, *, keep: int = BACKUPS_KEPT, label: str = "start") -> Path | None:
-    """Copy the database with SQLite's online backup (consistent under WAL) and prune old copies."""
+def backup_sqlite(
+    db_path: Path, *, keep: int = BACKUPS_KEPT, label: str = "start", key: bytes | None = None
+) -> Path | None:
+    """Copy the database with SQLite's online backup (consistent under WAL) and prune old copies.
+
+    An encrypted database is copied encrypted with the same key (SQLCipher's backup re-encrypts each page).
+    """
     if not db_path.exists() or db_path.stat().st_size == 0:
         return None
     folder = db_path.parent / "backups"
@@ -121,34 +137,92 @@ def backup_sqlite(db_path: Path, *, keep: int = BACKUPS_KEPT, label: str = "star
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"{db_path.stem}-{stamp}-{label}{db_path.suffix or '.sqlite'}"
     partial = target.with_name(target.name + ".part")
-    src = sqlite3.connect(db_path)
-    try:
-        dst = sqlite3.connect(partial)
+    if key is None or not _copy_encrypted_file(db_path, partial, key):
+        # The driver of the engines on this file: two SQLite libraries in one process must not share a file
+        # (closing one's descriptor drops the other's POSIX locks).
+        opener = sqlite3.connect if key is None else functools.partial(connect, key=key)
+        src = opener(db_path)
         try:
-            src.backup(dst)
+            dst = opener(partial)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
+            src.close()
     partial.replace(target)  # a half-written backup never looks like a real one
     backups = sorted(folder.glob(f"{db_path.stem}-[0-9]*{target.suffix}"))
-    for old in backups[:-keep] if keep > 0 else []:
+    for old in backups_to_prune(backups, keep=keep, today=date.today()):
         old.unlink(missing_ok=True)
     return target
 
 
-def prepare_database(db: Path | str, *, backup: bool = True) -> Engine:
+def _copy_encrypted_file(db_path: Path, partial: Path, key: bytes) -> bool:
+    """Copy an encrypted file byte for byte (same key, no page re-encrypted): 3× faster than the backup API.
+
+    Consistent because the WAL is checkpointed to empty first and the write lock is held during the copy, so
+    nothing can change the main file meanwhile. False (nothing copied) when another connection kept the WAL.
+    """
+    conn = connect(db_path, key, isolation_level=None)
+    try:
+        busy, _log, _done = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:
+            return False
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            wal = db_path.with_name(db_path.name + "-wal")
+            if wal.exists() and wal.stat().st_size > 0:
+                return False
+            shutil.copyfile(db_path, partial)
+        finally:
+            conn.execute("ROLLBACK")
+    finally:
+        conn.close()
+    return True
+
+
+def backups_to_prune(backups: list[Path], *, keep: int, today: date, days: int = BACKUP_DAYS) -> list[Path]:
+    """The backups beyond the last ``keep`` that are not the newest of one of the last ``days`` days.
+
+    ``backups`` are sorted oldest first; their names carry the stamp ``STEM-YYYYMMDD-HHMMSS-ffffff-label``.
+    """
+    if keep <= 0:
+        return []
+    kept = set(backups[-keep:])
+    newest_of_day: dict[date, Path] = {}
+    for path in backups:
+        day = _backup_day(path)
+        if day is not None and today - timedelta(days=days - 1) <= day <= today:
+            newest_of_day[day] = path  # sorted oldest first: the last one wins
+    kept.update(newest_of_day.values())
+    return [p for p in backups if p not in kept]
+
+
+def _backup_day(path: Path) -> date | None:
+    for part in path.stem.split("-"):
+        if len(part) == 8 and part.isdigit():
+            try:
+                return datetime.strptime(part, "%Y%m%d").date()
+            except ValueError:
+                return None
+    return None
+
+
+def prepare_database(db: Path | str, *, backup: bool = True, key: bytes | None = None) -> Engine:
     """Open a database: refuse a newer one, back the file up, migrate it to head.
 
     With backup=False a copy is still made, but only when a migration is about to change the file.
+    With a key the file is SQLCipher's and so are its backups.
     """
-    engine = make_engine(db)
+    engine = make_engine(db, key=key)
     try:
         check_not_newer(engine)
         current = current_revision(engine)
         needs_upgrade = current != head_revision()
         if "://" not in str(db) and current is not None and (backup or needs_upgrade):
-            backup_sqlite(Path(db), label="start" if not needs_upgrade else f"before-{head_revision()}")
+            backup_sqlite(
+                Path(db), label="start" if not needs_upgrade else f"before-{head_revision()}", key=key
+            )
         if needs_upgrade:
             upgrade(engine)
         ensure_triggers(engine)  # the sync outbox triggers of every synced table, whatever migrated it

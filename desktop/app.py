@@ -13,6 +13,7 @@ from db.migrate import DatabaseTooNewError, MigrationError
 from desktop.core import office
 from desktop.core.context import AppContext
 from desktop.core.demo import province as demo
+from desktop.core.errors import CoreError
 from desktop.paths import default_db_path
 from desktop.selftest import add_self_test_arguments, run_and_report
 
@@ -50,10 +51,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     apply_app_font(app)
     db_path = args.db or default_db_path()
     try:
-        ctx = AppContext.open(db_path)
-    except (DatabaseTooNewError, MigrationError) as exc:
+        ctx = _open_with_recovery(db_path)
+    except (DatabaseTooNewError, MigrationError, CoreError) as exc:
         QMessageBox.critical(None, "เปิดฐานข้อมูลไม่ได้", str(exc))
         return 3
+    if ctx is None:
+        return 0
     if args.demo and office.get_office(ctx) is None:
         demo.generate_demo(ctx, people=args.demo_people)
     own = office.get_office(ctx)
@@ -62,6 +65,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not dialog.exec():
             return 0
         own = office.setup_office(ctx, province_code=dialog.chosen_code() or "")
+        if ctx.db_path is not None:  # shown once, at setup, for the head of office to print and keep
+            from desktop.core.keys.opening import recovery_key_text
+            from desktop.ui.dialogs.recovery_key import RecoveryKeyDialog
+
+            RecoveryKeyDialog(
+                recovery_key_text(ctx.db_path), office_name=own.name_th, db_path=ctx.db_path
+            ).exec()
     window = MainWindow(ctx, own)
     # The modules and widgets made so far live as long as the program: moved out of the collector's reach,
     # so its first full collection (~50 ms with PySide6, SQLAlchemy and pythainlp loaded) does not walk them
@@ -74,6 +84,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     code = app.exec()
     ctx.close()
     return code
+
+
+def _open_with_recovery(db_path: Path) -> AppContext | None:
+    """Open the database; when this user has no key for it, ask for the recovery key until it opens or Cancel."""
+    from desktop.core.keys.opening import RecoveryKeyRequiredError
+    from desktop.core.keys.recovery import BadRecoveryKeyError
+    from desktop.ui.dialogs.recovery_key import RecoveryPromptDialog
+
+    try:
+        return AppContext.open(db_path)
+    except RecoveryKeyRequiredError as exc:
+        dialog = RecoveryPromptDialog(exc.message)
+    while dialog.exec():
+        try:
+            return AppContext.open(db_path, recovery_key=dialog.key.text())
+        except BadRecoveryKeyError as exc:
+            dialog.show_error(exc.message)
+    return None
 
 
 if __name__ == "__main__":

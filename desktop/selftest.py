@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import platform
 import shutil
 import sys
@@ -24,6 +25,7 @@ from typing import TextIO
 
 from db.resources import resource_path
 from desktop.core.context import AppContext
+from desktop.core.keys.store import KEY_DIR_ENV
 from desktop.version import app_version
 
 FONT_FILES = ("Sarabun-Regular.ttf", "Sarabun-Bold.ttf", "Sarabun-Italic.ttf", "Sarabun-BoldItalic.ttf")
@@ -122,17 +124,53 @@ def _check_database(work: SelfTestWork) -> str:
     from desktop.core import office
 
     db_path = work.folder / "selftest.sqlite"
-    work.ctx = AppContext.open(db_path, user_name="self-test")
-    revision = current_revision(work.ctx.engine)
-    if revision != head_revision():
-        raise SelfTestError(f"schema at {revision}, expected head {head_revision()}")
-    row = office.setup_office(work.ctx, province_code="40")
+    # The throw-away database's key goes to the temporary folder, not into this user's key store.
+    previous = os.environ.get(KEY_DIR_ENV)
+    os.environ[KEY_DIR_ENV] = str(work.folder / "keys")
+    try:
+        work.ctx = AppContext.open(db_path, user_name="self-test")
+        revision = current_revision(work.ctx.engine)
+        if revision != head_revision():
+            raise SelfTestError(f"schema at {revision}, expected head {head_revision()}")
+        row = office.setup_office(work.ctx, province_code="40")
+        work.ctx.close()
+        encrypted = _check_encrypted(db_path)
+        work.ctx = AppContext.open(db_path, user_name="self-test")  # reopened with the stored key
+    finally:
+        if previous is None:
+            os.environ.pop(KEY_DIR_ENV, None)
+        else:
+            os.environ[KEY_DIR_ENV] = previous
     with work.ctx.engine.connect() as conn:
         integrity = conn.execute(text("PRAGMA integrity_check")).scalar()
         provinces = conn.execute(text("SELECT count(*) FROM province")).scalar()
+        cipher = conn.execute(text("PRAGMA cipher_version")).scalar()
     if integrity != "ok":
         raise SelfTestError(f"integrity check says {integrity}")
-    return f"created and migrated to head {revision}, office {row.code} set up, {provinces} provinces stored"
+    if office.get_office(work.ctx) is None:
+        raise SelfTestError("the reopened encrypted database lost its office row")
+    return (
+        f"created and migrated to head {revision}, office {row.code} set up, {provinces} provinces stored; "
+        f"encrypted (SQLCipher {cipher}), {encrypted}, reopened"
+    )
+
+
+def _check_encrypted(db_path: Path) -> str:
+    """Fail when the database file is readable as plain SQLite."""
+    import sqlite3
+
+    from db.cipher import is_plain_sqlite
+
+    if is_plain_sqlite(db_path):
+        raise SelfTestError(f"{db_path.name} starts with the plain SQLite header: not encrypted")
+    con = sqlite3.connect(db_path)
+    try:
+        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError:
+        return "unreadable by plain SQLite"
+    finally:
+        con.close()
+    raise SelfTestError(f"{db_path.name} is readable by plain SQLite: not encrypted")
 
 
 def _check_pdf(work: SelfTestWork) -> str:

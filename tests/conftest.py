@@ -16,6 +16,14 @@ TEST_PROVINCE = "40"  # ขอนแก่น, the demo province
 DEMO_PEOPLE = 300
 
 
+@pytest.fixture(autouse=True)
+def key_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test keeps its databases' keys in a folder of its own, never in the real user's OS store."""
+    folder = tmp_path_factory.mktemp("keys")
+    monkeypatch.setenv("KRUKHOR_KEY_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "t.sqlite"

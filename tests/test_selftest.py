@@ -96,3 +96,18 @@ def test_the_cli_still_requires_a_command(capsys: pytest.CaptureFixture[str]) ->
         cli_main([])
     assert excinfo.value.code == 2
     assert "a command is required" in capsys.readouterr().err
+
+
+def test_the_database_step_fails_when_the_file_is_plain_sqlite(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import desktop.core.context as context
+    from db.migrate import prepare_database
+
+    # A build whose SQLCipher silently does nothing: the database comes out as plain SQLite.
+    monkeypatch.setattr(context, "key_for_database", lambda path, recovery_key=None: None)
+    monkeypatch.setattr(context, "prepare_database", lambda db, backup=True, key=None: prepare_database(db))
+    code = cli_main(["--self-test"])
+    out = capsys.readouterr().out
+    assert code == 1, out
+    assert "[FAIL] database:" in out and "not encrypted" in out

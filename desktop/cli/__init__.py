@@ -15,6 +15,7 @@ from desktop.cli import (
     card,
     demo,
     exports,
+    key,
     office,
     people,
     printing,
@@ -27,13 +28,19 @@ from desktop.core.errors import CoreError
 from desktop.paths import default_db_path
 from desktop.selftest import add_self_test_arguments, run_and_report
 
-GROUPS = (office, demo, people, rounds, roster, printing, attendance, card, exports, budget, sync)
+GROUPS = (office, demo, people, rounds, roster, printing, attendance, card, exports, budget, sync, key)
 RUNNERS = {command: group.run for group in GROUPS for command in group.COMMANDS}
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="krukhor-cli", description="ระบบบริหารการฝึกอบรมครู ข (command line)")
     parser.add_argument("--db", type=Path, default=None, help=f"database file (default: {default_db_path()})")
+    parser.add_argument(
+        "--recovery-key",
+        default=None,
+        metavar="XXXX-XXXX-…",
+        help="open a database copied from another PC with its recovery key (then kept for this user)",
+    )
     add_self_test_arguments(parser)
     sub = parser.add_subparsers(dest="command")
     # The order of `krukhor-cli --help`: setting up first, then the work of an office, then sync.
@@ -42,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     people.add_parsers(sub)
     rounds.add_parsers(sub)
     office.add_provinces_parser(sub)
-    for group in (roster, printing, attendance, card, exports, budget, sync):
+    for group in (roster, printing, attendance, card, exports, budget, sync, key):
         group.add_parsers(sub)
     return parser
 
@@ -59,10 +66,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("a command is required")
     db_path = args.db or default_db_path()
     try:
-        ctx = AppContext.open(db_path, backup=False)
+        ctx = AppContext.open(db_path, backup=False, recovery_key=args.recovery_key)
     except (DatabaseTooNewError, MigrationError) as exc:
         print(f"ข้อผิดพลาด: {exc}", file=sys.stderr)
         return 3
+    except CoreError as exc:  # no key for a copied file, a wrong recovery key, a conversion that failed
+        print(f"ข้อผิดพลาด: {exc}", file=sys.stderr)
+        return 4
     try:
         return RUNNERS[args.command](ctx, args)
     except (CoreError, RuleError) as exc:

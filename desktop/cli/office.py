@@ -6,6 +6,7 @@ import argparse
 
 from desktop.core import office
 from desktop.core.context import AppContext
+from desktop.core.keys.opening import recovery_key_text
 
 COMMANDS = ("init", "provinces")
 
@@ -23,6 +24,9 @@ def run(ctx: AppContext, args: argparse.Namespace) -> int:
     if args.command == "init":
         row = office.setup_office(ctx, province_code=args.province)
         print(f"ตั้งค่าแล้ว: {row.name_th} (รหัส {row.code})")
+        if ctx.db_path is not None:
+            print(f"กุญแจกู้คืน (recovery key) ของฐานข้อมูล: {recovery_key_text(ctx.db_path)}")
+            print("พิมพ์เก็บไว้ในที่ปลอดภัย: ใช้เปิดสำเนาฐานข้อมูลบนเครื่องอื่น (ดูอีกครั้งได้ด้วย krukhor-cli key show-recovery)")
     else:
         for p in office.reference_provinces():
             print(f"{p.code}\t{p.name_th}\t{p.name_en}")

@@ -19,7 +19,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     s = what.add_parser("signin", help="sign-in sheets (แบบลงทะเบียน), one per day of the round")
     s.add_argument("--round", required=True, help=ROUND_HELP)
     s.add_argument("--out", required=True, type=Path, help="PDF file to write")
-    s.add_argument("--mask-ids", action="store_true", help="mask national IDs (PDPA): 1-2345-xxxxx-xx-3")
+    ids = s.add_mutually_exclusive_group()
+    ids.add_argument(
+        "--mask-ids", action="store_true", help="mask national IDs (PDPA): 1-2345-xxxxx-xx-3 (default)"
+    )
+    ids.add_argument(
+        "--show-ids", action="store_true", help="print full national IDs (recorded in the audit log)"
+    )
     s.add_argument("--day", type=int, default=None, help="only this day of the round (1, 2, ...)")
     s.add_argument("--blank-rows", type=int, default=5, help="empty rows for walk-ins (default 5)")
     s.add_argument("--thai-digits", action="store_true", help="print numbers in Thai digits")
@@ -51,7 +57,7 @@ def run(ctx: AppContext, args: argparse.Namespace) -> int:
                 ctx,
                 round_id=rnd.id,
                 out_path=args.out,
-                mask_ids=args.mask_ids,
+                mask_ids=not args.show_ids,
                 blank_rows=args.blank_rows,
                 day_no=args.day,
                 thai_digits=args.thai_digits,

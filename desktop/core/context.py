@@ -17,6 +17,8 @@ from db.engine import make_session_factory
 from db.migrate import prepare_database
 from db.models import LocalSetting
 from desktop.core.errors import SetupRequiredError
+from desktop.core.keys.opening import key_for_database
+from desktop.core.keys.secrets import seal_plain_secrets
 
 
 @dataclass
@@ -28,11 +30,20 @@ class AppContext:
     db_path: Path | None = None
 
     @classmethod
-    def open(cls, db: Path | str, *, user_name: str | None = None, backup: bool = True) -> AppContext:
-        """Prepare (back up, migrate) the database and return a context for it."""
-        engine = prepare_database(db, backup=backup)
+    def open(
+        cls,
+        db: Path | str,
+        *,
+        user_name: str | None = None,
+        backup: bool = True,
+        recovery_key: str | None = None,
+    ) -> AppContext:
+        """Find the file's key (encrypting a plain file once), prepare (back up, migrate) it, return a context."""
+        key = None if "://" in str(db) else key_for_database(Path(db), recovery_key=recovery_key)
+        engine = prepare_database(db, backup=backup, key=key)
         sessions = make_session_factory(engine)
         with sessions.begin() as session:
+            seal_plain_secrets(session, engine)
             device_id = _setting(session, "device_id")
             if not device_id:
                 device_id = str(uuid.uuid4())

@@ -23,7 +23,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
 from db.rules.national_id import format_national_id, mask_national_id
-from desktop.core import office
+from desktop.core import audit, office
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, RuleViolation
 from desktop.core.rounds import enrolment, rounds
@@ -96,13 +96,16 @@ def write_signin_sheet(
     *,
     round_id: uuid.UUID,
     out_path: str | os.PathLike[str],
-    mask_ids: bool = False,
+    mask_ids: bool = True,
     blank_rows: int = 5,
     day_no: int | None = None,
     thai_digits: bool = False,
     progress: Progress | None = None,
 ) -> SheetResult:
-    """Write the sign-in sheets of a round (every day, or only ``day_no``) to ``out_path`` atomically."""
+    """Write the sign-in sheets of a round (every day, or only ``day_no``) to ``out_path`` atomically.
+
+    National IDs are masked unless ``mask_ids=False``; a sheet with full IDs is recorded in the audit log.
+    """
     register_fonts()
     rnd = rounds.get_round(ctx, round_id)
     days = [d for d in rnd.days if day_no is None or d.day_no == day_no]
@@ -167,7 +170,27 @@ def write_signin_sheet(
             if progress is not None:
                 progress(n_day, len(days))
         canvas.save()
+    if not mask_ids:
+        _audit_full_ids(ctx, round_id=round_id, label=f"{rnd.number}/{rnd.fiscal_year}", people=len(people))
     return SheetResult(Path(out_path), len(days), total_pages, tuple(len(pages) for _ in days))
+
+
+FULL_IDS_ACTION = "print_full_ids"
+
+
+def _audit_full_ids(ctx: AppContext, *, round_id: uuid.UUID, label: str, people: int) -> None:
+    """Who printed full national IDs, when and on which PC (PDPA: personal data on paper)."""
+    with ctx.transaction() as session:
+        audit.record(
+            session,
+            ctx,
+            office_code=ctx.require_office_code(),
+            action=FULL_IDS_ACTION,
+            entity="training_round",
+            entity_id=round_id,
+            changes={"people": people},
+            summary=f"พิมพ์แบบลงทะเบียนรุ่นที่ {label} แสดงเลขประจำตัวประชาชนเต็ม {people} คน",
+        )
 
 
 # ------------------------------------------------------------------------------------------ layout

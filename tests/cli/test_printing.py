@@ -72,3 +72,42 @@ def test_print_vouchers_and_paylist(tmp_path, capsys) -> None:
         == 1
     )
     assert "ยังไม่มีรายการจ่ายเงิน" in capsys.readouterr().err
+
+
+def test_signin_masks_ids_by_default_and_show_ids_is_audited(
+    demo_ctx: AppContext, db_path: Path, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    from db.rules.national_id import format_national_id
+    from desktop.core.rounds import enrolment
+
+    rnd = max(rounds.list_rounds(demo_ctx), key=lambda r: r.enrolled)
+    nid = enrolment.list_enrolments(demo_ctx, round_id=rnd.id)[0].person.national_id
+    demo_ctx.close()
+    ref = f"{rnd.number}/{rnd.fiscal_year}"
+    masked, full = tmp_path / "masked.pdf", tmp_path / "full.pdf"
+    base = ["--db", str(db_path), "print", "signin", "--round", ref, "--day", "1"]
+    assert cli.main([*base, "--out", str(masked)]) == 0
+    assert cli.main([*base, "--out", str(full), "--show-ids"]) == 0
+
+    def text(path: Path) -> str:
+        return "".join(page.extract_text() for page in PdfReader(path).pages)
+
+    assert format_national_id(nid) not in text(masked)
+    assert format_national_id(nid) in text(full)
+    ctx = AppContext.open(db_path, backup=False)
+    try:
+        with ctx.reading() as s:
+            from sqlalchemy import select
+
+            from db.models import AuditEntry
+
+            entries = s.scalars(select(AuditEntry).where(AuditEntry.action == "print_full_ids")).all()
+        assert (
+            len(entries) == 1
+            and entries[0].entity_id == rnd.id
+            and "เลขประจำตัวประชาชนเต็ม" in entries[0].summary
+        )
+    finally:
+        ctx.close()

@@ -24,6 +24,7 @@ from db.migrate import (
 from db.models import Base
 from desktop.core import office
 from desktop.core.context import AppContext
+from tests.fixtures.encrypted import open_file
 
 THAI = re.compile(r"[\u0e00-\u0e7f]")
 
@@ -129,7 +130,7 @@ def test_second_start_backs_up_a_copy_with_the_same_rows(db_path: Path) -> None:
 
     backups = _backups(db_path)
     assert len(backups) == 1
-    con = sqlite3.connect(backups[0])
+    con = open_file(backups[0])
     try:
         assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert con.execute("SELECT code, name_th FROM province ORDER BY code").fetchall() == live

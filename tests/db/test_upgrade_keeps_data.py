@@ -28,6 +28,7 @@ from db.rules.national_id import make_national_id
 from desktop.core import office
 from desktop.core.context import AppContext
 from desktop.core.people import people
+from tests.fixtures.encrypted import open_file
 
 OLD_PEOPLE = [  # prefix, first, last, position: what an office typed into the old version
     ("นาย", "สมศักดิ์", "ใจดี", "กำนัน"),
@@ -141,7 +142,7 @@ def _make_old_database(path: Path, revision: str) -> list[str]:
 
 
 def _rows(path: Path, sql: str) -> list[tuple]:
-    con = sqlite3.connect(path)
+    con = open_file(path)
     try:
         return con.execute(sql).fetchall()
     finally:
@@ -150,7 +151,9 @@ def _rows(path: Path, sql: str) -> list[tuple]:
 
 def _backups(path: Path) -> list[Path]:
     folder = path.parent / "backups"
-    return sorted(folder.glob("*.sqlite")) if folder.is_dir() else []
+    # The encrypted copy of the plain file made when the new version first encrypts it is not counted here.
+    found = sorted(folder.glob("*.sqlite")) if folder.is_dir() else []
+    return [p for p in found if not p.stem.endswith("-encrypted")]
 
 
 PEOPLE_SQL = (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +18,7 @@ from desktop.core.exports import persisted as persisted_figures
 from desktop.core.exports.figures import FiguresCache, province_figures
 from desktop.core.exports.model import ProvinceFigures
 from tests.exports.test_figures_memo import WRITES
+from tests.fixtures.encrypted import open_file
 
 FY = 2569
 
@@ -198,7 +198,7 @@ def test_an_unreadable_persisted_entry_is_ignored(
 def test_a_file_locked_by_another_writer_only_skips_persisting(
     results_ctx: AppContext, db_path: Path
 ) -> None:
-    other = sqlite3.connect(db_path, isolation_level=None)
+    other = open_file(db_path, isolation_level=None)
     try:
         other.execute("BEGIN IMMEDIATE")  # another program in the middle of a long write
         cache = FiguresCache(results_ctx)

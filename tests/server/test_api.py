@@ -22,8 +22,7 @@ H = {versions.PROTOCOL_HEADER: "1", versions.SCHEMA_HEADER: "1"}
 
 
 def _token(ctx) -> str:
-    with ctx.reading() as s:
-        return get_setting(s, sync_client.K_TOKEN)
+    return sync_client.device_token(ctx)
 
 
 def _auth(ctx) -> dict[str, str]:

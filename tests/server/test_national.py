@@ -275,10 +275,7 @@ def test_province_users_upload_only_their_own_and_cannot_download(
     assert _stored(server) == 0
     denied = server.http.get("/api/v1/central/national-workbook", headers=officer)
     assert denied.status_code == 403
-    with synced.reading() as s:
-        from desktop.core.context import get_setting
-
-        device = {"Authorization": f"Bearer {get_setting(s, sync_client.K_TOKEN)}"}
+    device = {"Authorization": f"Bearer {sync_client.device_token(synced)}"}
     assert server.http.get("/api/v1/central/national-workbook", headers=device).status_code == 403
     assert _upload(server, device, _workbook(synced, tmp_path / "dev.xlsx")).status_code == 403
     assert _stored(server) == 0

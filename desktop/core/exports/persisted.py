@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import uuid
 from dataclasses import astuple
 
@@ -13,6 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from db.cipher import DRIVER_ERRORS
 from db.engine import BUSY_TIMEOUT_MS
 from db.models import LocalSetting
 from desktop.core.context import AppContext
@@ -103,5 +103,5 @@ def save_entry(
             finally:
                 cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
                 cursor.close()
-    except (SQLAlchemyError, sqlite3.Error) as exc:
+    except (SQLAlchemyError, *DRIVER_ERRORS) as exc:
         log.warning("figures not persisted (computed again after a restart): %s", exc)

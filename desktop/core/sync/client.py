@@ -26,6 +26,7 @@ from db.sync.messages import EnrolResponse, PullResponse, PushRequest, PushRespo
 from db.sync.registry import get
 from desktop.core.context import AppContext, get_setting, set_setting
 from desktop.core.errors import CoreError, NotFoundError, ValidationError
+from desktop.core.keys.secrets import get_secret_setting, set_secret_setting
 
 PUSH_BATCH = 500
 PULL_PAGE = 2000
@@ -180,9 +181,15 @@ def enrol(
         )
     with ctx.transaction() as s:
         set_setting(s, K_SERVER, server)
-        set_setting(s, K_TOKEN, answer.token)
+        set_secret_setting(s, ctx.engine, K_TOKEN, answer.token)
         set_setting(s, K_DEVICE, str(answer.device_id))
     return EnrolResult(str(answer.device_id), answer.office_code, server)
+
+
+def device_token(ctx: AppContext) -> str:
+    """This PC's device token for the server (sealed in local_setting with the data key)."""
+    with ctx.reading() as s:
+        return get_secret_setting(s, ctx.engine, K_TOKEN)
 
 
 def _setting(ctx: AppContext, key: str) -> str:
@@ -206,7 +213,7 @@ def sync(
     pull_page: int = PULL_PAGE,
 ) -> SyncReport:
     """Push every pending change, then pull everything new; raises SyncError when the server fails us."""
-    server, token = _setting(ctx, K_SERVER), _setting(ctx, K_TOKEN)
+    server, token = _setting(ctx, K_SERVER), device_token(ctx)
     if not server or not token:
         raise SyncError(
             "เครื่องนี้ยังไม่ได้ลงทะเบียนกับเซิร์ฟเวอร์ (krukhor-cli enrol) / this PC is not enrolled",
@@ -328,7 +335,7 @@ def status(ctx: AppContext) -> SyncStatus:
             select(func.count()).select_from(SyncConflict).where(SyncConflict.resolved_at.is_(None))
         )
     with ctx.reading() as s:
-        server, token = get_setting(s, K_SERVER), get_setting(s, K_TOKEN)
+        server, token = get_setting(s, K_SERVER), get_secret_setting(s, ctx.engine, K_TOKEN)
         last_ok, last_try, last_error = (
             get_setting(s, K_LAST_OK),
             get_setting(s, K_LAST_TRY),

@@ -65,7 +65,7 @@ class _PdfJob(QRunnable):
 
 
 def signin_maker(
-    ctx: AppContext, round_id: uuid.UUID, *, mask_ids: bool = False
+    ctx: AppContext, round_id: uuid.UUID, *, mask_ids: bool = True
 ) -> Callable[[Path, Any], Any]:
     def make(path: Path, progress: Any) -> Any:
         from desktop.reports.signin_sheet import write_signin_sheet

@@ -41,6 +41,8 @@ class RoundAttendanceDialog(QDialog):
         self.checkin.walk_in_from_card.connect(self._walk_in_from_card)
         self.planning.changed.connect(self._changed)
         self.mask_ids = QCheckBox("ปิดบังเลขประจำตัว (PDPA)")
+        self.mask_ids.setChecked(True)  # full IDs only when asked for, and then audited
+        self.mask_ids.setToolTip("เอาเครื่องหมายออกเพื่อพิมพ์เลขประจำตัวเต็ม (บันทึกในประวัติการใช้งานว่าใครพิมพ์เมื่อใด)")
         self.signin_button = QPushButton("พิมพ์แบบลงทะเบียน…")
         self.cert_button = QPushButton("พิมพ์เกียรติบัตร…")
         self.close_button = QPushButton("ปิด")
