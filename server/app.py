@@ -319,7 +319,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     )
     def pull(
         who: Annotated[Principal, Depends(principal)],
-        cursor: Annotated[int, Query(ge=0)] = 0,
+        cursor: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = DEFAULT_PULL_PAGE,
         office: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
         count: bool = False,
@@ -338,9 +338,13 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
 
     @app.get("/api/v1/sync/conflicts", response_model=list[ConflictInfo], tags=["sync"])
     def conflicts(
-        who: Annotated[Principal, Depends(principal)], office: str | None = None
+        who: Annotated[Principal, Depends(principal)],
+        office: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
     ) -> list[ConflictInfo]:
-        scope = store.pull_scope(who, office) if not who.central or office else None
+        try:
+            scope = store.pull_scope(who, office) if not who.central or office else None
+        except Forbidden as exc:
+            raise ApiError(403, "forbidden", str(exc)) from exc
         with sessions() as s:
             q = select(Conflict).where(Conflict.resolved_at.is_(None)).order_by(Conflict.created_at)
             if scope is not None:

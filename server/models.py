@@ -135,6 +135,8 @@ class Mutation(ServerBase):
     office_code: Mapped[str] = mapped_column(String(2))
     table_name: Mapped[str] = mapped_column(String(64))
     row_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    # SHA-256 of the change as first received: the same id with other content is refused (None before s0003).
+    digest: Mapped[str | None] = mapped_column(String(64), default=None)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
 
