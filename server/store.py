@@ -269,8 +269,15 @@ def _rejected(c: Change, reason: str) -> ChangeResult:
     return ChangeResult(mutation_id=c.mutation_id, status="rejected", error=reason)
 
 
-def digest(c: Change) -> str:
-    """The content of a change, so a mutation id sent again is known to carry the same change (or not)."""
+def digest(c: Change) -> str | None:
+    """The content of a change, so a mutation id sent again is known to carry the same change (or not).
+
+    None for a change too deep or broken to serialise: it was refused, and a replay gets that refusal again.
+    """
+    try:
+        check_change_text(c)
+    except Refused:
+        return None
     body = json.dumps(c.model_dump(mode="json"), sort_keys=True, ensure_ascii=True, separators=(",", ":"))
     return hashlib.sha256(body.encode("ascii")).hexdigest()
 

@@ -74,15 +74,21 @@ def _complete(st: SyncedTable, new: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_change_text(change: Change) -> None:
-    """Every text of the change (table, user, fields, base) is storable: raises Refused before anything is kept."""
-    for what, value in (
-        ("table", change.table),
-        ("user_name", change.user_name),
-        ("fields", change.fields),
-        ("base", change.base),
-    ):
-        if problem := json_problem(value):
+    """Every text of the change is storable and no value is absurdly deep: Refused before anything is kept.
+
+    Sizes and types are the columns' business (check_value); this guards what the server keeps whatever the
+    verdict (the mutation log, conflict rows) and what it quotes back.
+    """
+    for what, value in (("table", change.table), ("user_name", change.user_name)):
+        if problem := json_problem(value, max_bytes=None):
             raise Refused(f"ข้อมูลที่ส่งมา ({what}) ใช้ไม่ได้: {problem} / unusable {what}")
+    for what, values in (("fields", change.fields), ("base", change.base)):
+        for name, value in values.items():
+            if problem := json_problem(name, max_bytes=None) or json_problem(value, max_bytes=None):
+                raise Refused(
+                    f'ตาราง {shown(change.table)} ช่อง {shown(name)} ({what}) ค่า "{shown(value)}": {problem} '
+                    f"/ unusable {what}"
+                )
 
 
 def apply_change(

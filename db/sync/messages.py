@@ -25,7 +25,8 @@ class Change(_Msg):
     table: str = Field(min_length=1, max_length=64)
     row_id: uuid.UUID
     op: Literal["upsert", "delete"] = "upsert"
-    base_version: int | None = None  # the server version the client last saw; None for a new row
+    # the server version the client last saw; None for a new row
+    base_version: int | None = Field(default=None, ge=0, le=2**63 - 1)
     base: dict[str, Any] = Field(default_factory=dict)
     fields: dict[str, Any]
     changed_at: datetime | None = None

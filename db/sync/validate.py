@@ -35,7 +35,10 @@ class Invalid(ValueError):
 
 def shown(value: Any) -> str:
     """A value as it may be quoted in a message: shortened, lone surrogates and control characters escaped."""
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)[:200]
+    try:
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)[:200]
+    except (RecursionError, ValueError):
+        text = f"({type(value).__name__} ซ้อนลึกเกินแสดง)"
     if len(text) > SHOWN_CHARS:
         text = text[:SHOWN_CHARS] + f"… ({len(text):,} อักขระ)"
     text = text.encode("utf-8", "backslashreplace").decode("utf-8")
@@ -53,7 +56,7 @@ def text_problem(value: str) -> str | None:
     return None
 
 
-def json_problem(value: Any) -> str | None:
+def json_problem(value: Any, *, max_bytes: int | None = MAX_JSON_BYTES) -> str | None:
     """Why a JSON value is not storable: too deep, too big, bad text or numbers beyond 64 bits inside."""
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
@@ -74,14 +77,9 @@ def json_problem(value: Any) -> str | None:
             return "มีตัวเลขเกินช่วง 64 บิต"
         elif isinstance(item, float) and (item != item or item in (float("inf"), float("-inf"))):
             return "มีตัวเลขที่ไม่ใช่ค่าจำกัด (NaN/Infinity)"
-    if len(json.dumps(value, ensure_ascii=False)) > MAX_JSON_BYTES:
-        return f"ใหญ่เกิน {MAX_JSON_BYTES // 1024} KB"
+    if max_bytes is not None and len(json.dumps(value, ensure_ascii=False)) > max_bytes:
+        return f"ใหญ่เกิน {max_bytes // 1024} KB"
     return None
-
-
-def unsafe_text_in(value: Any) -> str | None:
-    """The first problem of any text anywhere in a JSON value (keys too), for messages the server keeps."""
-    return json_problem(value) if isinstance(value, dict | list | str) else None
 
 
 @lru_cache(maxsize=256)
