@@ -204,3 +204,23 @@ def test_a_mutation_id_sent_again_with_other_content_is_refused(server: Server, 
     with server.sessions() as s:
         row = s.scalar(select(SyncRow).where(SyncRow.row_id == uuid.UUID(change["row_id"])))
         assert row.data["first_name"] == "ปลอม" and row.version == 1
+
+
+def test_a_row_stored_before_validation_does_not_crash_a_pulling_pc(server: Server, desktops) -> None:
+    """moo = 10**30 written on the server before it validated: the PC reports the row and syncs the rest."""
+    from server import store
+
+    a = desktops("pc_a")
+    bad = _row("village", code="40010101", subdistrict_id=str(uuid.uuid4()), moo=10**30, name_th="")["fields"]
+    with server.sessions.begin() as s:
+        store.publish(s, table="village", office_code="40", data=bad, by="old server")
+    good = _person(national_id=make_national_id("310170020349"))
+    assert (
+        _post(server, a, json.dumps({"changes": [good]}).encode()).json()["results"][0]["status"] == "applied"
+    )
+    b = desktops("pc_b")
+    report = sync_client.sync(b, http=server.http)
+    assert report.pulled >= 2 and any("village" in p for p in report.problems)
+    from desktop.core.people import people
+
+    assert [p.first_name for p in people.list_people(b)] == ["ปลอม"]
