@@ -93,6 +93,8 @@ class PullResponse(_Msg):
 class EnrolRequest(_Msg):
     code: str = Field(min_length=4, max_length=64)
     device_name: str = Field(default="", max_length=100)
+    # The PC's own secret: the same code with the same key again returns the same device (a lost answer retried).
+    device_key: str | None = Field(default=None, min_length=16, max_length=128)
 
 
 class EnrolResponse(_Msg):

@@ -1,4 +1,4 @@
-"""mutation digest: a mutation id sent again with other content is refused
+"""mutation digest (a mutation id sent again with other content is refused); device key (enrolment retried)
 
 Revision ID: s0003
 Revises: s0002
@@ -20,8 +20,12 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("mutation") as batch:
         batch.add_column(sa.Column("digest", sa.String(length=64), nullable=True))
+    with op.batch_alter_table("device") as batch:
+        batch.add_column(sa.Column("key_hash", sa.String(length=64), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("device") as batch:
+        batch.drop_column("key_hash")
     with op.batch_alter_table("mutation") as batch:
         batch.drop_column("digest")
