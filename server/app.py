@@ -243,14 +243,31 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
                     429, "too_many_attempts", "ลองรหัสผิดหลายครั้งเกินไป กรุณารอสักครู่ / too many attempts, wait"
                 )
             code = s.get(EnrolCode, code_hash(body.code))
-            if code is None or code.used_at is not None or code.expires_at <= now:
+            again = s.get(Device, code.device_id) if code is not None and code.device_id is not None else None
+            if (
+                again is not None
+                and body.device_key
+                and again.key_hash == token_hash(body.device_key)
+                and again.revoked_at is None
+            ):
+                # The same PC again (its answer was lost): the same device, a new token, the old one void.
+                bad = False
+                token = new_token()
+                again.token_hash = token_hash(token)
+                answer = EnrolResponse(
+                    device_id=again.id, token=token, office_code=again.office_code, server_time=now
+                )
+            elif code is None or code.used_at is not None or code.expires_at <= now:
                 record_failure(s, key)
                 bad = True
             else:
                 bad = False
                 token = new_token()
                 device = Device(
-                    office_code=code.office_code, name=body.device_name[:100], token_hash=token_hash(token)
+                    office_code=code.office_code,
+                    name=body.device_name[:100],
+                    token_hash=token_hash(token),
+                    key_hash=token_hash(body.device_key) if body.device_key else None,
                 )
                 s.add(device)
                 s.flush()
@@ -319,7 +336,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     )
     def pull(
         who: Annotated[Principal, Depends(principal)],
-        cursor: Annotated[int, Query(ge=0)] = 0,
+        cursor: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = DEFAULT_PULL_PAGE,
         office: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
         count: bool = False,
@@ -338,9 +355,13 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
 
     @app.get("/api/v1/sync/conflicts", response_model=list[ConflictInfo], tags=["sync"])
     def conflicts(
-        who: Annotated[Principal, Depends(principal)], office: str | None = None
+        who: Annotated[Principal, Depends(principal)],
+        office: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
     ) -> list[ConflictInfo]:
-        scope = store.pull_scope(who, office) if not who.central or office else None
+        try:
+            scope = store.pull_scope(who, office) if not who.central or office else None
+        except Forbidden as exc:
+            raise ApiError(403, "forbidden", str(exc)) from exc
         with sessions() as s:
             q = select(Conflict).where(Conflict.resolved_at.is_(None)).order_by(Conflict.created_at)
             if scope is not None:

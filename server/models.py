@@ -76,6 +76,8 @@ class Device(ServerBase):
     office_code: Mapped[str] = mapped_column(String(2), index=True)
     name: Mapped[str] = mapped_column(String(100), default="")
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # SHA-256 of the key the PC sent with its code (None for PCs enrolled before s0003 or without one).
+    key_hash: Mapped[str | None] = mapped_column(String(64), default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
@@ -135,6 +137,8 @@ class Mutation(ServerBase):
     office_code: Mapped[str] = mapped_column(String(2))
     table_name: Mapped[str] = mapped_column(String(64))
     row_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    # SHA-256 of the change as first received: the same id with other content is refused (None before s0003).
+    digest: Mapped[str | None] = mapped_column(String(64), default=None)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     result: Mapped[dict[str, Any]] = mapped_column(JSON)
 

@@ -11,6 +11,8 @@ serialised; the work before it (reading, merging) runs in parallel.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 import time
 import uuid
@@ -23,9 +25,10 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.base import utcnow
-from db.sync.merge import Refused, apply_change
+from db.sync.merge import Refused, apply_change, check_change_text
 from db.sync.messages import Change, ChangeResult, ConflictInfo, PullResponse, PushRequest, RowState
 from db.sync.registry import get
+from db.sync.validate import shown
 from server.models import CENTRAL_OFFICE, CENTRAL_ROLES, Conflict, Device, Mutation, SyncCounter, SyncRow
 
 CHUNK = 400
@@ -83,6 +86,7 @@ def _push_once(session: Session, principal: Principal, req: PushRequest) -> list
         ):
             stored[m.mutation_id] = m
     fresh = [c for c in changes if c.mutation_id not in stored]
+    refs = _referents(session, fresh)
 
     keys = sorted({(c.table, c.row_id) for c in fresh}, key=lambda k: (k[0], k[1].hex))
     rows: dict[tuple[str, uuid.UUID], SyncRow] = {}
@@ -105,8 +109,13 @@ def _push_once(session: Session, principal: Principal, req: PushRequest) -> list
         key = (c.table, c.row_id)
         st = get(c.table)
         existing = rows.get(key)
+        try:
+            check_change_text(c)
+        except Refused as exc:
+            results[c.mutation_id] = _rejected(c, str(exc))
+            continue
         if st is None:
-            results[c.mutation_id] = _rejected(c, f"ไม่รู้จักตาราง {c.table} / unknown table")
+            results[c.mutation_id] = _rejected(c, f"ไม่รู้จักตาราง {shown(c.table)} / unknown table")
             continue
         if existing is not None and existing.office_code != office:
             results[c.mutation_id] = _rejected(c, "ไม่พบรายการนี้ในจังหวัดของท่าน / no such row in your province")
@@ -114,6 +123,8 @@ def _push_once(session: Session, principal: Principal, req: PushRequest) -> list
         current, version = state[key]
         try:
             outcome = apply_change(st, current, version, c)
+            if outcome.changed:
+                _check_references(st, outcome.data, c, office=office, state=state, rows=rows, refs=refs)
         except Refused as exc:
             results[c.mutation_id] = _rejected(c, str(exc))
             continue
@@ -208,8 +219,9 @@ def _push_once(session: Session, principal: Principal, req: PushRequest) -> list
                     "mutation_id": c.mutation_id,
                     "device_id": principal.device_id,
                     "office_code": office,
-                    "table_name": c.table,
+                    "table_name": shown(c.table)[:64],
                     "row_id": c.row_id,
+                    "digest": digest(c),
                     "received_at": now,
                     "result": results[c.mutation_id].model_dump(mode="json"),
                 }
@@ -236,6 +248,14 @@ def _push_once(session: Session, principal: Principal, req: PushRequest) -> list
                 out.append(
                     _rejected(c, "รหัสการเปลี่ยนแปลงนี้ถูกใช้แล้ว / mutation id already used by another device")
                 )
+            elif m.digest is not None and m.digest != digest(c):
+                out.append(
+                    _rejected(
+                        c,
+                        "รหัสการเปลี่ยนแปลงนี้เคยส่งมาแล้วด้วยข้อมูลอื่น จึงไม่บันทึก "
+                        "/ mutation id reused with different content (409)",
+                    )
+                )
             else:
                 replay = ChangeResult.model_validate(m.result)
                 replay.replayed = True
@@ -247,6 +267,87 @@ def _push_once(session: Session, principal: Principal, req: PushRequest) -> list
 
 def _rejected(c: Change, reason: str) -> ChangeResult:
     return ChangeResult(mutation_id=c.mutation_id, status="rejected", error=reason)
+
+
+def digest(c: Change) -> str | None:
+    """The content of a change, so a mutation id sent again is known to carry the same change (or not).
+
+    None for a change too deep or broken to serialise: it was refused, and a replay gets that refusal again.
+    """
+    try:
+        check_change_text(c)
+    except Refused:
+        return None
+    body = json.dumps(c.model_dump(mode="json"), sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(body.encode("ascii")).hexdigest()
+
+
+def _foreign_keys(st: Any) -> list[tuple[str, str]]:
+    """(column, referenced table) of the table's references to rows the offices send.
+
+    References to the centre's reference data (rates, provinces) are not checked: every PC ships a seed of it
+    that the server may never have been sent.
+    """
+    out = []
+    for col in st.table.columns:
+        for fk in col.foreign_keys:
+            target = get(fk.column.table.name)
+            if target is not None and target.pushed:
+                out.append((col.name, target.name))
+    return out
+
+
+def _referents(session: Session, changes: list[Change]) -> dict[tuple[str, uuid.UUID], str]:
+    """The office of every stored row the changes refer to (references made in the batch come later)."""
+    wanted: set[tuple[str, uuid.UUID]] = set()
+    for c in changes:
+        st = get(c.table)
+        if st is None:
+            continue
+        for col, target in _foreign_keys(st):
+            value = c.fields.get(col)
+            if isinstance(value, str):
+                try:
+                    wanted.add((target, uuid.UUID(value)))
+                except ValueError:
+                    continue  # the codec refuses it with its reason
+    keys = sorted(wanted, key=lambda k: (k[0], k[1].hex))
+    found: dict[tuple[str, uuid.UUID], str] = {}
+    for start in range(0, len(keys), CHUNK):
+        q = select(SyncRow.table_name, SyncRow.row_id, SyncRow.office_code).where(
+            tuple_(SyncRow.table_name, SyncRow.row_id).in_(keys[start : start + CHUNK])
+        )
+        for t, rid, office in session.execute(q):
+            found[(t, rid)] = office
+    return found
+
+
+def _check_references(
+    st: Any,
+    data: dict[str, Any],
+    c: Change,
+    *,
+    office: str,
+    state: dict[tuple[str, uuid.UUID], tuple[dict[str, Any] | None, int]],
+    rows: dict[tuple[str, uuid.UUID], SyncRow],
+    refs: dict[tuple[str, uuid.UUID], str],
+) -> None:
+    """Every reference the change sets points to a row of this office (or the centre's), stored or earlier here."""
+    for col, target in _foreign_keys(st):
+        if col not in c.fields or data.get(col) is None:
+            continue
+        key = (target, uuid.UUID(str(data[col])))
+        stored = refs.get(key)
+        if stored in (office, CENTRAL_OFFICE):
+            continue
+        in_batch = state.get(key, (None, 0))[0] is not None and (
+            key not in rows or rows[key].office_code in (office, CENTRAL_OFFICE)
+        )
+        if not in_batch:
+            raise Refused(
+                f'ตาราง {st.name} ช่อง {col} ค่า "{data[col]}": ไม่พบรายการ {target} นี้ในจังหวัดของท่าน '
+                f"(ต้องส่งรายการที่อ้างถึงก่อน) / {st.name}.{col} refers to no {target} of your province"
+            )
 
 
 def _conflict_info(c: Conflict) -> ConflictInfo:

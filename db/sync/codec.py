@@ -71,7 +71,15 @@ def decode_value(kind: str, value: Any) -> Any:
         if kind == "time":
             return time.fromisoformat(str(value))
         if kind == "decimal":
-            return Decimal(str(value))
+            if isinstance(value, bool) or not isinstance(value, str | int | float):
+                raise CodecError(f"not a number: {value!r}")
+            if len(str(value)) > 100:
+                raise CodecError(f"not a usable amount: {str(value)[:40]!r}…")
+            number = Decimal(str(value))
+            # "1e999999999" would be a billion digits once written out: refuse what no amount can be.
+            if not number.is_finite() or not -30 <= number.adjusted() <= 30:
+                raise CodecError(f"not a usable amount: {str(value)[:40]!r}")
+            return number
         if kind == "bool":
             if isinstance(value, bool):
                 return value

@@ -230,13 +230,13 @@ def _write_rows(conn: Connection, st: SyncedTable, rows: list[dict[str, Any]]) -
     try:
         with conn.begin_nested():
             _bulk(conn, st, inserts, updates)
-    except (IntegrityError, CodecError, ValueError):
+    except (IntegrityError, CodecError, ValueError, OverflowError):
         # One bad row must not stop the rest: redo row by row and report the ones that do not fit.
         for d in inserts + updates:
             try:
                 with conn.begin_nested():
                     _bulk(conn, st, [d] if d in inserts else [], [d] if d in updates else [])
-            except (IntegrityError, CodecError, ValueError) as exc:
+            except (IntegrityError, CodecError, ValueError, OverflowError) as exc:
                 reason = str(getattr(exc, "orig", exc)).split("\n")[0]
                 problems.append(
                     PullProblem(

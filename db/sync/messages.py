@@ -25,7 +25,8 @@ class Change(_Msg):
     table: str = Field(min_length=1, max_length=64)
     row_id: uuid.UUID
     op: Literal["upsert", "delete"] = "upsert"
-    base_version: int | None = None  # the server version the client last saw; None for a new row
+    # the server version the client last saw; None for a new row
+    base_version: int | None = Field(default=None, ge=0, le=2**63 - 1)
     base: dict[str, Any] = Field(default_factory=dict)
     fields: dict[str, Any]
     changed_at: datetime | None = None
@@ -92,6 +93,8 @@ class PullResponse(_Msg):
 class EnrolRequest(_Msg):
     code: str = Field(min_length=4, max_length=64)
     device_name: str = Field(default="", max_length=100)
+    # The PC's own secret: the same code with the same key again returns the same device (a lost answer retried).
+    device_key: str | None = Field(default=None, min_length=16, max_length=128)
 
 
 class EnrolResponse(_Msg):

@@ -8,6 +8,7 @@ so a first sync cut off half-way resumes where it stopped, and nothing is applie
 from __future__ import annotations
 
 import json
+import secrets
 import socket
 import uuid
 from collections.abc import Callable, Iterator
@@ -41,6 +42,8 @@ K_CURSOR, K_LAST_OK, K_LAST_ERROR, K_LAST_TRY = (
     "sync.last_attempt",
 )
 K_RESOLVED = "sync.resolved_unsent"
+# This PC's own enrolment key, kept before the code is sent: a retry after a lost answer gets the same device.
+K_ENROL_KEY = "sync.enrol_key"
 
 
 class SyncError(CoreError):
@@ -165,13 +168,17 @@ def enrol(
     if not server.startswith(("http://", "https://")):
         raise ValidationError({"server": "ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย http:// หรือ https://"})
     name = device_name or f"{socket.gethostname()} ({ctx.user_name})"
+    key = _setting(ctx, K_ENROL_KEY)
+    if not key:
+        key = secrets.token_urlsafe(32)
+        _save(ctx, **{K_ENROL_KEY: key})
     with _http(server, http) as client:
         answer = EnrolResponse.model_validate(
             _call(
                 client,
                 "POST",
                 "/api/v1/enrol",
-                json={"code": code.strip(), "device_name": name[:100]},
+                json={"code": code.strip(), "device_name": name[:100], "device_key": key},
                 headers=_headers(),
             )
         )
