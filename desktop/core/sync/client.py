@@ -168,10 +168,11 @@ def enrol(
     if not server.startswith(("http://", "https://")):
         raise ValidationError({"server": "ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย http:// หรือ https://"})
     name = device_name or f"{socket.gethostname()} ({ctx.user_name})"
-    key = _setting(ctx, K_ENROL_KEY)
-    if not key:
-        key = secrets.token_urlsafe(32)
-        _save(ctx, **{K_ENROL_KEY: key})
+    with ctx.transaction() as s:  # sealed like the token: with the code, it proves to be this PC
+        key = get_secret_setting(s, ctx.engine, K_ENROL_KEY)
+        if not key:
+            key = secrets.token_urlsafe(32)
+            set_secret_setting(s, ctx.engine, K_ENROL_KEY, key)
     with _http(server, http) as client:
         answer = EnrolResponse.model_validate(
             _call(
