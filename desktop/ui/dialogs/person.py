@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QPlainTextEdit, QWidget
 
+from db.rules.phone import format_phone
 from desktop.core.context import AppContext
 from desktop.core.people import people
 from desktop.core.people.people import PersonInput, PersonRow
@@ -84,7 +85,7 @@ class PersonDialog(RecordDialog):
             self.position.setCurrentText(row.position)
             index = self.village.findData(row.village_id) if row.village_id else 0
             self.village.setCurrentIndex(max(index, 0))
-            self.phone.setText(row.phone)
+            self.phone.setText(format_phone(row.phone))
             self.note.setPlainText(row.note)
         else:
             self.prefix.setCurrentText("นาย")
