@@ -22,22 +22,38 @@ _ACCEPTED = {
 }
 
 
-@functools.lru_cache(maxsize=1 << 17)  # a roster repeats no number, but the form and re-imports do
+_TH = phonenumbers.PhoneMetadata.metadata_for_region("TH")
+# The metadata's own patterns for the accepted types, matched on the national significant number: the same
+# verdict as phonenumbers.is_valid_number_for_region + number_type, without parse's cost on 75,000 rows.
+_ACCEPTED_RE = re.compile(
+    "|".join(
+        f"(?:{d.national_number_pattern})" for d in (_TH.mobile, _TH.fixed_line, _TH.voip) if d is not None
+    )
+)
+
+
+@functools.lru_cache(maxsize=1 << 17)  # a roster repeats few numbers, but the form and re-imports do
 def _national(digits: str) -> str | None:
-    """The national 0-form of cleaned digits ('+66…', '66…', '0…' or an Excel-eaten 0), None when invalid."""
-    candidates = [digits]
-    if not digits.startswith(("0", "+")):
-        candidates.append("0" + digits)  # a number column in Excel drops the leading zero
-    for text in candidates:
-        try:
-            number = phonenumbers.parse(text, "TH")
-        except phonenumbers.NumberParseException:
-            continue
-        if number.country_code != 66 or not phonenumbers.is_valid_number_for_region(number, "TH"):
-            continue
-        if phonenumbers.number_type(number) in _ACCEPTED:
-            return "0" + str(number.national_number)
-    return None
+    """The national 0-form of cleaned digits ('+66…', '0…' or an Excel-eaten 0), None when invalid."""
+    if digits.startswith("+66"):
+        significant = digits[3:]
+    elif digits.startswith("+") or digits.startswith("00"):
+        return _parsed(digits)  # another country or an international prefix: let the library decide
+    else:
+        significant = digits[1:] if digits.startswith("0") else digits  # a number column in Excel drops the 0
+    return "0" + significant if _ACCEPTED_RE.fullmatch(significant) else None
+
+
+def _parsed(text: str) -> str | None:
+    try:
+        number = phonenumbers.parse(text, "TH")
+    except phonenumbers.NumberParseException:
+        return None
+    if number.country_code != 66 or not phonenumbers.is_valid_number_for_region(number, "TH"):
+        return None
+    if phonenumbers.number_type(number) not in _ACCEPTED:
+        return None
+    return "0" + str(number.national_number)
 
 
 def normalize_phone(value: object, *, field: str = "phone") -> str:

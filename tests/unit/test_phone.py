@@ -188,3 +188,20 @@ def test_a_mobile_in_any_excel_form_reads_back(head: str, rest: int, sep: str) -
     assert normalize_phone(int(number)) == number
     assert normalize_phone("+66" + number[1:]) == number
     assert normalize_phone(format_phone(number)) == number
+
+
+@given(st.text(alphabet="0123456789", min_size=8, max_size=11))
+def test_the_fast_path_agrees_with_phonenumbers_parse(digits: str) -> None:
+    import phonenumbers
+
+    from db.rules.phone import _parsed
+
+    try:
+        ours = normalize_phone(digits)
+    except RuleError:
+        ours = None
+    expected = _parsed(digits) if digits.startswith("0") else None
+    if digits.startswith("0"):
+        assert ours == expected
+    elif ours is not None:
+        assert phonenumbers.is_valid_number(phonenumbers.parse("0" + digits, "TH")) or digits.startswith("66")
