@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import functools
-from pathlib import Path
+
+from db.resources import resource_path
 
 __all__ = ["PREFIXES", "PREFIX_CANONICAL", "canonical_prefix", "name_sort_key", "split_prefix"]
 
-_TABLE = Path(__file__).resolve().parents[2] / "resources" / "reference" / "name_prefixes.csv"
+_TABLE = resource_path("reference", "name_prefixes.csv")  # also found inside the bundled app
 
 
 def _load() -> dict[str, str]:
