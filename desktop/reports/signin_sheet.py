@@ -23,6 +23,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
 from db.rules.national_id import format_national_id, mask_national_id
+from db.rules.phone import format_phone
 from desktop.core import audit, office
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, RuleViolation
@@ -74,12 +75,7 @@ class _Row:
 
 
 def _phone(phone: str) -> str:
-    p = "".join(ch for ch in phone if ch.isdigit())
-    if len(p) == 10:
-        return f"{p[:3]}-{p[3:6]}-{p[6:]}"
-    if len(p) == 9:
-        return f"{p[:2]}-{p[2:5]}-{p[5:]}"
-    return phone
+    return format_phone("".join(ch for ch in phone if ch.isdigit())) or phone
 
 
 def _id_line(nid: str, mask: bool) -> str:

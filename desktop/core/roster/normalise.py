@@ -30,37 +30,9 @@ def clean_text(value: object) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
-_PREFIX_KEYS = sorted(
-    ((k.replace(" ", ""), v) for k, v in prefix_rules.PREFIX_CANONICAL.items()),
-    key=lambda kv: len(kv[0]),
-    reverse=True,
-)
-_PREFIX_BY_GROUP = [canonical for _, canonical in _PREFIX_KEYS]
-# Per first character, one regex of the prefixes, longest first (alternatives are tried in order), a space
-# allowed between any two characters, and something left after the prefix. Python tries the alternatives
-# one by one, and most of the ~50 are ruled out by the first character alone: those become groups that never
-# match, so the group numbers stay those of _PREFIX_BY_GROUP.
-_PREFIX_RE_BY_FIRST = {
-    first: re.compile(
-        "^(?:"
-        + "|".join(
-            f"({' ?'.join(map(re.escape, key))})" if key[0] == first else "((?!))" for key, _ in _PREFIX_KEYS
-        )
-        + r")(?= ?\S)"
-    )
-    for first in {key[0] for key, _ in _PREFIX_KEYS}
-}
-
-
 def split_prefix(text: str) -> tuple[str, str]:
     """("นายสมชาย ใจดี") → ("นาย", "สมชาย ใจดี"); the longest known prefix wins; unknown → ("", text)."""
-    text = clean_text(text)
-    # "นาง" must not eat the start of "นางสาว..." (longest first handles it) nor leave nothing.
-    regex = _PREFIX_RE_BY_FIRST.get(text[:1])
-    m = regex.match(text) if regex is not None else None
-    if m is None:
-        return "", text
-    return _PREFIX_BY_GROUP[m.lastindex - 1], text[m.end() :].strip()  # type: ignore[operator]
+    return prefix_rules.split_prefix(clean_text(text))
 
 
 def canonical_prefix(text: str) -> str:

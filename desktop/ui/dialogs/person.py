@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QPlainTextEdit, QWidget
 
+from db.rules.phone import format_phone
 from desktop.core.context import AppContext
 from desktop.core.people import people
 from desktop.core.people.people import PersonInput, PersonRow
@@ -88,7 +89,7 @@ class PersonDialog(RecordDialog):
             self.village.setCurrentIndex(
                 next((i for i, v in enumerate(listed) if v is not None and v.id == row.village_id), 0)
             )
-            self.phone.setText(row.phone)
+            self.phone.setText(format_phone(row.phone))
             self.note.setPlainText(row.note)
         else:
             self.prefix.setCurrentText("นาย")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from db.rules.phone import format_phone
 from desktop.core.people import people, places
 from desktop.core.people.people import PersonRow
 from desktop.ui.dialogs.person import PersonDialog
@@ -23,7 +24,7 @@ class PeoplePage(TablePage):
             Column("ชื่อ-สกุล", lambda r: r.full_name, sort_key=lambda r: (r.first_name, r.last_name)),
             Column("ตำแหน่ง", lambda r: r.position),
             Column("หมู่บ้าน/ตำบล/อำเภอ", lambda r: r.place, sort_key=lambda r: r.village_code),
-            Column("โทรศัพท์", lambda r: r.phone),
+            Column("โทรศัพท์", lambda r: format_phone(r.phone)),
             Column("สถานะ", lambda r: "ลบแล้ว" if r.deleted else ""),
         ]
 
