@@ -40,6 +40,13 @@ from desktop.core.gcpause import gc_paused
 from desktop.core.office import setup_office
 
 DEMO_PROVINCE = "40"
+
+
+def _mobile(first: str, n: int) -> str:
+    """A mobile number that exists: 06 ranges only 061–066 (the Thai numbering plan), 08/09 all."""
+    return f"06{1 + n % 6}{n // 10:07d}" if first == "6" else f"0{first}{n:08d}"
+
+
 SEED = 2567
 # (status, start date, days) — fixed dates so that the demo is the same on every machine.
 ROUND_PLAN = [
@@ -245,7 +252,7 @@ def _person(rng: random.Random, spec: dict, village: dict) -> dict:
         "name_original": f"{prefix}{first} {last}",
         "position": position,
         "village_id": village["id"],
-        "phone": f"0{rng.choice('689')}{rng.randrange(10**8):08d}",
+        "phone": _mobile(rng.choice("689"), rng.randrange(10**8)),
         "note": "",
     }
 
