@@ -54,8 +54,7 @@ EXCLUDED_MODULES = (
     "psycopg_c",
     "asyncpg",
     "pymysql",
-    # Only for encrypted PDFs in pypdf, and syntax colouring someone's optional import pulls in.
-    "cryptography",
+    # Syntax colouring someone's optional import pulls in (cryptography stays: it seals the device token).
     "pygments",
     "numpy",
     "pandas",
