@@ -9,7 +9,7 @@ from db.models.people import Lecturer, Person
 from db.models.registrations import Registration
 from db.models.rounds import AttendanceMark, Enrolment, RoundDay, RoundDistrict, RoundLecturer, TrainingRound
 from db.models.stamps import ChangeCounter
-from db.models.sync import SyncConflict, SyncControl, SyncOutbox, SyncShadow
+from db.models.sync import SyncConflict, SyncControl, SyncOutbox, SyncQuarantine, SyncShadow
 
 __all__ = [
     "AttendanceMark",
@@ -36,6 +36,7 @@ __all__ = [
     "SyncConflict",
     "SyncControl",
     "SyncOutbox",
+    "SyncQuarantine",
     "SyncShadow",
     "TrainingRound",
     "Village",

@@ -71,3 +71,20 @@ class SyncControl(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     applying: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SyncQuarantine(Base):
+    """A pulled row this PC could not store, kept aside with the reason and retried after an upgrade."""
+
+    __tablename__ = "sync_quarantine"
+
+    table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    row_id: Mapped[str] = mapped_column(String(36), primary_key=True)  # 32 hex digits
+    seq: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)  # the server's row as it came
+    reason: Mapped[str] = mapped_column(Text, default="")
+    app_version: Mapped[str] = mapped_column(String(40), default="")  # the program that could not store it
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    tried_at: Mapped[datetime] = mapped_column(default=utcnow)

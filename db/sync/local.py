@@ -19,7 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from db.models.sync import SyncConflict, SyncOutbox, SyncShadow
-from db.sync import fastwrite
+from db.sync import fastwrite, quarantine
 from db.sync.codec import CodecError, decode_row, encode_row, normalise
 from db.sync.messages import Change, ChangeResult, RowState
 from db.sync.outbox import applying
@@ -237,14 +237,7 @@ def _write_rows(conn: Connection, st: SyncedTable, rows: list[dict[str, Any]]) -
                 with conn.begin_nested():
                     _bulk(conn, st, [d] if d in inserts else [], [d] if d in updates else [])
             except (IntegrityError, CodecError, ValueError, OverflowError) as exc:
-                reason = str(getattr(exc, "orig", exc)).split("\n")[0]
-                problems.append(
-                    PullProblem(
-                        st.name,
-                        str(d.get("id")),
-                        f"บันทึกข้อมูลจากเซิร์ฟเวอร์ไม่ได้ อาจซ้ำกับข้อมูลในเครื่องนี้ ({reason})",
-                    )
-                )
+                problems.append(PullProblem(st.name, str(d.get("id")), quarantine.reason_for(st, d, exc)))
     return problems
 
 
@@ -337,12 +330,17 @@ def record_results(conn: Connection, results: list[ChangeResult]) -> ResultCount
     return ResultCounts(applied, conflicts, failed)
 
 
-def apply_pulled(conn: Connection, rows: list[RowState]) -> list[PullProblem]:
-    """Write a page of server rows; where a row has local changes not yet accepted, merge field by field."""
+def apply_pulled(conn: Connection, rows: list[RowState], *, app_version: str = "") -> list[PullProblem]:
+    """Write a page of server rows; where a row has local changes not yet accepted, merge field by field.
+
+    A row that cannot be stored here is kept aside (db.sync.quarantine) with its reason and gets no shadow;
+    a row stored leaves the quarantine, where an older version of it may have waited.
+    """
     problems: list[PullProblem] = []
     by_table: dict[str, list[RowState]] = defaultdict(list)
     for r in rows:
         by_table[r.table].append(r)
+    waiting = quarantine.count(conn) > 0
     with applying(conn):
         for table, rs in by_table.items():
             st = get(table)
@@ -352,23 +350,41 @@ def apply_pulled(conn: Connection, rows: list[RowState]) -> list[PullProblem]:
             open_ids = _open_entries(conn, table, ids)
             plain = [r for r in rs if r.row_id.hex not in open_ids]
             mixed = [r for r in rs if r.row_id.hex in open_ids]
-            problems += _write_rows(conn, st, [r.data for r in plain])
+            failed = _write_rows(conn, st, [r.data for r in plain])
+            bad = {_bad_key(p) for p in failed}
             _save_shadows(
                 conn,
                 [
                     {"table_name": table, "row_id": r.row_id, "version": r.version, "data": r.data}
                     for r in plain
+                    if r.row_id.hex not in bad
                 ],
             )
             if mixed:
-                problems += _merge_into_local(conn, st, mixed)
+                merged_failed = _merge_into_local(conn, st, mixed)
+                failed += merged_failed
+                bad |= {_bad_key(p) for p in merged_failed}
                 for r in mixed:
                     conn.execute(
                         update(SHADOW)
                         .where(SHADOW.c.table_name == table, SHADOW.c.row_id == r.row_id)
                         .values(latest=r.data)
                     )
+            if failed:
+                reasons = {_bad_key(p): p.reason for p in failed}
+                aside = [quarantine.Aside(r, reasons[r.row_id.hex]) for r in rs if r.row_id.hex in reasons]
+                quarantine.keep_aside(conn, aside, app_version=app_version)
+            if waiting:
+                quarantine.release(conn, table, [r.row_id for r in rs if r.row_id.hex not in bad])
+            problems += failed
     return problems
+
+
+def _bad_key(p: PullProblem) -> str:
+    try:
+        return _key(p.row_id)
+    except ValueError:
+        return p.row_id
 
 
 def _merge_into_local(conn: Connection, st: SyncedTable, rows: list[RowState]) -> list[PullProblem]:

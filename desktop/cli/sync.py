@@ -19,6 +19,7 @@ COMMANDS = (
     "sync-failed",
     "sync-retry",
     "sync-discard",
+    "sync-aside",
 )
 EXIT_SERVER = 2  # the server could not be reached or refused
 
@@ -48,6 +49,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         p = sub.add_parser(name, help=f"failed changes: {what}")
         p.add_argument("ids", nargs="*", type=int)
         p.add_argument("--all", action="store_true")
+    p = sub.add_parser("sync-aside", help="rows from the server this PC could not store, with the reason")
+    p.add_argument("--retry", action="store_true", help="try to store them again")
 
 
 def run(ctx: AppContext, args: argparse.Namespace) -> int:
@@ -82,8 +85,10 @@ def _run_command(ctx: AppContext, args: argparse.Namespace) -> int:
             print(f"  ปัญหา: {problem}", file=sys.stderr)
         if report.warning:
             print(f"คำเตือน: {report.warning}", file=sys.stderr)
+        if report.aside:  # kept aside, not lost: the sync itself is complete
+            print(report.aside_line(), file=sys.stderr)
         print(f"({time.perf_counter() - started:.1f} วินาที)", file=sys.stderr)
-        return 1 if report.failed or report.problems else 0
+        return 1 if report.failed else 0
     elif cmd == "sync-status":
         s = sync_client.status(ctx)
         print(f"ลงทะเบียน: {'ใช่ ' + s.server if s.enrolled else 'ยังไม่ได้ลงทะเบียน'}")
@@ -110,6 +115,11 @@ def _run_command(ctx: AppContext, args: argparse.Namespace) -> int:
     elif cmd == "sync-failed":
         for f in sync_client.list_failed(ctx):
             print(f"{f.id}\t{f.label}\t{f.error}")
+    elif cmd == "sync-aside":
+        if args.retry:
+            print(f"ยังบันทึกไม่ได้ {sync_client.retry_aside(ctx):,} รายการ")
+        for a in sync_client.list_aside(ctx):
+            print(f"{a.table}\t{a.row_id}\t{a.label}\t{a.reason}")
     elif cmd in ("sync-retry", "sync-discard"):
         ids = [f.id for f in sync_client.list_failed(ctx)] if args.all else args.ids
         fn = sync_client.retry_failed if cmd == "sync-retry" else sync_client.discard_failed

@@ -134,3 +134,34 @@ def test_background_sync_runs_on_its_timer_when_enrolled(window, qtbot, live) ->
     assert sc.status(window.ctx).pending == 0
     page.controller.stop_background()
     window.runner.wait()
+
+
+def test_rows_kept_aside_are_listed_and_retried_from_the_page(window, qtbot, live) -> None:
+    import uuid
+
+    from db.rules.national_id import make_national_id
+    from server import store
+    from tests.server.test_api import _person_change
+
+    page = window.sync
+    page.controller.stop_background()
+    sync_client.enrol(window.ctx, server=live.base, code=live.code("40"))
+    nid = make_national_id("310170020349")
+    for name in ("หนึ่ง", "สอง"):  # two live people with one national ID, from a server that did not check
+        data = _person_change(uuid.uuid4(), national_id=nid, first_name=name)["fields"]
+        with live.sessions.begin() as s:
+            store.publish(s, table="person", office_code="40", data=data, by="old server")
+    window.go_to("ซิงก์ข้อมูล")
+    page.reload()
+    qtbot.waitUntil(lambda: page.sync_button.isEnabled(), timeout=10_000)
+    page.sync_button.click()
+    qtbot.waitUntil(lambda: page.aside_model.rowCount() == 1, timeout=60_000)
+    assert page.aside_box.isVisible() and "พักไว้ 1 รายการ" in page.aside_box.title()
+    assert page.aside_model.index(0, 0).data() == "บุคคล สอง ปลอม"
+    assert "national_id" in page.aside_model.index(0, 1).data()
+    assert "พักไว้ด้านล่าง" in page.result.text()
+    qtbot.waitUntil(lambda: "พักไว้ 1" in page.status_label.text(), timeout=10_000)
+    page.aside_retry_button.click()
+    qtbot.waitUntil(lambda: "ยังบันทึกไม่ได้ 1 รายการ" in page.result.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: page.aside_model.index(0, 2).data() == "2", timeout=10_000)
+    window.runner.wait()

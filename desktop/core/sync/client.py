@@ -22,12 +22,13 @@ from sqlalchemy import Connection, func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from db.models import LocalSetting, SyncConflict
-from db.sync import local, versions
+from db.sync import local, quarantine, versions
 from db.sync.messages import EnrolResponse, PullResponse, PushRequest, PushResponse
 from db.sync.registry import get
 from desktop.core.context import AppContext, get_setting, set_setting
 from desktop.core.errors import CoreError, NotFoundError, ValidationError
 from desktop.core.keys.secrets import get_secret_setting, set_secret_setting
+from desktop.version import app_version
 
 PUSH_BATCH = 500
 PULL_PAGE = 2000
@@ -69,11 +70,21 @@ class SyncReport:
     failed: int = 0
     problems: list[str] = field(default_factory=list)
     warning: str = ""
+    aside: int = 0  # pulled rows this PC could not store, kept aside (all of them, not only this sync's)
 
     def line(self) -> str:
         return (
             f"ส่งแล้ว {self.pushed:,} รับแล้ว {self.pulled:,} ข้อขัดแย้ง {self.conflicts:,} "
             f"ส่งไม่สำเร็จ {self.failed:,} (pushed, pulled, conflicts, failed)"
+        )
+
+    def aside_line(self) -> str:
+        """The Thai warning about pulled rows kept aside, or "" when there are none."""
+        if not self.aside:
+            return ""
+        return (
+            f"คำเตือน: ข้อมูลจากเซิร์ฟเวอร์ {self.aside:,} รายการบันทึกในเครื่องนี้ไม่ได้ จึงพักไว้ "
+            "(ดูเหตุผลที่หน้าซิงก์ข้อมูล หรือ krukhor-cli sync-aside) ส่วนอื่นซิงก์ครบแล้ว"
         )
 
 
@@ -84,6 +95,7 @@ class SyncStatus:
     pending: int
     failed: int
     conflicts: int
+    aside: int
     last_ok: datetime | None
     last_attempt: datetime | None
     last_error: str
@@ -98,6 +110,16 @@ class FailedChange:
     error: str
     attempts: int
     at: str
+
+
+@dataclass(frozen=True)
+class AsideRow:
+    table: str
+    row_id: str
+    label: str
+    reason: str
+    attempts: int
+    at: datetime
 
 
 @dataclass(frozen=True)
@@ -230,6 +252,7 @@ def sync(
     report = SyncReport()
     _save(ctx, **{K_LAST_TRY: datetime.now(UTC).isoformat()})
     try:
+        _retry_aside(ctx, only_after_upgrade=True)
         with _http(server, http) as client:
             _push_all(ctx, client, token, report, push_batch, cancelled)
             _pull_all(ctx, client, token, report, pull_page, progress, cancelled)
@@ -239,7 +262,39 @@ def sync(
     if cancelled is not None and cancelled():
         raise SyncError("ยกเลิกการซิงก์แล้ว ส่วนที่ส่งหรือรับแล้วถูกบันทึกไว้ / sync cancelled", code="cancelled")
     _save(ctx, **{K_LAST_OK: datetime.now(UTC).isoformat(), K_LAST_ERROR: ""})
+    with ctx.engine.connect() as conn:
+        report.aside = quarantine.count(conn)
     return report
+
+
+def _retry_aside(ctx: AppContext, *, only_after_upgrade: bool) -> int:
+    """Try again to store the rows kept aside; returns how many are still aside."""
+    version = app_version()
+    with _without_foreign_keys(ctx) as conn, conn.begin():
+        rows = quarantine.rows(conn, older_than=version if only_after_upgrade else None)
+        if rows:
+            local.apply_pulled(conn, rows, app_version=version)
+        return quarantine.count(conn)
+
+
+def retry_aside(ctx: AppContext) -> int:
+    """The officer's retry of the rows kept aside (e.g. after fixing a duplicate here); returns those left."""
+    return _retry_aside(ctx, only_after_upgrade=False)
+
+
+def list_aside(ctx: AppContext) -> list[AsideRow]:
+    with ctx.engine.connect() as conn:
+        return [
+            AsideRow(
+                r["table_name"],
+                r["row_id"],
+                _label_of(r["table_name"], r["data"]),
+                r["reason"],
+                r["attempts"],
+                r["tried_at"],
+            )
+            for r in quarantine.listing(conn)
+        ]
 
 
 def _push_all(
@@ -317,7 +372,7 @@ def _pull_all(
         if total is None:
             total = answer.remaining or 0
         with _without_foreign_keys(ctx) as conn, conn.begin():
-            problems = local.apply_pulled(conn, answer.changes)
+            problems = local.apply_pulled(conn, answer.changes, app_version=app_version())
             _save_cursor(conn, answer.next_cursor)  # with the page: a cut-off sync resumes here
         report.pulled += len(answer.changes)
         report.problems += [f"{p.table} {p.row_id}: {p.reason}" for p in problems]
@@ -342,6 +397,7 @@ def status(ctx: AppContext) -> SyncStatus:
         conflicts = conn.scalar(
             select(func.count()).select_from(SyncConflict).where(SyncConflict.resolved_at.is_(None))
         )
+        aside = quarantine.count(conn)
     with ctx.reading() as s:
         server, token = get_setting(s, K_SERVER), get_secret_setting(s, ctx.engine, K_TOKEN)
         last_ok, last_try, last_error = (
@@ -355,34 +411,32 @@ def status(ctx: AppContext) -> SyncStatus:
         pending=pending,
         failed=failed,
         conflicts=conflicts or 0,
+        aside=aside,
         last_ok=datetime.fromisoformat(last_ok) if last_ok else None,
         last_attempt=datetime.fromisoformat(last_try) if last_try else None,
         last_error=last_error,
     )
 
 
-def _label(conn: Connection, table: str, row_id: uuid.UUID) -> str:
-    """A human name for a row: a person's or lecturer's name, a round's number, else the table."""
-    st = get(table)
-    names = {
-        "person": "บุคคล",
-        "lecturer": "วิทยากร",
-        "training_round": "รุ่นการอบรม",
-        "enrolment": "การลงทะเบียน",
-        "office": "สำนักงาน",
-        "village": "หมู่บ้าน",
-        "expense_line": "รายการค่าใช้จ่าย",
-        "payment_line": "รายการจ่ายเงิน",
-        "attendance_mark": "การลงเวลา",
-        "audit_entry": "ประวัติการแก้ไข",
-    }
-    kind = names.get(table, table)
-    if st is None:
+_KIND_NAMES = {
+    "person": "บุคคล",
+    "lecturer": "วิทยากร",
+    "training_round": "รุ่นการอบรม",
+    "enrolment": "การลงทะเบียน",
+    "office": "สำนักงาน",
+    "village": "หมู่บ้าน",
+    "expense_line": "รายการค่าใช้จ่าย",
+    "payment_line": "รายการจ่ายเงิน",
+    "attendance_mark": "การลงเวลา",
+    "audit_entry": "ประวัติการแก้ไข",
+}
+
+
+def _label_of(table: str, m: Any) -> str:
+    """A human name for a row's values: a person's or lecturer's name, a round's number, else the table."""
+    kind = _KIND_NAMES.get(table, table)
+    if not m:
         return kind
-    row = conn.execute(select(st.table).where(st.table.c.id == row_id)).first()
-    if row is None:
-        return kind
-    m = row._mapping
     if "first_name" in m:
         return f"{kind} {m.get('prefix') or ''}{m['first_name']} {m.get('last_name') or ''}".strip()
     if "number" in m and "fiscal_year" in m:
@@ -390,6 +444,15 @@ def _label(conn: Connection, table: str, row_id: uuid.UUID) -> str:
     if "name_th" in m:
         return f"{kind} {m['name_th']}"
     return kind
+
+
+def _label(conn: Connection, table: str, row_id: uuid.UUID) -> str:
+    """A human name for a stored row (see _label_of)."""
+    st = get(table)
+    if st is None:
+        return _label_of(table, None)
+    row = conn.execute(select(st.table).where(st.table.c.id == row_id)).first()
+    return _label_of(table, row._mapping if row is not None else None)
 
 
 def list_failed(ctx: AppContext) -> list[FailedChange]:

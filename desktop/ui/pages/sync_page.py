@@ -64,6 +64,8 @@ def status_text(status: sync_client.SyncStatus | None, online: bool | None) -> s
         extra += f" · ส่งไม่สำเร็จ {status.failed:,}"
     if status.conflicts:
         extra += f" · ข้อขัดแย้ง {status.conflicts:,}"
+    if status.aside:
+        extra += f" · พักไว้ {status.aside:,}"
     return f"{state} · {last} · รอส่ง {status.pending:,} รายการ{extra}"
 
 
@@ -120,6 +122,19 @@ class SyncPage(QWidget):
         self.discard_button = QPushButton("ยกเลิกการแก้ไขนี้")
         self.discard_button.clicked.connect(self.discard)
 
+        self.aside_model = RowTableModel(
+            [
+                Column("รายการ", lambda r: r.label),
+                Column("เหตุผลที่บันทึกในเครื่องนี้ไม่ได้", lambda r: r.reason),
+                Column("ลองแล้ว (ครั้ง)", lambda r: r.attempts, align_right=True),
+                Column("ลองล่าสุด", lambda r: when(r.at)),
+            ],
+            search_text=lambda r: f"{r.label} {r.reason}",
+        )
+        self.aside_view = make_table_view(self.aside_model)
+        self.aside_retry_button = QPushButton("ลองบันทึกอีกครั้ง")
+        self.aside_retry_button.clicked.connect(self.retry_aside)
+
         self.conflict_model = RowTableModel(
             [
                 Column("รายการ", lambda r: r.label),
@@ -155,6 +170,17 @@ class SyncPage(QWidget):
         buttons.addStretch(1)
         fl.addLayout(buttons)
         layout.addWidget(self.failed_box, 1)
+        # Rows from the server this PC could not store: kept aside, retried after an upgrade or on request.
+        self.aside_box = QGroupBox("ข้อมูลจากเซิร์ฟเวอร์ที่บันทึกในเครื่องนี้ไม่ได้ (พักไว้)")
+        al = QVBoxLayout(self.aside_box)
+        al.addWidget(self.aside_view)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.aside_retry_button)
+        buttons.addWidget(QLabel("ระบบจะลองใหม่เองเมื่อปรับรุ่นโปรแกรม"))
+        buttons.addStretch(1)
+        al.addLayout(buttons)
+        self.aside_box.setVisible(False)
+        layout.addWidget(self.aside_box, 1)
         self.conflict_box = QGroupBox("ข้อขัดแย้งที่ต้องตัดสิน (แก้ไขข้อมูลเดียวกันจากสองเครื่อง)")
         cl = QVBoxLayout(self.conflict_box)
         cl.addWidget(self.conflict_view)
@@ -165,7 +191,7 @@ class SyncPage(QWidget):
         cl.addLayout(buttons)
         layout.addWidget(self.conflict_box, 1)
 
-        for view, stretch in ((self.failed_view, 1), (self.conflict_view, 0)):
+        for view, stretch in ((self.failed_view, 1), (self.aside_view, 1), (self.conflict_view, 0)):
             header = view.horizontalHeader()
             header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
@@ -177,12 +203,19 @@ class SyncPage(QWidget):
     def reload(self) -> None:
         self.controller.refresh()
         self.runner.read(
-            lambda: (sync_client.list_failed(self.ctx), sync_client.list_conflicts(self.ctx)),
+            lambda: (
+                sync_client.list_failed(self.ctx),
+                sync_client.list_conflicts(self.ctx),
+                sync_client.list_aside(self.ctx),
+            ),
             on_done=self._lists,
         )
 
-    def _lists(self, lists: tuple[list, list]) -> None:
-        failed, conflicts = lists
+    def _lists(self, lists: tuple[list, list, list]) -> None:
+        failed, conflicts, aside = lists
+        self.aside_model.set_rows(aside)
+        self.aside_box.setTitle(f"ข้อมูลจากเซิร์ฟเวอร์ที่บันทึกในเครื่องนี้ไม่ได้ (พักไว้ {len(aside):,} รายการ)")
+        self.aside_box.setVisible(bool(aside))
         self.failed_model.set_rows(failed)
         self.conflict_model.set_rows(conflicts)
         self.failed_box.setTitle(f"รายการที่ส่งไม่สำเร็จ ({len(failed):,})")
@@ -227,7 +260,7 @@ class SyncPage(QWidget):
             self.result.setStyleSheet("color: #b00020")
             text = f"ซิงก์ไม่ครบ: ส่งไม่สำเร็จ {r.failed:,} รายการ รับ {r.pulled:,} รายการ"
             if r.problems:
-                text += f" · บันทึกข้อมูลจากเซิร์ฟเวอร์ไม่ได้ {len(r.problems):,} รายการ: {r.problems[0]}"
+                text += f" · บันทึกข้อมูลจากเซิร์ฟเวอร์ไม่ได้ {len(r.problems):,} รายการ (พักไว้ด้านล่าง): {r.problems[0]}"
         else:
             self.result.setStyleSheet("color: #b00020")
             text = f"ซิงก์ไม่สำเร็จ: {outcome.error}"
@@ -270,6 +303,23 @@ class SyncPage(QWidget):
                 lambda: sync_client.retry_failed(self.ctx, [r.id for r in rows]),
                 on_done=lambda _n: self.controller.sync_now(),
             )
+
+    def retry_aside(self) -> None:
+        self.aside_retry_button.setEnabled(False)
+
+        def done(left: int) -> None:
+            self.aside_retry_button.setEnabled(True)
+            self.result.setStyleSheet("" if not left else "color: #b00020")
+            self.result.setText(
+                "บันทึกข้อมูลที่พักไว้ได้ครบแล้ว" if not left else f"ยังบันทึกไม่ได้ {left:,} รายการ (ดูเหตุผลในตาราง)"
+            )
+            self.reload()
+
+        def failed(exc: Exception) -> None:
+            self.aside_retry_button.setEnabled(True)
+            self.result.setText(f"ลองบันทึกอีกครั้งไม่สำเร็จ: {getattr(exc, 'message', exc)}")
+
+        self.runner.run(lambda: sync_client.retry_aside(self.ctx), on_done=done, on_error=failed)
 
     def discard(self) -> None:
         rows = self._selected(self.failed_view, self.failed_model)
