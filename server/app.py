@@ -36,17 +36,9 @@ from db.sync.messages import (
 from server import central, national, store
 from server.config import Settings
 from server.database import make_server_engine, make_sessions, migrate
+from server.limits import Budget, client_address, forgive, take_try
 from server.models import CENTRAL_ROLES, Conflict, Device, EnrolCode, User, UserSession
-from server.security import (
-    DUMMY_HASH,
-    clear_failures,
-    code_hash,
-    new_token,
-    record_failure,
-    token_hash,
-    too_many_failures,
-    verify_password,
-)
+from server.security import DUMMY_HASH, code_hash, new_token, token_hash, verify_password
 from server.store import Forbidden, Principal
 
 
@@ -233,15 +225,10 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     )
     def enrol(body: EnrolRequest, request: Request) -> EnrolResponse:
         """Exchange a one-time enrolment code for this desktop's device token (shown once, stored hashed)."""
-        key = f"enrol:{request.client.host if request.client else '?'}"
+        key = f"enrol:{address(request)}"
         now = utcnow()
+        _reserve([Budget(key, settings.max_failures * 2)], "ลองรหัสผิดหลายครั้งเกินไป")
         with sessions.begin() as s:
-            if too_many_failures(
-                s, key, limit=settings.max_failures * 2, window_minutes=settings.failure_window_minutes
-            ):
-                raise ApiError(
-                    429, "too_many_attempts", "ลองรหัสผิดหลายครั้งเกินไป กรุณารอสักครู่ / too many attempts, wait"
-                )
             code = s.get(EnrolCode, code_hash(body.code))
             again = s.get(Device, code.device_id) if code is not None and code.device_id is not None else None
             if (
@@ -258,7 +245,6 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
                     device_id=again.id, token=token, office_code=again.office_code, server_time=now
                 )
             elif code is None or code.used_at is not None or code.expires_at <= now:
-                record_failure(s, key)
                 bad = True
             else:
                 bad = False
@@ -275,6 +261,8 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
                 answer = EnrolResponse(
                     device_id=device.id, token=token, office_code=code.office_code, server_time=now
                 )
+            if not bad:
+                forgive(s, clear=[], refund=[key])
         if bad:
             raise ApiError(
                 403,
@@ -284,25 +272,20 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         return answer
 
     @app.post("/api/v1/auth/login", response_model=LoginResponse, tags=["users"])
-    def login(body: LoginRequest) -> LoginResponse:
-        key = f"login:{body.username.lower()}"
+    def login(body: LoginRequest, request: Request) -> LoginResponse:
+        user_key, address_key = _login_keys(body.username, request)
+        _reserve(
+            [Budget(user_key, settings.max_failures), Budget(address_key, settings.address_max_failures)],
+            "เข้าสู่ระบบผิดหลายครั้งเกินไป",
+        )
         with sessions.begin() as s:
-            if too_many_failures(
-                s, key, limit=settings.max_failures, window_minutes=settings.failure_window_minutes
-            ):
-                raise ApiError(
-                    429,
-                    "too_many_attempts",
-                    f"เข้าสู่ระบบผิดหลายครั้งเกินไป กรุณารอ {settings.failure_window_minutes} นาที / too many failed logins",
-                )
             user = s.scalar(select(User).where(User.username == body.username))
             ok = verify_password(user.password_hash if user else DUMMY_HASH, body.password)
             if not ok or user is None or user.disabled:
-                record_failure(s, key)
                 failed = True
             else:
                 failed = False
-                clear_failures(s, key)
+                forgive(s, clear=[user_key], refund=[address_key])
                 token = new_token()
                 expires = utcnow() + timedelta(hours=settings.session_hours)
                 s.add(UserSession(token_hash=token_hash(token), user_id=user.id, expires_at=expires))
@@ -312,6 +295,35 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         if failed:
             raise ApiError(401, "bad_login", "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง / wrong user name or password")
         return answer
+
+    def address(request: Request) -> str:
+        peer = request.client.host if request.client else None
+        return client_address(peer, request.headers.get("x-forwarded-for"), settings.trusted_proxies)
+
+    def _login_keys(username: str, request: Request) -> tuple[str, str]:
+        where = address(request)
+        return f"login:{username.lower()[:80]}|{where}", f"ip:{where}"
+
+    def _wait(budgets: list[Budget]) -> float:
+        """Reserve a try (committed before any password or code is checked); the seconds to wait, or 0."""
+        with sessions.begin() as s:
+            return take_try(
+                s,
+                budgets,
+                window=timedelta(minutes=settings.failure_window_minutes),
+                base_seconds=settings.failure_delay_seconds,
+            )
+
+    def _reserve(budgets: list[Budget], what: str) -> None:
+        wait = _wait(budgets)
+        if wait > 0:
+            seconds = max(1, round(wait))
+            raise ApiError(
+                429,
+                "too_many_attempts",
+                f"{what} กรุณารอ {seconds:,} วินาทีแล้วลองใหม่ / too many attempts, wait {seconds} s",
+                detail={"retry_after_seconds": seconds},
+            )
 
     @app.post(
         "/api/v1/sync/push", response_model=PushResponse, tags=["sync"], dependencies=[Depends(protocol)]
@@ -377,9 +389,9 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
 
     @app.get("/", response_class=HTMLResponse, tags=["central"])
     @app.get("/central", response_class=HTMLResponse, tags=["central"])
-    def central_page(authorization: Annotated[str | None, Header()] = None) -> HTMLResponse:
+    def central_page(request: Request, authorization: Annotated[str | None, Header()] = None) -> HTMLResponse:
         """National progress per province (read-only; central staff sign in with the browser's own prompt)."""
-        if not _basic_ok(authorization):
+        if not _basic_ok(authorization, request):
             return _basic_challenge()
         now = utcnow()
         with sessions() as s:
@@ -414,7 +426,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     ) -> Response:
         """The consolidated national workbook of a fiscal year (default: the current one), central staff only."""
         if not authorization or authorization.lower().startswith("basic "):
-            if not _basic_ok(authorization):
+            if not _basic_ok(authorization, request):
                 return _basic_challenge()
         elif not principal(request, authorization).central:
             raise ApiError(403, "forbidden", "เฉพาะเจ้าหน้าที่ส่วนกลาง / central staff only")
@@ -451,24 +463,26 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
             headers={"WWW-Authenticate": 'Basic realm="krukhor central", charset="UTF-8"'},
         )
 
-    def _basic_ok(authorization: str | None) -> bool:
+    def _basic_ok(authorization: str | None, request: Request) -> bool:
         if not authorization or not authorization.lower().startswith("basic "):
             return False
         try:
             username, _, password = base64.b64decode(authorization[6:].strip()).decode("utf-8").partition(":")
         except (ValueError, UnicodeDecodeError):
             return False
-        key = f"login:{username.lower()}"
+        user_key, address_key = _login_keys(username, request)
+        budgets = [
+            Budget(user_key, settings.max_failures),
+            Budget(address_key, settings.address_max_failures),
+        ]
+        if _wait(budgets) > 0:
+            return False
         with sessions.begin() as s:
-            if too_many_failures(
-                s, key, limit=settings.max_failures, window_minutes=settings.failure_window_minutes
-            ):
-                return False
             user = s.scalar(select(User).where(User.username == username))
             ok = verify_password(user.password_hash if user else DUMMY_HASH, password)
             if ok and user is not None and not user.disabled and user.role in CENTRAL_ROLES:
+                forgive(s, clear=[user_key], refund=[address_key])
                 return True
-            record_failure(s, key)
             return False
 
     return app

@@ -72,11 +72,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             import os
 
             os.environ["KRUKHOR_SERVER_DATABASE_URL"] = settings.database_url
-            uvicorn.run("server.asgi:app", host=settings.host, port=settings.port, workers=args.workers)
+            # X-Forwarded-For is the app's business (trusted_proxies), not uvicorn's default trust of 127.0.0.1.
+            uvicorn.run(
+                "server.asgi:app",
+                host=settings.host,
+                port=settings.port,
+                workers=args.workers,
+                proxy_headers=False,
+            )
         else:
             from server.app import create_app
 
-            uvicorn.run(create_app(settings), host=settings.host, port=settings.port)
+            uvicorn.run(create_app(settings), host=settings.host, port=settings.port, proxy_headers=False)
         return 0
     from server import admin
     from server.database import make_server_engine, make_sessions, migrate

@@ -16,9 +16,14 @@ class Settings:
     # Lifetime of a one-time enrolment code and of a user's login session.
     enrol_code_hours: int = 72
     session_hours: int = 12
-    # Failed logins (or enrolment codes) per name (or address) within the window before refusing.
+    # Failed tries per user and address (enrolment codes: twice this per address) within the window before
+    # each further try waits, doubling from failure_delay_seconds (server.limits); per address, all names.
     max_failures: int = 5
+    address_max_failures: int = 30
     failure_window_minutes: int = 15
+    failure_delay_seconds: float = 2.0
+    # Reverse proxies (addresses or networks) whose X-Forwarded-For is believed; no one else's is.
+    trusted_proxies: tuple[str, ...] = ()
     max_body_bytes: int = 8 * 1024 * 1024
 
     @classmethod
@@ -31,6 +36,9 @@ class Settings:
             "enrol_code_hours": int(env.get("KRUKHOR_SERVER_ENROL_CODE_HOURS", "72")),
             "session_hours": int(env.get("KRUKHOR_SERVER_SESSION_HOURS", "12")),
             "max_failures": int(env.get("KRUKHOR_SERVER_MAX_FAILURES", "5")),
+            "trusted_proxies": tuple(
+                p.strip() for p in env.get("KRUKHOR_SERVER_TRUSTED_PROXIES", "").split(",") if p.strip()
+            ),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

@@ -94,13 +94,16 @@ class EnrolCode(ServerBase):
     device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, default=None)
 
 
-class AuthFailure(ServerBase):
-    __tablename__ = "auth_failure"
-    __table_args__ = (Index("ix_auth_failure_key_at", "key", "at"),)
+class AuthBudget(ServerBase):
+    """Failed tries of one key ("login:<user>|<address>", "ip:<address>", "enrol:<address>"), see server.limits."""
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    key: Mapped[str] = mapped_column(String(150))  # "login:<username>" or "enrol:<address>"
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    __tablename__ = "auth_budget"
+    __table_args__ = (Index("ix_auth_budget_window_start", "window_start"),)
+
+    key: Mapped[str] = mapped_column(String(150), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[datetime] = mapped_column()
+    next_at: Mapped[datetime] = mapped_column()  # no try of this key before this moment
 
 
 class SyncCounter(ServerBase):

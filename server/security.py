@@ -1,4 +1,4 @@
-"""Secrets: argon2 for passwords, SHA-256 for random tokens and enrolment codes, and failed-attempt limits.
+"""Secrets: argon2 for passwords, SHA-256 for random tokens and enrolment codes (limits: server.limits).
 
 Device and session tokens are 256-bit random values and enrolment codes 80-bit random values: nobody can
 guess them, so a slow hash adds nothing against brute force, while a fast deterministic one lets every request
@@ -10,15 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
-
-from db.base import utcnow
-from server.models import AuthFailure
 
 _hasher = PasswordHasher()
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud over the phone
@@ -59,19 +53,3 @@ def normalise_code(code: str) -> str:
 
 def code_hash(code: str) -> str:
     return token_hash("enrol:" + normalise_code(code))
-
-
-def too_many_failures(session: Session, key: str, *, limit: int, window_minutes: int) -> bool:
-    since = utcnow() - timedelta(minutes=window_minutes)
-    n = session.scalar(
-        select(func.count()).select_from(AuthFailure).where(AuthFailure.key == key, AuthFailure.at >= since)
-    )
-    return (n or 0) >= limit
-
-
-def record_failure(session: Session, key: str) -> None:
-    session.add(AuthFailure(key=key[:150]))
-
-
-def clear_failures(session: Session, key: str) -> None:
-    session.execute(delete(AuthFailure).where(AuthFailure.key == key))
