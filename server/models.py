@@ -130,6 +130,30 @@ class SyncRow(ServerBase):
     updated_by: Mapped[str] = mapped_column(String(200), default="")
 
 
+class NaturalKey(ServerBase):
+    """The live row of an office holding a natural key (national ID, DOPA code): one person, one row."""
+
+    __tablename__ = "natural_key"
+    __table_args__ = (Index("ix_natural_key_row", "table_name", "row_id"),)
+
+    office_code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    row_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+
+
+class RowAlias(ServerBase):
+    """A row a PC created that the server merged into an older one with the same natural key."""
+
+    __tablename__ = "row_alias"
+
+    table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    row_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    target_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    office_code: Mapped[str] = mapped_column(String(2))
+    merged_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Mutation(ServerBase):
     """Every change a device pushed, under its unique id, with the answer given: a replay gets the same answer."""
 

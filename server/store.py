@@ -27,8 +27,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.base import utcnow
 from db.sync.merge import Refused, apply_change, check_change_text
 from db.sync.messages import Change, ChangeResult, ConflictInfo, PullResponse, PushRequest, RowState
+from db.sync.naturalkeys import NATURAL_KEYS
 from db.sync.registry import get
 from db.sync.validate import shown
+from server import naturalkeys
 from server.models import CENTRAL_OFFICE, CENTRAL_ROLES, Conflict, Device, Mutation, SyncCounter, SyncRow
 
 CHUNK = 400
@@ -85,7 +87,8 @@ def _push_once(session: Session, principal: Principal, req: PushRequest) -> list
             select(Mutation).where(Mutation.mutation_id.in_(mids[start : start + CHUNK]))
         ):
             stored[m.mutation_id] = m
-    fresh = [c for c in changes if c.mutation_id not in stored]
+    prepared = naturalkeys.prepare(session, office, [c for c in changes if c.mutation_id not in stored])
+    fresh = prepared.changes
     refs = _referents(session, fresh)
 
     keys = sorted({(c.table, c.row_id) for c in fresh}, key=lambda k: (k[0], k[1].hex))
@@ -125,6 +128,12 @@ def _push_once(session: Session, principal: Principal, req: PushRequest) -> list
             outcome = apply_change(st, current, version, c)
             if outcome.changed:
                 _check_references(st, outcome.data, c, office=office, state=state, rows=rows, refs=refs)
+                if taken := naturalkeys.held_by_another(prepared, c.table, c.row_id, outcome.data):
+                    field = NATURAL_KEYS[c.table]
+                    raise Refused(
+                        f'ตาราง {c.table} ช่อง {field} ค่า "{shown(taken)}": มีอีกรายการของจังหวัดใช้ค่านี้อยู่แล้ว '
+                        f"(หนึ่งคนหนึ่งรายการ) / {c.table}.{field} already used by another row of your province"
+                    )
         except Refused as exc:
             results[c.mutation_id] = _rejected(c, str(exc))
             continue
@@ -193,6 +202,11 @@ def _push_once(session: Session, principal: Principal, req: PushRequest) -> list
             (changed_rows if key in rows else new_rows).append(values)
         if new_rows:
             session.execute(insert(SyncRow), new_rows)
+        naturalkeys.record(
+            session,
+            office,
+            [(k[0], k[1], state[k][0] or {}, k in rows) for k in dirty if k[0] in NATURAL_KEYS],
+        )
         for values in changed_rows:
             session.execute(
                 update(SyncRow)
@@ -221,7 +235,7 @@ def _push_once(session: Session, principal: Principal, req: PushRequest) -> list
                     "office_code": office,
                     "table_name": shown(c.table)[:64],
                     "row_id": c.row_id,
-                    "digest": digest(c),
+                    "digest": digest(prepared.originals[c.mutation_id]),
                     "received_at": now,
                     "result": results[c.mutation_id].model_dump(mode="json"),
                 }

@@ -19,7 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from db.models.sync import SyncConflict, SyncOutbox, SyncShadow
-from db.sync import fastwrite, quarantine
+from db.sync import fastwrite, naturalkeys, quarantine
 from db.sync.codec import CodecError, decode_row, encode_row, normalise
 from db.sync.messages import Change, ChangeResult, RowState
 from db.sync.outbox import applying
@@ -271,6 +271,7 @@ def record_results(conn: Connection, results: list[ChangeResult]) -> ResultCount
     done: list[int] = []
     accepted: dict[str, list[ChangeResult]] = defaultdict(list)
     creates: dict[str, bool] = {}
+    merges: list[tuple[SyncedTable, uuid.UUID, dict[str, Any]]] = []
     for r in results:
         entry = entries.get(str(r.mutation_id))
         if entry is None:
@@ -286,6 +287,9 @@ def record_results(conn: Connection, results: list[ChangeResult]) -> ResultCount
         applied += 1
         accepted[payload["table"]].append(r)
         creates[str(r.mutation_id)] = payload.get("base_version") is None and payload.get("op") == "upsert"
+        st = get(payload["table"])
+        if st is not None and r.data is not None and _key(r.data["id"]) != _key(payload["row_id"]):
+            merges.append((st, _uid(payload["row_id"]), r.data))  # the server holds this as an older row
         for c in r.conflicts:
             conflicts += 1
             conn.execute(
@@ -310,6 +314,8 @@ def record_results(conn: Connection, results: list[ChangeResult]) -> ResultCount
     for start in range(0, len(done), CHUNK):
         conn.execute(delete(OUTBOX).where(OUTBOX.c.id.in_(done[start : start + CHUNK])))
     with applying(conn):
+        for st, second, first in merges:
+            _merge_into_first(conn, st, second, first)
         for table, rs in accepted.items():
             st = get(table)
             if st is None:
@@ -328,6 +334,24 @@ def record_results(conn: Connection, results: list[ChangeResult]) -> ResultCount
             still_open = _open_entries(conn, table, [_uid(r.data["id"]) for r in merged])
             _write_rows(conn, st, [r.data for r in merged if _key(r.data["id"]) not in still_open])
     return ResultCounts(applied, conflicts, failed)
+
+
+def _merge_into_first(conn: Connection, st: SyncedTable, second: uuid.UUID, first: dict[str, Any]) -> None:
+    """The server merged a row made here into an older one (same natural key): one row, every reference to it.
+
+    The caller holds applying() and has foreign keys off: the first row's own references may arrive later.
+    """
+    first_id = _uid(first["id"])
+    conn.execute(delete(SHADOW).where(SHADOW.c.table_name == st.name, SHADOW.c.row_id == second))
+    conn.execute(delete(st.table).where(st.table.c.id == second))
+    _write_rows(conn, st, [first])
+    for table, col in naturalkeys.references_to(st.name):
+        conn.execute(update(table).where(table.c[col] == second).values({col: first_id}))
+    conn.execute(
+        update(OUTBOX)
+        .where(OUTBOX.c.table_name == st.name, OUTBOX.c.row_id == second.hex, OUTBOX.c.state == "pending")
+        .values(row_id=first_id.hex)
+    )
 
 
 def apply_pulled(conn: Connection, rows: list[RowState], *, app_version: str = "") -> list[PullProblem]:

@@ -323,7 +323,7 @@ def _push_all(
                 headers={**_headers(token), "Content-Type": "application/json"},
             )
         )
-        with ctx.engine.begin() as conn:
+        with _without_foreign_keys(ctx) as conn, conn.begin():  # a merged row's references may come later
             counts = local.record_results(conn, answer.results)
         report.pushed += counts.applied
         report.conflicts += counts.conflicts

@@ -1,0 +1,63 @@
+"""Natural keys: the field that says two rows of an office are the same thing (one person, one row).
+
+Two PCs of an office may create the same person (or village) while offline, each under its own id. The server
+keeps the first row and merges the second into it (server/naturalkeys.py); the PC that made the second learns
+it from the push answer (the answer's row id differs from the one it sent) and re-points its references.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Table
+
+from db.sync.registry import META_FIELDS, get, synced_tables
+
+NATURAL_KEYS: dict[str, str] = {
+    "person": "national_id",
+    "lecturer": "national_id",
+    "district": "code",
+    "subdistrict": "code",
+    "village": "code",
+}
+
+
+def key_of(table: str, data: dict[str, Any] | None) -> str | None:
+    """The row's natural key, or None (no such key for the table, blank, or the row is deleted)."""
+    field = NATURAL_KEYS.get(table)
+    if field is None or not data or data.get("deleted"):
+        return None
+    value = data.get(field)
+    return str(value)[:64] if isinstance(value, str) and value.strip() else None
+
+
+def merge_fields(current: dict[str, Any], second: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The second row's fields as a change onto the first: (fields, base).
+
+    A field the first row leaves blank takes the second's value (base = the blank, so it applies); a field both
+    rows hold with different values is a conflict (base None never equals a held value); the rest is dropped.
+    """
+    fields: dict[str, Any] = {}
+    base: dict[str, Any] = {}
+    for f, v in second.items():
+        if f in META_FIELDS or f == "deleted" or v in (None, "") or current.get(f) == v:
+            continue
+        mine = current.get(f)
+        fields[f] = v
+        base[f] = mine if mine in (None, "") else None
+    if fields and second.get("updated_at"):
+        fields["updated_at"] = second["updated_at"]
+    return fields, base
+
+
+def references_to(table: str) -> list[tuple[Table, str]]:
+    """(table, column) of every synced table with a foreign key to `table`."""
+    target = get(table)
+    if target is None:
+        return []
+    out = []
+    for st in synced_tables().values():
+        for col in st.table.columns:
+            if any(fk.column.table is target.table for fk in col.foreign_keys):
+                out.append((st.table, col.name))
+    return out
