@@ -158,18 +158,22 @@ def held_by_another(prepared: Prepared, table: str, row_id: uuid.UUID, data: dic
     return None
 
 
-def record(session: Session, office: str, written: list[tuple[str, uuid.UUID, dict[str, Any], bool]]) -> None:
-    """Keep natural_key in step with rows just written: (table, id, data, existed before)."""
-    mine = [w for w in written if w[0] in NATURAL_KEYS]
-    for table, rid, _, existed in mine:
-        if existed:
+def record(
+    session: Session, office: str, written: list[tuple[str, uuid.UUID, dict[str, Any], dict[str, Any] | None]]
+) -> None:
+    """Keep natural_key in step with rows just written: (table, id, new data, data before or None)."""
+    rows = []
+    for table, rid, data, before in written:
+        if table not in NATURAL_KEYS:
+            continue
+        new_key = key_of(table, data)
+        if before is not None:
+            if key_of(table, before) == new_key:
+                continue  # most edits leave the key alone
             session.execute(
                 delete(NaturalKey).where(NaturalKey.table_name == table, NaturalKey.row_id == rid)
             )
-    rows = [
-        {"office_code": office, "table_name": t, "key": k, "row_id": rid}
-        for t, rid, data, _e in mine
-        if (k := key_of(t, data)) is not None
-    ]
+        if new_key is not None:
+            rows.append({"office_code": office, "table_name": table, "key": new_key, "row_id": rid})
     if rows:
         session.execute(insert(NaturalKey), rows)

@@ -205,7 +205,11 @@ def _push_once(session: Session, principal: Principal, req: PushRequest) -> list
         naturalkeys.record(
             session,
             office,
-            [(k[0], k[1], state[k][0] or {}, k in rows) for k in dirty if k[0] in NATURAL_KEYS],
+            [
+                (k[0], k[1], state[k][0] or {}, rows[k].data if k in rows else None)
+                for k in dirty
+                if k[0] in NATURAL_KEYS
+            ],
         )
         for values in changed_rows:
             session.execute(
