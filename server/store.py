@@ -28,9 +28,9 @@ from db.base import utcnow
 from db.sync.merge import Refused, apply_change, check_change_text
 from db.sync.messages import Change, ChangeResult, ConflictInfo, PullResponse, PushRequest, RowState
 from db.sync.naturalkeys import NATURAL_KEYS
-from db.sync.registry import get
+from db.sync.registry import SyncKind, get
 from db.sync.validate import shown
-from server import naturalkeys
+from server import naturalkeys, unlocks
 from server.models import CENTRAL_OFFICE, CENTRAL_ROLES, Conflict, Device, Mutation, SyncCounter, SyncRow
 
 CHUNK = 400
@@ -90,6 +90,7 @@ def _push_once(session: Session, principal: Principal, req: PushRequest) -> list
     prepared = naturalkeys.prepare(session, office, [c for c in changes if c.mutation_id not in stored])
     fresh = prepared.changes
     refs = _referents(session, fresh)
+    unlocking = unlocks.find(session, office, fresh)
 
     keys = sorted({(c.table, c.row_id) for c in fresh}, key=lambda k: (k[0], k[1].hex))
     rows: dict[tuple[str, uuid.UUID], SyncRow] = {}
@@ -125,7 +126,13 @@ def _push_once(session: Session, principal: Principal, req: PushRequest) -> list
             continue
         current, version = state[key]
         try:
-            outcome = apply_change(st, current, version, c)
+            rnd = unlocks.round_of(current) if st.kind == SyncKind.LOCKABLE and current is not None else None
+            if rnd is not None and rnd in unlocking.refused and st.is_locked(current or {}):
+                raise Refused(
+                    f"ปลดล็อกได้เฉพาะผู้อนุมัติของสำนักงาน (บัญชีบทบาท {unlocks.APPROVER_ROLE} บนเซิร์ฟเวอร์) "
+                    f'ผู้ปลดล็อก "{shown(unlocking.refused[rnd])}" ไม่ใช่ผู้อนุมัติ / only the office approver may unlock'
+                )
+            outcome = apply_change(st, current, version, c, unlocked=rnd in unlocking.granted)
             if outcome.changed:
                 _check_references(st, outcome.data, c, office=office, state=state, rows=rows, refs=refs)
                 if taken := naturalkeys.held_by_another(prepared, c.table, c.row_id, outcome.data):

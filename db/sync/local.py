@@ -331,6 +331,15 @@ def record_results(conn: Connection, results: list[ChangeResult]) -> ResultCount
             # A new row the server took as sent needs no write back; an update may have been merged with
             # changes from other PCs, and a conflict left the server's value: those rows are written.
             merged = [r for r in rows if r.conflicts or not creates.get(str(r.mutation_id), False)]
+            # A new row taken as sent still learns its sequence number: the order events happened in.
+            seqs = [{"_id": _uid(r.data["id"]), "_seq": r.seq} for r in rows if r.seq is not None]
+            if seqs and "server_seq" in st.table.c:
+                conn.execute(
+                    update(st.table)
+                    .where(st.table.c.id == bindparam("_id"))
+                    .values(server_seq=bindparam("_seq")),
+                    seqs,
+                )
             still_open = _open_entries(conn, table, [_uid(r.data["id"]) for r in merged])
             _write_rows(conn, st, [r.data for r in merged if _key(r.data["id"]) not in still_open])
     return ResultCounts(applied, conflicts, failed)

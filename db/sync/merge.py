@@ -92,9 +92,17 @@ def check_change_text(change: Change) -> None:
 
 
 def apply_change(
-    st: SyncedTable, current: dict[str, Any] | None, current_version: int, change: Change
+    st: SyncedTable,
+    current: dict[str, Any] | None,
+    current_version: int,
+    change: Change,
+    *,
+    unlocked: bool = False,
 ) -> Outcome:
-    """Merge one change into the server's row (None when the server has never seen the row)."""
+    """Merge one change into the server's row (None when the server has never seen the row).
+
+    unlocked: the push carries the office approver's audited unlock of this locked row (server.unlocks).
+    """
     if st.kind in (SyncKind.SERVER, SyncKind.LOCAL):
         raise Refused(
             f"ข้อมูล {st.name} เป็นข้อมูลอ้างอิงของส่วนกลาง สำนักงานจังหวัดแก้ไขไม่ได้ "
@@ -119,7 +127,13 @@ def apply_change(
                 f"/ {st.name} rows are append-only events; record a new one instead"
             )
         return Outcome(current, False)
-    if st.kind == SyncKind.LOCKABLE and st.is_locked(current) and differing:
+    if (
+        st.kind == SyncKind.LOCKABLE
+        and st.is_locked(current)
+        and differing
+        and not unlocked
+        and not st.moves_forward(current, differing, new)
+    ):
         raise Refused(
             "รายการนี้อนุมัติแล้ว (ล็อก) แก้ไขจากเครื่องสำนักงานไม่ได้ ต้องปลดล็อกพร้อมเหตุผลก่อน "
             "/ this row is approved and locked; it cannot be changed by a sync"

@@ -31,11 +31,15 @@ KIND_OF_TABLE: dict[str, SyncKind] = {
     "payment_line": SyncKind.APPEND,
     "audit_entry": SyncKind.APPEND,
     "expense_line": SyncKind.LOCKABLE,
+    "round_spending": SyncKind.LOCKABLE,
 }
 # A lockable row is locked while its column holds one of these values.
 LOCKS: dict[str, tuple[str, frozenset[str]]] = {
     "expense_line": ("status", frozenset({"approved", "exported"})),
+    "round_spending": ("status", frozenset({"approved", "exported"})),
 }
+# Moves a locked row may still make without an unlock (only its lock column changing): approved → exported.
+LOCK_FORWARD = frozenset({("approved", "exported")})
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,13 @@ class SyncedTable:
     def is_locked(self, data: dict) -> bool:
         lock = LOCKS.get(self.name)
         return lock is not None and data.get(lock[0]) in lock[1]
+
+    def moves_forward(self, current: dict, differing: list[str], new: dict) -> bool:
+        """Only the lock column changes, along a move allowed while locked (an export)."""
+        lock = LOCKS.get(self.name)
+        if lock is None or set(differing) - {lock[0], "updated_at"}:
+            return False
+        return (current.get(lock[0]), new.get(lock[0])) in LOCK_FORWARD
 
 
 def is_sync_table(table: Table) -> bool:

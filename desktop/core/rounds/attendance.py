@@ -20,7 +20,7 @@ from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, RuleViolation, ValidationError
 from desktop.core.people.people import PersonRow, person_row_query, to_person_row
 from desktop.core.rounds.completion import apply_completion, is_complete
-from desktop.core.rounds.marks import HALF_LABELS, HALVES, Slot, latest_marks, round_slots
+from desktop.core.rounds.marks import HALF_LABELS, HALVES, IN_ORDER, Slot, latest_marks, round_slots
 from desktop.core.rounds.rounds import STATUS_LABELS
 
 SOURCES = ("sheet", "scan", "manual", "card")  # card: read from the national ID card's chip
@@ -332,7 +332,7 @@ def check_in(
                 AttendanceMark.day_no, AttendanceMark.half, AttendanceMark.present, AttendanceMark.recorded_at
             )
             .where(AttendanceMark.enrolment_id == enrolment.id, AttendanceMark.deleted.is_(False))
-            .order_by(AttendanceMark.recorded_at, AttendanceMark.id)
+            .order_by(*IN_ORDER)
         ):
             latest[(d_no, d_half)] = (d_present, d_at)
         last = latest.get((day_no, half))

@@ -14,7 +14,7 @@ from db.models import AttendanceMark, Enrolment, TrainingRound
 from desktop.core import audit
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, RuleViolation, ValidationError
-from desktop.core.rounds.marks import latest_marks, round_slots
+from desktop.core.rounds.marks import IN_ORDER, latest_marks, round_slots
 
 RULE_LABELS = {
     "all_halves": "เข้าอบรมครบทุกช่วง (เช้า/บ่าย ทุกวัน)",
@@ -73,7 +73,7 @@ def _present_of(session: Session, slots: set[tuple[int, str]], ids: list[uuid.UU
             AttendanceMark.enrolment_id, AttendanceMark.day_no, AttendanceMark.half, AttendanceMark.present
         )
         .where(AttendanceMark.enrolment_id.in_(ids), AttendanceMark.deleted.is_(False))
-        .order_by(AttendanceMark.recorded_at, AttendanceMark.id)
+        .order_by(*IN_ORDER)
     ):
         latest[(eid, day_no, half)] = present
     out: dict[uuid.UUID, int] = {}

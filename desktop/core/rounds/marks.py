@@ -46,10 +46,20 @@ def round_slots(session: Session, round_id: uuid.UUID) -> list[Slot]:
     ]
 
 
+# The order in which marks happened: once the server has a mark, its sequence number says (PCs' clocks differ);
+# a mark this PC has not synced yet is newer than any it has, and among those this PC's clock decides.
+IN_ORDER = (
+    AttendanceMark.server_seq.is_(None),
+    AttendanceMark.server_seq,
+    AttendanceMark.recorded_at,
+    AttendanceMark.id,
+)
+
+
 def latest_marks(
     session: Session, round_id: uuid.UUID
 ) -> dict[tuple[uuid.UUID, int, str], tuple[bool, datetime]]:
-    """The mark that counts for each enrolment and half-day: the newest event (UUIDv7 breaks ties in time)."""
+    """The mark that counts for each enrolment and half-day: the newest event (see IN_ORDER)."""
     latest: dict[tuple[uuid.UUID, int, str], tuple[bool, datetime]] = {}
     rows = session.execute(
         select(
@@ -60,7 +70,7 @@ def latest_marks(
             AttendanceMark.recorded_at,
         )
         .where(AttendanceMark.round_id == round_id, AttendanceMark.deleted.is_(False))
-        .order_by(AttendanceMark.recorded_at, AttendanceMark.id)
+        .order_by(*IN_ORDER)
     )
     for eid, day_no, half, present, at in rows:
         latest[(eid, day_no, half)] = (present, at)
