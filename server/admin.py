@@ -1,4 +1,4 @@
-"""Administration on the server's own database: offices, users, enrolment codes, devices, allocations."""
+"""Administration on the server's own database: offices, users, enrolment codes, devices, allocations, rates."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.base import new_id, utcnow
 from db.resources import resource_path
 from db.rules.money import to_satang
+from db.rules.rate_table import RateTableError, read_rate_table
 from db.sync.codec import encode_row
 from db.sync.registry import get
 from server import store
-from server.models import ROLES, Device, EnrolCode, OfficeAccount, User
+from server.models import CENTRAL_OFFICE, ROLES, Device, EnrolCode, OfficeAccount, SyncRow, User
 from server.security import code_hash, hash_password, new_enrol_code
 
 
@@ -167,3 +168,59 @@ def allocate(
             s, table="budget_allocation", office_code=province, data=encode_row(st.table, row), by="central"
         )
     return row_id
+
+
+@dataclass(frozen=True)
+class PublishedRates:
+    new: int
+    changed: int
+    unchanged: int
+
+
+def publish_rates(sessions: sessionmaker[Session], *, text: str) -> PublishedRates:
+    """Publish the centre's rate table (CSV, db.rules.rate_table) to every office: all of it or nothing.
+
+    A rate already published with the same values is left alone; a changed one becomes its next version; rates
+    the file no longer lists stay (older circulars still price the rounds held under them).
+    """
+    try:
+        lines = read_rate_table(text)
+    except RateTableError as exc:
+        raise AdminError(f"ไฟล์อัตราไม่ถูกต้อง ไม่ได้เผยแพร่รายการใด:\n{exc}") from None
+    st = get("rate")
+    assert st is not None
+    new = changed = unchanged = 0
+    now = utcnow()
+    with sessions.begin() as s:
+        for line in lines:
+            existing = s.get(SyncRow, ("rate", line.id))
+            values = {
+                "item": line.item,
+                "training_type": line.training_type,
+                "venue_type": line.venue_type,
+                "unit": line.unit,
+                "ceiling_satang": line.ceiling_satang,
+                "effective_from": line.effective_from,
+                "circular_ref": line.circular_ref,
+                "uncertain": line.uncertain,
+                "note": line.note,
+            }
+            encoded = encode_row(st.table, values)
+            if existing is not None and not existing.deleted:
+                if all(existing.data.get(k) == v for k, v in encoded.items()):
+                    unchanged += 1
+                    continue
+                changed += 1
+                created = existing.data.get("created_at")
+            else:
+                new += 1
+                created = None
+            row = {"id": line.id, "created_at": now, "updated_at": now, "version": 1, "deleted": False}
+            row.update(values)
+            row["server_seq"] = None
+            row["office_code"] = CENTRAL_OFFICE
+            data = encode_row(st.table, row)
+            if created:
+                data["created_at"] = created
+            store.publish(s, table="rate", office_code=CENTRAL_OFFICE, data=data, by="central")
+    return PublishedRates(new, changed, unchanged)

@@ -7,6 +7,7 @@ import getpass
 import sys
 import uuid
 from collections.abc import Sequence
+from pathlib import Path
 
 from server.config import DEFAULT_DATABASE_URL, Settings
 
@@ -56,6 +57,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fiscal-year", type=int, required=True, help="BE, e.g. 2570")
     p.add_argument("--amount", required=True, help="baht, e.g. 266063.16")
     p.add_argument("--ref-no", default="")
+    p = admin.add_parser(
+        "publish-rates", help="publish the rate table (CSV as resources/reference/rates.csv) to every office"
+    )
+    p.add_argument("file")
     return parser
 
 
@@ -148,6 +153,13 @@ def _admin(admin, sessions, args: argparse.Namespace) -> int:
             ref_no=args.ref_no,
         )
         print(f"จัดสรรงบประมาณให้จังหวัด {args.province} แล้ว ({row_id})")
+    elif cmd == "publish-rates":
+        try:
+            text = Path(args.file).read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise admin.AdminError(f"อ่านไฟล์ {args.file} ไม่ได้: {exc}") from None
+        r = admin.publish_rates(sessions, text=text)
+        print(f"เผยแพร่อัตราแล้ว: ใหม่ {r.new} แก้ไข {r.changed} ไม่เปลี่ยน {r.unchanged} (ทุกจังหวัดจะได้รับเมื่อซิงก์)")
     return 0
 
 

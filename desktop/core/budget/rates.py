@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +13,7 @@ from db.models import Rate
 from db.resources import resource_path
 from db.rules.errors import RuleError
 from db.rules.money import to_satang
+from db.rules.rate_table import TRAINING_TYPES, VENUE_TYPES, read_rate_table
 from db.rules.thai_dates import format_be_date
 from desktop.core import audit
 from desktop.core.context import AppContext, get_setting
@@ -31,8 +31,6 @@ ITEM_LABELS = {
     "meal_full": "ค่าอาหาร (ครบทุกมื้อ)",
     "meal_partial": "ค่าอาหาร (ไม่ครบทุกมื้อ)",
 }
-TRAINING_TYPES = {"a": "ประเภท ก", "b": "ประเภท ข", "outsider": "บุคคลภายนอก", "any": "ทุกประเภท"}
-VENUE_TYPES = {"government": "สถานที่ราชการ", "private": "สถานที่เอกชน", "any": "ทุกสถานที่"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +69,7 @@ class RateInput:
     circular_ref: str = ""
     uncertain: bool = False
     note: str = ""
+    id: uuid.UUID | None = None  # a seed rate's id, the one the centre publishes it under (rate_table)
 
 
 def _row(r: Rate) -> RateRow:
@@ -91,23 +90,22 @@ def _row(r: Rate) -> RateRow:
 
 def seed_rows() -> list[RateInput]:
     """The seed rates shipped in resources/reference/rates.csv (values from DOMAIN.md; uncertain ones marked)."""
-    out = []
-    with resource_path("reference", "rates.csv").open(encoding="utf-8", newline="") as fh:
-        for r in csv.DictReader(fh):
-            out.append(
-                RateInput(
-                    item=r["item"],
-                    training_type=r["training_type"],
-                    venue_type=r["venue_type"],
-                    unit=r["unit"],
-                    ceiling_satang=to_satang(r["ceiling_baht"]),
-                    effective_from=date.fromisoformat(r["effective_from"]),
-                    circular_ref=r["circular_ref"],
-                    uncertain=r["uncertain"] == "1",
-                    note=r["note"],
-                )
-            )
-    return out
+    text = resource_path("reference", "rates.csv").read_text(encoding="utf-8")
+    return [
+        RateInput(
+            item=r.item,
+            training_type=r.training_type,
+            venue_type=r.venue_type,
+            unit=r.unit,
+            ceiling_satang=r.ceiling_satang,
+            effective_from=r.effective_from,
+            circular_ref=r.circular_ref,
+            uncertain=r.uncertain,
+            note=r.note,
+            id=r.id,
+        )
+        for r in read_rate_table(text)
+    ]
 
 
 def ensure_rates(session: Session) -> int:
@@ -118,6 +116,7 @@ def ensure_rates(session: Session) -> int:
     for r in rows:
         session.add(
             Rate(
+                id=r.id,
                 office_code=CENTRAL_OFFICE,
                 item=r.item,
                 training_type=r.training_type,
@@ -162,7 +161,8 @@ def rate_in_force(
             Rate.venue_type.in_((venue_type, "any")),
             Rate.effective_from <= on,
         )
-        .order_by(Rate.effective_from.desc(), specific)
+        # On a tie the centre's published row beats a copy seeded here before rates had their ids.
+        .order_by(Rate.effective_from.desc(), specific, Rate.server_seq.desc().nulls_last())
         .limit(1)
     ).first()
     return _row(rate) if rate else None
