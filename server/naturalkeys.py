@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from sqlalchemy import delete, insert, select, tuple_
@@ -32,6 +33,7 @@ class Prepared:
     holders: dict[tuple[str, str], uuid.UUID] = field(default_factory=dict)  # (table, key) → live row
 
 
+@cache
 def _fk_targets(table: str) -> list[tuple[str, str]]:
     st = get(table)
     if st is None:
@@ -62,19 +64,25 @@ def prepare(session: Session, office: str, changes: list[Change]) -> Prepared:
                 wanted.add((target, rid))
     if not wanted:
         return Prepared(changes, originals)
-    alias = _aliases(session, office, wanted)
-    existing = _existing(session, [(c.table, c.row_id) for c in natural if c.base_version is None])
+    # Most offices never had a merge: one cheap look instead of a lookup of every id.
+    has_alias = session.scalar(select(RowAlias.row_id).where(RowAlias.office_code == office).limit(1))
+    alias = _aliases(session, office, wanted) if has_alias is not None else {}
     keys = {(c.table, k) for c in natural if (k := key_of(c.table, c.fields)) is not None}
     holders = _holders(session, office, keys)
+    candidates = [
+        c
+        for c in natural
+        if c.base_version is None and c.op == "upsert" and (c.table, c.row_id) not in alias
+        and (k := key_of(c.table, c.fields)) is not None
+        and holders.get((c.table, k)) not in (None, c.row_id)
+    ]  # fmt: skip
+    existing = _existing(session, [(c.table, c.row_id) for c in candidates]) if candidates else set()
     creates_merged: dict[uuid.UUID, uuid.UUID] = {}
-    for c in natural:
-        if c.base_version is not None or c.op != "upsert" or (c.table, c.row_id) in existing:
-            continue
-        if (c.table, c.row_id) in alias:
-            continue
-        k = key_of(c.table, c.fields)
-        holder = holders.get((c.table, k)) if k else None
-        if holder is not None and holder != c.row_id:
+    for c in candidates:
+        if (c.table, c.row_id) in existing:
+            continue  # a row the server has (stored before keys were unique): an update, not a duplicate
+        holder = holders[(c.table, key_of(c.table, c.fields) or "")]
+        if holder != c.row_id:
             alias[(c.table, c.row_id)] = holder
             creates_merged[c.mutation_id] = holder
             session.add(RowAlias(table_name=c.table, row_id=c.row_id, target_id=holder, office_code=office))
