@@ -19,7 +19,7 @@ from sqlalchemy import delete, insert, select, tuple_
 from sqlalchemy.orm import Session
 
 from db.sync.messages import Change
-from db.sync.naturalkeys import NATURAL_KEYS, key_of, merge_fields
+from db.sync.naturalkeys import NATURAL_KEYS, STAGES, key_of, merge_fields
 from db.sync.registry import get
 from server.models import NaturalKey, RowAlias, SyncRow
 
@@ -47,6 +47,8 @@ def _fk_targets(table: str) -> list[tuple[str, str]]:
 
 
 def _uuid(value: Any) -> uuid.UUID | None:
+    if not isinstance(value, str):
+        return None
     try:
         return uuid.UUID(str(value))
     except ValueError:
@@ -56,57 +58,70 @@ def _uuid(value: Any) -> uuid.UUID | None:
 def prepare(session: Session, office: str, changes: list[Change]) -> Prepared:
     """Re-point changes at the rows they duplicate or refer to through an alias; record new aliases."""
     originals = {c.mutation_id: c for c in changes}
-    natural = [c for c in changes if c.table in NATURAL_KEYS]
-    wanted: set[tuple[str, uuid.UUID]] = {(c.table, c.row_id) for c in natural}
-    for c in changes:
-        for col, target in _fk_targets(c.table):
-            if (rid := _uuid(c.fields.get(col))) is not None:
-                wanted.add((target, rid))
-    if not wanted:
+    if not any(c.table in NATURAL_KEYS or _fk_targets(c.table) for c in changes):
         return Prepared(changes, originals)
     # Most offices never had a merge: one cheap look instead of a lookup of every id.
     has_alias = session.scalar(select(RowAlias.row_id).where(RowAlias.office_code == office).limit(1))
-    alias = _aliases(session, office, wanted) if has_alias is not None else {}
-    keys = {(c.table, k) for c in natural if (k := key_of(c.table, c.fields)) is not None}
-    holders = _holders(session, office, keys)
-    candidates = [
-        c
-        for c in natural
-        if c.base_version is None and c.op == "upsert" and (c.table, c.row_id) not in alias
-        and (k := key_of(c.table, c.fields)) is not None
-        and holders.get((c.table, k)) not in (None, c.row_id)
-    ]  # fmt: skip
-    existing = _existing(session, [(c.table, c.row_id) for c in candidates]) if candidates else set()
+    alias: dict[tuple[str, uuid.UUID], uuid.UUID] = {}
+    if has_alias is not None:
+        wanted = {(c.table, c.row_id) for c in changes if c.table in NATURAL_KEYS}
+        for c in changes:
+            for col, target in _fk_targets(c.table):
+                if (rid := _uuid(c.fields.get(col))) is not None:
+                    wanted.add((target, rid))
+        alias = _aliases(session, office, wanted)
+    holders: dict[tuple[str, str], uuid.UUID] = {}
     creates_merged: dict[uuid.UUID, uuid.UUID] = {}
-    for c in candidates:
-        if (c.table, c.row_id) in existing:
-            continue  # a row the server has (stored before keys were unique): an update, not a duplicate
-        holder = holders[(c.table, key_of(c.table, c.fields) or "")]
-        if holder != c.row_id:
+    work = list(changes)
+    for stage in STAGES:
+        work = [_repointed(c, alias) for c in work]  # keys made of references see earlier merges
+        natural = [c for c in work if c.table in stage]
+        keys = {(c.table, k) for c in natural if (k := key_of(c.table, c.fields)) is not None}
+        holders.update(_holders(session, office, keys))
+        candidates = [
+            c
+            for c in natural
+            if c.base_version is None and c.op == "upsert" and (c.table, c.row_id) not in alias
+            and (k := key_of(c.table, c.fields)) is not None
+            and holders.get((c.table, k)) not in (None, c.row_id)
+        ]  # fmt: skip
+        existing = _existing(session, [(c.table, c.row_id) for c in candidates]) if candidates else set()
+        for c in candidates:
+            if (c.table, c.row_id) in existing:
+                continue  # a row the server has (stored before keys were unique): an update, not a duplicate
+            holder = holders[(c.table, key_of(c.table, c.fields) or "")]
             alias[(c.table, c.row_id)] = holder
             creates_merged[c.mutation_id] = holder
             session.add(RowAlias(table_name=c.table, row_id=c.row_id, target_id=holder, office_code=office))
     if not alias:
         return Prepared(changes, originals, holders)
-    targets = {(c.table, t) for c in natural if (t := creates_merged.get(c.mutation_id)) is not None}
+    work = [_repointed(c, alias) for c in work]
+    targets = {(c.table, t) for c in work if (t := creates_merged.get(c.mutation_id)) is not None}
     current = _data(session, targets)
     out: list[Change] = []
-    for c in changes:
-        fields = dict(c.fields)
-        for col, target in _fk_targets(c.table):
-            rid = _uuid(fields.get(col))
-            if rid is not None and (target, rid) in alias:
-                fields[col] = str(alias[(target, rid)])
-        update: dict[str, Any] = {"fields": fields}
-        if (c.table, c.row_id) in alias:
-            new_id = alias[(c.table, c.row_id)]
-            update["row_id"] = new_id
-            fields["id"] = str(new_id)
-            if c.mutation_id in creates_merged:
-                merged, base = merge_fields(current.get((c.table, new_id), {}), fields)
-                update.update(fields=merged, base=base, base_version=0)
-        out.append(c.model_copy(update=update) if update["fields"] != c.fields or len(update) > 1 else c)
+    for c in work:
+        if (c.table, c.row_id) not in alias:
+            out.append(c)
+            continue
+        new_id = alias[(c.table, c.row_id)]
+        fields = {**c.fields, "id": str(new_id)}
+        update: dict[str, Any] = {"row_id": new_id, "fields": fields}
+        if c.mutation_id in creates_merged:
+            merged, base = merge_fields(current.get((c.table, new_id), {}), fields)
+            update.update(fields=merged, base=base, base_version=0)
+        out.append(c.model_copy(update=update))
     return Prepared(out, originals, holders)
+
+
+def _repointed(c: Change, alias: dict[tuple[str, uuid.UUID], uuid.UUID]) -> Change:
+    """The change with every reference to a merged row pointing at the row it was merged into."""
+    fields = None
+    for col, target in _fk_targets(c.table):
+        rid = _uuid(c.fields.get(col))
+        if rid is not None and (target, rid) in alias:
+            fields = fields if fields is not None else dict(c.fields)
+            fields[col] = str(alias[(target, rid)])
+    return c if fields is None else c.model_copy(update={"fields": fields})
 
 
 def _aliases(session: Session, office: str, wanted: set[tuple[str, uuid.UUID]]) -> dict:

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.base import utcnow
 from db.sync.merge import Refused, apply_change, check_change_text
 from db.sync.messages import Change, ChangeResult, ConflictInfo, PullResponse, PushRequest, RowState
-from db.sync.naturalkeys import NATURAL_KEYS
+from db.sync.naturalkeys import NATURAL_KEYS, key_label
 from db.sync.registry import SyncKind, get
 from db.sync.validate import shown
 from server import naturalkeys, unlocks
@@ -138,7 +138,7 @@ def _push_once(session: Session, principal: Principal, req: PushRequest) -> list
             if outcome.changed:
                 _check_references(st, outcome.data, c, office=office, state=state, rows=rows, refs=refs)
                 if taken := naturalkeys.held_by_another(prepared, c.table, c.row_id, outcome.data):
-                    field = NATURAL_KEYS[c.table]
+                    field = key_label(c.table)
                     raise Refused(
                         f'ตาราง {c.table} ช่อง {field} ค่า "{shown(taken)}": มีอีกรายการของจังหวัดใช้ค่านี้อยู่แล้ว '
                         f"(หนึ่งคนหนึ่งรายการ) / {c.table}.{field} already used by another row of your province"

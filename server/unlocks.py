@@ -36,6 +36,8 @@ def _reason(changes: Any) -> str:
 
 
 def _uuid(value: Any) -> uuid.UUID | None:
+    if not isinstance(value, str):
+        return None
     try:
         return uuid.UUID(str(value))
     except ValueError:

@@ -7,28 +7,50 @@ it from the push answer (the answer's row id differs from the one it sent) and r
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from sqlalchemy import Table
 
 from db.sync.registry import META_FIELDS, get, synced_tables
 
-NATURAL_KEYS: dict[str, str] = {
-    "person": "national_id",
-    "lecturer": "national_id",
-    "district": "code",
-    "subdistrict": "code",
-    "village": "code",
+NATURAL_KEYS: dict[str, tuple[str, ...]] = {
+    "person": ("national_id",),
+    "lecturer": ("national_id",),
+    "district": ("code",),
+    "subdistrict": ("code",),
+    "village": ("code",),
+    # A person once per round: read after the person's own merge, so both PCs' enrolments become one.
+    "enrolment": ("round_id", "person_id"),
 }
+# Tables whose keys are read after the references of a push were re-pointed by the first stage's merges.
+STAGES: tuple[frozenset[str], ...] = (
+    frozenset({"person", "lecturer", "district", "subdistrict", "village"}),
+    frozenset({"enrolment"}),
+)
 
 
 def key_of(table: str, data: dict[str, Any] | None) -> str | None:
-    """The row's natural key, or None (no such key for the table, blank, or the row is deleted)."""
-    field = NATURAL_KEYS.get(table)
-    if field is None or not data or data.get("deleted"):
+    """The row's natural key, or None (no such key for the table, a part blank, or the row is deleted)."""
+    fields = NATURAL_KEYS.get(table)
+    if fields is None or not data or data.get("deleted"):
         return None
-    value = data.get(field)
-    return str(value)[:64] if isinstance(value, str) and value.strip() else None
+    parts = []
+    for f in fields:
+        value = data.get(f)
+        if not isinstance(value, str) or not value.strip():
+            return None
+        if len(fields) > 1:
+            try:
+                value = uuid.UUID(value).hex  # two ids in 64 characters
+            except ValueError:
+                return None
+        parts.append(value)
+    return "".join(parts)[:64]
+
+
+def key_label(table: str) -> str:
+    return " + ".join(NATURAL_KEYS.get(table, ()))
 
 
 def merge_fields(current: dict[str, Any], second: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -126,3 +126,37 @@ def test_the_upgrade_gives_each_natural_key_to_its_oldest_live_row(tmp_path) -> 
     with engine.connect() as conn:
         assert conn.execute(select(NaturalKey.key, NaturalKey.row_id)).all() == [(NID, ids[1])]
     engine.dispose()
+
+
+def test_both_pcs_enrolling_the_same_person_in_one_round_leaves_one_enrolment(
+    server: Server, desktops
+) -> None:
+    a = desktops("pc_a")
+    r = _round(a, 1)
+    sync_client.sync(a, http=server.http)
+    b = desktops("pc_b")
+    sync_client.sync(b, http=server.http)
+    first = people.create_person(
+        a, PersonInput(national_id=NID, prefix="นาย", first_name="หนึ่ง", last_name="ก")
+    )
+    second = people.create_person(
+        b, PersonInput(national_id=NID, prefix="นาย", first_name="หนึ่ง", last_name="ก")
+    )
+    enrolment.enrol(a, round_id=r.id, person_ids=[first.id])
+    enrolment.enrol(b, round_id=r.id, person_ids=[second.id])
+    for ctx in (a, b, a):
+        report = sync_client.sync(ctx, http=server.http)
+        assert report.failed == 0 and report.aside == 0
+    for ctx in (a, b):
+        with ctx.reading() as s:
+            rows = s.execute(
+                select(Enrolment.id, Enrolment.person_id).where(Enrolment.deleted.is_(False))
+            ).all()
+        assert len(rows) == 1 and rows[0].person_id == first.id
+    with server.sessions() as s:
+        live = [
+            d
+            for d in s.scalars(select(SyncRow.data).where(SyncRow.table_name == "enrolment"))
+            if not d["deleted"]
+        ]
+        assert len(live) == 1
