@@ -160,3 +160,38 @@ def test_both_pcs_enrolling_the_same_person_in_one_round_leaves_one_enrolment(
             if not d["deleted"]
         ]
         assert len(live) == 1
+
+
+def test_two_pushes_of_one_key_at_the_same_moment_end_as_one_row(server: Server, desktops) -> None:
+    """The natural_key primary key makes the later push collide; its retry merges (PostgreSQL runs them at once)."""
+    import threading
+
+    from db.sync.messages import PushRequest
+    from server import store
+    from server.models import Device
+    from tests.server.test_api import _person_change
+
+    for name in ("pc_a", "pc_b"):  # two enrolled devices of the office
+        desktops(name)
+    with server.sessions() as s:
+        devices = s.scalars(select(Device.id).order_by(Device.created_at)).all()
+    whos = [store.Principal("device", "device", "40", d, f"pc{i}") for i, d in enumerate(devices[-2:])]
+    ids = [uuid.uuid4(), uuid.uuid4()]
+    reqs = [PushRequest.model_validate({"changes": [_person_change(i, national_id=NID)]}) for i in ids]
+    gate = threading.Barrier(2)
+    answers: list = [None, None]
+
+    def run(k: int) -> None:
+        gate.wait()
+        answers[k] = store.push(server.sessions, whos[k], reqs[k])[0]
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [x.status for x in answers] == ["applied", "applied"]
+    kept = {uuid.UUID(x.data["id"]) for x in answers}
+    assert len(kept) == 1 and kept <= set(ids)
+    with server.sessions() as s:
+        assert s.scalars(select(SyncRow.row_id).where(SyncRow.table_name == "person")).all() == list(kept)
