@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.core.context import AppContext
 from desktop.core.rounds.rounds import RoundRow
@@ -106,7 +115,20 @@ class RoundAttendanceDialog(QDialog):
         )
 
     def print_certificates(self) -> None:
+        from desktop.reports.certificates import signer_missing
+
         r = self.round
+        warning = signer_missing(self.ctx)
+        if warning is not None:
+            answer = QMessageBox.question(
+                self,
+                "ยังไม่มีผู้ลงนามในเกียรติบัตร",
+                f"{warning}\n\nพิมพ์เกียรติบัตรโดยเว้นช่องลงนามว่างไว้หรือไม่?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
         self._preview(
             f"เกียรติบัตร รุ่นที่ {r.number}/{r.fiscal_year}",
             f"certificates-{r.number}-{r.fiscal_year}.pdf",
