@@ -35,6 +35,7 @@ from functools import lru_cache
 
 import uharfbuzz
 from reportlab import rl_config
+from reportlab.graphics.renderbase import STATE_DEFAULTS
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr, TTFont
@@ -93,6 +94,8 @@ def register_fonts() -> None:
         # Compressed streams stay binary: ASCII85 on top made files 25 % bigger and cost a third of a
         # 1,000-person sign-in sheet's time.
         rl_config.useA85 = 0
+        # Charts (reportlab.graphics) start every drawing in Helvetica, a font the PDF would not carry.
+        STATE_DEFAULTS["fontName"] = FONT_REGULAR
         for name, filename in _FONT_FILES.items():
             font = TTFont(name, str(resource_path("fonts", filename)), shapable=True)
             pdfmetrics.registerFont(font)
