@@ -363,16 +363,21 @@ def _setup(
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.set_margins(left=MARGIN_IN, right=MARGIN_IN, top=0.75, bottom=0.75)
-    ws.set_header(f'&C&"{FONT_NAME}"&14{_header_text(title)}')
-    ws.set_footer(f'&C&"{FONT_NAME}"&12หน้า &P / &N')
-    fit = print_scale(widths)
-    if fit * BODY_PT >= MIN_PRINT_PT:
-        ws.fit_to_pages(1, 0)  # one page wide still keeps the text readable
-    else:
-        # Too wide for one page at a readable size: print at the smallest readable scale, the columns
-        # that say which row it is repeated on the pages to the right.
-        ws.set_print_scale(math.ceil(100 * MIN_PRINT_PT / BODY_PT))
+    ws.set_header(f'&C&"{FONT_NAME}"&{BODY_PT}{_header_text(title)}')
+    ws.set_footer(f'&C&"{FONT_NAME}"&{BODY_PT}หน้า &P / &N')
+    # A fixed scale, never "fit to width": how wide a column prints depends on the reader's default font
+    # (LibreOffice without Calibri makes every column wider and would shrink the text below 9 pt). The scale
+    # is what fits one A4 width in Excel, but never below the smallest that keeps 14 pt text at 9 pt; a sheet
+    # wider than that breaks between columns, the columns that name the row repeated on each page.
+    ws.set_print_scale(print_percent(widths))
+    if print_scale(widths) < 1:
         ws.repeat_columns(LEAD, freeze_cols - 1)  # what names the row (the province columns are all alike)
+
+
+def print_percent(widths: Sequence[float]) -> int:
+    """The sheet's print scale in percent: one page wide when that keeps text ≥ 9 pt, else the readable minimum."""
+    readable = math.ceil(100 * MIN_PRINT_PT / BODY_PT)
+    return max(readable, min(100, math.floor(100 * print_scale(widths))))
 
 
 def _header_text(text: str) -> str:

@@ -227,18 +227,18 @@ def test_fonts_are_set_on_every_cell(book: Path) -> None:
     assert seen == {14, 16}
 
 
-def _printed_scale(ws) -> float:
-    """The scale the sheet prints at, from its page setup and column widths (A4 landscape)."""
+def _printed_scale(ws) -> tuple[float, float]:
+    """The scale the sheet prints at (its page setup: a fixed scale) and the scale at which its columns fill one
+    A4 landscape width, computed from the column widths as saved (Excel's 7 px a unit, cell padding included)."""
     ps = ws.page_setup
     assert ps.paperSize == 9 and ps.orientation == "landscape"
-    if ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage:
-        assert ps.fitToWidth in (1, None) and ps.fitToHeight == 0
-        last = max(ws.column_dimensions[k].max or 0 for k in ws.column_dimensions) or ws.max_column
-        widths = [ws.column_dimensions[get_column_letter(i)].width or 8.43 for i in range(1, last + 1)]
-        printable = 842 - 72 * (ws.page_margins.left + ws.page_margins.right)
-        used = sum((int(w * 7 + 0.5) + 5) * 0.75 for w in widths)
-        return min(1.0, printable / used)
-    return (ps.scale or 100) / 100
+    fit_to_page = ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert not fit_to_page  # a fixed scale: the text size does not depend on the reader's default font
+    last = max(ws.column_dimensions[k].max or 0 for k in ws.column_dimensions) or ws.max_column
+    widths = [ws.column_dimensions[get_column_letter(i)].width or 8.43 for i in range(1, last + 1)]
+    printable = 842 - 72 * (ws.page_margins.left + ws.page_margins.right)
+    used = sum(w * 7 * 0.75 for w in widths)
+    return (ps.scale or 100) / 100, min(1.0, printable / used)
 
 
 def test_printed_text_is_at_least_9_points(book: Path) -> None:
@@ -247,8 +247,9 @@ def test_printed_text_is_at_least_9_points(book: Path) -> None:
         smallest = min(
             c.font.sz for row in ws.iter_rows(max_row=40) for c in row if c.value is not None and c.font.sz
         )
-        scale = _printed_scale(ws)
+        scale, fit = _printed_scale(ws)
         assert smallest * scale >= 9, (ws.title, smallest, scale)
+        assert scale <= fit or smallest * (scale - 0.01) < 9  # one page wide whenever that stays readable
         assert ws.print_title_rows is not None
     assert wb[SHEET_ROUNDS].print_title_cols == "$D:$E"  # too wide for one page: the round repeats
 
@@ -266,21 +267,13 @@ def _with_sarabun(tmp_path: Path) -> dict[str, str]:
     return {**os.environ, "FONTCONFIG_FILE": str(conf)}
 
 
-def test_libreoffice_shows_dates_in_buddhist_era(book: Path, tmp_path: Path) -> None:
+def test_libreoffice_prints_be_dates_and_nothing_under_9_points(book: Path, tmp_path: Path) -> None:
+    """Printed by LibreOffice (to PDF): dates in BE, every character ≥ 9 pt, one page of each sheet rendered."""
     soffice = shutil.which("soffice")
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed")
     subprocess.run(
-        [
-            soffice,
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path / "pdf"),
-            str(book),
-        ],
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), str(book)],
         check=True,
         capture_output=True,
         timeout=300,
@@ -288,11 +281,50 @@ def test_libreoffice_shows_dates_in_buddhist_era(book: Path, tmp_path: Path) -> 
     )
     import pdfplumber
 
-    with pdfplumber.open(tmp_path / "pdf" / f"{book.stem}.pdf") as pdf:
-        text = "\n".join(p.extract_text() or "" for p in pdf.pages[:12])
+    pdf_path = tmp_path / "pdf" / f"{book.stem}.pdf"
+    firsts: dict[str, int] = {}
+    with pdfplumber.open(pdf_path) as pdf:
+        text = ""
+        for n, page in enumerate(pdf.pages, start=1):
+            page_text = page.extract_text() or ""
+            text += page_text + "\n"
+            sizes = [c["size"] for c in page.chars if c["text"].strip()]
+            assert not sizes or min(sizes) >= 9 - 0.05, (n, min(sizes))
+            for sheet, title in (
+                (SHEET_SUMMARY, "สรุปผลการฝึกอบรม"),
+                (SHEET_ROUNDS, "รุ่นการอบรมครู ข จังหวัด"),
+                (SHEET_PEOPLE, "ที่เข้ารับการอบรม"),
+                (SHEET_EXPENSES, "ค่าใช้จ่ายรายรุ่นและหมวด"),
+            ):
+                if sheet not in firsts and title in page_text.replace("ช่อื", "ชื่อ"):
+                    firsts[sheet] = n
     data = read_workbook(book)
-    first = data.rounds[0].start_date
-    assert format_be_date(first, style="medium") in text  # e.g. 18 พ.ย. 2568
+    assert format_be_date(data.rounds[0].start_date, style="medium") in text  # e.g. 18 พ.ย. 2568
+    assert set(firsts) == {SHEET_SUMMARY, SHEET_ROUNDS, SHEET_PEOPLE, SHEET_EXPENSES}
+    if shutil.which("pdftoppm") is None:
+        return
+    from PIL import Image, ImageStat
+
+    for sheet, n in firsts.items():
+        stem = tmp_path / f"page-{n}"
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "60",
+                "-png",
+                "-singlefile",
+                "-f",
+                str(n),
+                "-l",
+                str(n),
+                str(pdf_path),
+                str(stem),
+            ],
+            check=True,
+        )
+        with Image.open(stem.with_suffix(".png")) as img:
+            assert ImageStat.Stat(img.convert("L")).stddev[0] > 10, sheet  # not a blank page
 
 
 _RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
