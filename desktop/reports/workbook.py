@@ -57,7 +57,7 @@ from desktop.core.exports.figures import province_figures
 from desktop.core.exports.model import HELD, ProvinceFigures
 from desktop.core.rounds.attendance import THAI_TIME
 from desktop.reports.pdf_common import Progress, atomic_output
-from desktop.reports.thai_text import FONT_BOLD, FONT_REGULAR, register_fonts, text_width, tokenize, wrap
+from desktop.reports.thai_text import FONT_BOLD, FONT_REGULAR, register_fonts, text_width
 
 BAHT = "#,##0.00"
 COUNT = "#,##0"
@@ -70,6 +70,7 @@ BODY_ROW_PT = 24  # a body row: Sarabun's line at 14 pt with its upper and lower
 HEAD_LINE_PT = 26  # one line of the 16 pt header
 CELL_PAD_PX = 8  # room left and right of the text in a cell
 MIN_WIDTH, MAX_WIDTH = 5.0, 60.0
+HEAD_SLACK = 1.25  # a header's lines are uneven where the words break
 MARGIN_IN = 0.5  # left and right margins
 A4_LANDSCAPE_WIDTH_PT = 842
 
@@ -312,13 +313,20 @@ def _points_to_width(points: float) -> float:
 
 
 def _header_points(head: str) -> float:
-    """The narrowest width (points) at which a header wraps onto at most two lines, between words only."""
-    size = HEAD_PT
-    words = [t for t in tokenize(head) if t.strip()]
-    width = max([text_width(w, FONT_BOLD, size) for w in words] + [text_width(head, FONT_BOLD, size) / 2])
-    while len(wrap(head, width, FONT_BOLD, size)) > 2:
-        width *= 1.05
-    return width
+    """A width (points) at which a header wraps onto two lines.
+
+    Excel and LibreOffice break Thai between words themselves; the measure here needs no dictionary (loading
+    pythainlp's costs seconds): half the header with room for an uneven break, and never narrower than a short
+    space-separated word such as "(หมู่บ้าน)".
+    """
+    words = [w for w in head.split() if len(w) <= 10]
+    widest = max([text_width(w, FONT_BOLD, HEAD_PT) for w in words], default=0.0)
+    return max(widest, text_width(head, FONT_BOLD, HEAD_PT) / 2 * HEAD_SLACK)
+
+
+def _header_lines(head: str, width: float) -> int:
+    inner = column_points(width) - CELL_PAD_PX * 0.75
+    return math.ceil(text_width(head, FONT_BOLD, HEAD_PT) * HEAD_SLACK / max(1.0, inner))
 
 
 def column_widths(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[float]:
@@ -351,10 +359,7 @@ def _setup(
     for i, w in enumerate(widths):
         ws.set_column(i, i, w)
     ws.set_default_row(BODY_ROW_PT)  # room for Thai marks above and below at 14 pt
-    lines = max(
-        len(wrap(h, column_points(w) - CELL_PAD_PX * 0.75, FONT_BOLD, HEAD_PT))
-        for h, w in zip(headers, widths, strict=True)
-    )
+    lines = max(_header_lines(h, w) for h, w in zip(headers, widths, strict=True))
     ws.set_row(header_row - 1, HEAD_LINE_PT * max(1, min(lines, 3)))
     ws.write_row(header_row - 1, 0, headers, st.head)
     ws.freeze_panes(header_row, freeze_cols)
