@@ -29,6 +29,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     )
     s.add_argument("--day", type=int, default=None, help="only this day of the round (1, 2, ...)")
     s.add_argument("--blank-rows", type=int, default=5, help="empty rows for walk-ins (default 5)")
+    s.add_argument(
+        "--order",
+        choices=("village", "name"),
+        default="village",
+        help="village: by district, village, then name (default); name: by name only",
+    )
     s.add_argument("--thai-digits", action="store_true", help="print numbers in Thai digits")
     c = what.add_parser("certificates", help="certificates (เกียรติบัตร) for those who completed")
     c.add_argument("--round", required=True, help=ROUND_HELP)
@@ -62,6 +68,7 @@ def run(ctx: AppContext, args: argparse.Namespace) -> int:
                 blank_rows=args.blank_rows,
                 day_no=args.day,
                 thai_digits=args.thai_digits,
+                order=getattr(args, "order", "village"),
             )
             print(f"พิมพ์แบบลงทะเบียน {label} แล้ว: {res.days} วัน {res.pages} หน้า → {res.path}")
         else:

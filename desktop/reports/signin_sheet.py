@@ -59,6 +59,7 @@ COLUMNS = (  # heading, width in points (sum ≤ page width − margins)
     ("ลายมือชื่อ (บ่าย)", 63.0),
     ("หมายเหตุ", 60.0),
 )
+ORDERS = ("village", "name")
 WALK_IN_NOTE = "หน้างาน"
 WALK_IN_HEADING = "ผู้เข้าร่วมหน้างาน (walk-in)"
 SPAN_ROW = 18.0
@@ -107,12 +108,20 @@ def village_short(name: str) -> str:
     return f"บ.{name[4:].strip()}" if name.startswith("บ้าน") and len(name) > 4 else name
 
 
-def place_line(p) -> str:
-    """ "ม.3 บ.หนองแวง ต.ศิลา": the district is in the page header, or in a heading row above its people."""
+def place_line(p, *, with_district: bool = False) -> str:
+    """ "ม.3 บ.หนองแวง ต.ศิลา": the district is in the page header, or in a heading row above its people
+    (with ``with_district``, when the sheet is in name order, " อ.ภูเวียง" is added)."""
     if not p.village_code:
         return ""
     parts = [f"ม.{p.moo}" if p.moo is not None else "", village_short(p.village_name), f"ต.{p.subdistrict}"]
+    if with_district and p.district:
+        parts.append(f"อ.{p.district}")
     return " ".join(x for x in parts if x)
+
+
+def name_order(p) -> tuple:
+    """Thai dictionary order by name without the prefix (the order chosen when printing instead of by village)."""
+    return (name_sort_key(first_name=p.first_name, last_name=p.last_name), p.national_id)
 
 
 def sheet_order(p) -> tuple:
@@ -132,12 +141,16 @@ def write_signin_sheet(
     blank_rows: int = 5,
     day_no: int | None = None,
     thai_digits: bool = False,
+    order: str = "village",
     progress: Progress | None = None,
 ) -> SheetResult:
     """Write the sign-in sheets of a round (every day, or only ``day_no``) to ``out_path`` atomically.
 
     National IDs are masked unless ``mask_ids=False``; a sheet with full IDs is recorded in the audit log.
+    ``order``: "village" (district, village, then name) or "name" (name only, the district in the place).
     """
+    if order not in ORDERS:
+        raise RuleViolation(f"ลำดับรายชื่อต้องเป็น {' หรือ '.join(ORDERS)} แต่ได้ {order!r}")
     register_fonts()
     rnd = rounds.get_round(ctx, round_id)
     days = [d for d in rnd.days if day_no is None or d.day_no == day_no]
@@ -149,9 +162,11 @@ def write_signin_sheet(
         raise RuleViolation("จำนวนแถวว่างต้องไม่ติดลบ")
     office_row = office.get_office(ctx)
     enrolled = enrolment.list_enrolments(ctx, round_id=round_id)
-    enrolled.sort(key=lambda e: (e.walk_in, sheet_order(e.person)))  # walk-ins after the invited
+    key = sheet_order if order == "village" else name_order
+    enrolled.sort(key=lambda e: (e.walk_in, key(e.person)))  # walk-ins after the invited
     districts = {e.person.district for e in enrolled if e.person.village_code}
     district = next(iter(districts)) if len(districts) == 1 else ""
+    by_name = order == "name" and not district  # no district headings: each place names its district
 
     def d(text: str) -> str:
         return digits(text, thai_digits)
@@ -161,12 +176,14 @@ def write_signin_sheet(
     for i, e in enumerate(enrolled, start=1):
         p = e.person
         heading = (
-            WALK_IN_HEADING if e.walk_in else ("" if district else f"อำเภอ{p.district}" if p.district else "")
+            WALK_IN_HEADING
+            if e.walk_in
+            else ("" if district or by_name else f"อำเภอ{p.district}" if p.district else "")
         )
         if heading and heading != group:  # several districts: a heading row above each one's people
             rows.append(_Row((), SPAN_ROW, heading))
         group = heading
-        rows.append(_person_row(d(str(i)), p, e.walk_in, mask_ids, thai_digits))
+        rows.append(_person_row(d(str(i)), p, e.walk_in, mask_ids, thai_digits, with_district=by_name))
     if blank_rows and group not in (None, "", WALK_IN_HEADING):  # the empty rows are for walk-ins
         rows.append(_Row((), SPAN_ROW, WALK_IN_HEADING))
     for i in range(len(enrolled) + 1, len(enrolled) + blank_rows + 1):
@@ -260,7 +277,9 @@ def _fitted(text: str, col: int) -> _Cell:
     return _Cell(tuple(wrap(text, _inner(col), FONT_REGULAR, SMALL, prefer_spaces=True)), SMALL)
 
 
-def _person_row(number: str, p, walk_in: bool, mask_ids: bool, thai_digits: bool) -> _Row:
+def _person_row(
+    number: str, p, walk_in: bool, mask_ids: bool, thai_digits: bool, *, with_district: bool = False
+) -> _Row:
     name = p.full_name
     if text_width(name, FONT_REGULAR, BODY) <= _inner(NAME_COL):
         name_cell = _Cell((name,))
@@ -271,7 +290,7 @@ def _person_row(number: str, p, walk_in: bool, mask_ids: bool, thai_digits: bool
         name_cell,
         _one_line(digits(_id_line(p.national_id, mask_ids), thai_digits), ID_COL, size=SMALL, smallest=9.0),
         _fitted(p.position, POSITION_COL),
-        _fitted(digits(place_line(p), thai_digits), PLACE_COL),
+        _fitted(digits(place_line(p, with_district=with_district), thai_digits), PLACE_COL),
         _one_line(digits(_phone(p.phone), thai_digits), PHONE_COL),
         _Cell(),
         _Cell(),

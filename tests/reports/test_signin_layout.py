@@ -20,6 +20,7 @@ from desktop.reports.signin_sheet import (
     COLUMNS,
     MARGIN_X,
     NAME_COL,
+    name_order,
     place_line,
     sheet_order,
     write_signin_sheet,
@@ -136,3 +137,18 @@ def test_names_are_14_points_and_never_shrink(demo_ctx: AppContext, tmp_path: Pa
             and c["text"].strip()
         }
     assert sizes and min(sizes) >= 14
+
+
+def test_name_order_chosen_when_printing(demo_ctx: AppContext, tmp_path: Path) -> None:
+    everyone = [p for p in people.list_people(demo_ctx) if p.village_code]
+    two = [d for d, _ in Counter(p.district for p in everyone).most_common(2)]
+    invited = [p for p in everyone if p.district in two][:30]
+    rid = _round(demo_ctx, [p.id for p in invited])
+    out = tmp_path / "byname.pdf"
+    write_signin_sheet(demo_ctx, round_id=rid, out_path=out, day_no=1, blank_rows=0, order="name")
+    text = "\n".join("\n".join(p) for p in _lines(out))
+    expected = sorted(invited, key=name_order)
+    positions = [text.index(f"{p.prefix}{p.first_name} {p.last_name}") for p in expected]
+    assert positions == sorted(positions)
+    assert not any(f"อำเภอ{d}\n" in text for d in two)  # no district heading rows
+    assert all(f"อ.{d}" in text for d in two)  # the place names its district (wrapped when too long)
