@@ -312,3 +312,15 @@ def test_certificates_without_a_signer_ask_first(qtbot, ui_ctx, runner, open_rou
         lambda: dialog.preview.finished_ok or not dialog.preview.cancel_button.isEnabled(), timeout=20_000
     )
     dialog.preview.reject()
+
+
+def test_signin_order_chosen_in_the_dialog(qtbot, ui_ctx, runner, open_round) -> None:
+    from desktop.ui.rounds.round_dialog import RoundAttendanceDialog
+
+    dialog = RoundAttendanceDialog(ui_ctx, runner, round_row=open_round)
+    qtbot.addWidget(dialog)
+    dialog.signin_order.setCurrentIndex(dialog.signin_order.findData("name"))
+    dialog.print_signin()
+    qtbot.waitUntil(lambda: dialog.preview.finished_ok, timeout=20_000)
+    assert dialog.preview.path.exists() and dialog.preview.document.pageCount() >= 2
+    dialog.preview.reject()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QHBoxLayout,
     QMessageBox,
@@ -60,6 +61,11 @@ class RoundAttendanceDialog(QDialog):
         self.close_button.clicked.connect(self.accept)
         bottom = QHBoxLayout()
         bottom.addWidget(self.mask_ids)
+        self.signin_order = QComboBox()  # the order of the sign-in sheet's names
+        self.signin_order.addItem("เรียงตามหมู่บ้าน", "village")
+        self.signin_order.addItem("เรียงตามชื่อ", "name")
+        self.signin_order.setToolTip("ลำดับรายชื่อในแบบลงทะเบียน")
+        bottom.addWidget(self.signin_order)
         bottom.addWidget(self.signin_button)
         bottom.addWidget(self.cert_button)
         bottom.addStretch(1)
@@ -111,7 +117,9 @@ class RoundAttendanceDialog(QDialog):
         self._preview(
             f"แบบลงทะเบียน รุ่นที่ {r.number}/{r.fiscal_year}",
             f"signin-{r.number}-{r.fiscal_year}.pdf",
-            signin_maker(self.ctx, r.id, mask_ids=self.mask_ids.isChecked()),
+            signin_maker(
+                self.ctx, r.id, mask_ids=self.mask_ids.isChecked(), order=self.signin_order.currentData()
+            ),
         )
 
     def print_certificates(self) -> None:
