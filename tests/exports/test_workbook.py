@@ -273,7 +273,16 @@ def test_libreoffice_prints_be_dates_and_nothing_under_9_points(book: Path, tmp_
     if soffice is None:
         pytest.skip("LibreOffice (soffice) is not installed")
     subprocess.run(
-        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), str(book)],
+        [
+            soffice,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "pdf"),
+            str(book),
+        ],
         check=True,
         capture_output=True,
         timeout=300,
