@@ -181,3 +181,13 @@ def test_printing_without_a_signer_warns_in_the_cli(demo_ctx: AppContext, tmp_pa
     assert run(demo_ctx, args) == 0
     err = capsys.readouterr().err
     assert "คำเตือน" in err and "ผู้ลงนาม" in err
+
+
+def test_signer_title_names_the_province() -> None:
+    def row(position: str) -> office.OfficeRow:
+        return office.OfficeRow("40", "สำนักงานแรงงานจังหวัดขอนแก่น", "ขอนแก่น", "", "", "นาง ก", position)
+
+    assert office.signer_title(row("แรงงานจังหวัด")) == "แรงงานจังหวัดขอนแก่น"
+    assert office.signer_title(row("แรงงานจังหวัดขอนแก่น")) == "แรงงานจังหวัดขอนแก่น"
+    assert office.signer_title(row("ผู้อำนวยการสำนักงาน")) == "ผู้อำนวยการสำนักงาน"
+    assert office.signer_title(row("  ")) == "" and office.signer_title(None) == ""
