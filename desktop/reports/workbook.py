@@ -737,9 +737,14 @@ _PEOPLE_SHEET_XML = "xl/worksheets/sheet3.xml"  # the third sheet added (SHEETS 
 def _text_cell(ref: str, value: str, style: str) -> str:
     if not value:
         return ""
-    value = _ILLEGAL_XML.sub("", value)
+    if not value.isprintable():  # the rare value with a control character (isprintable is a fast C check)
+        value = _ILLEGAL_XML.sub("", value)
+        if not value:
+            return ""
+    if "&" in value or "<" in value or ">" in value:
+        value = xml_escape(value)
     space = ' xml:space="preserve"' if value != value.strip() else ""
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{xml_escape(value)}</t></is></c>'
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{value}</t></is></c>'
 
 
 def _people_rows_xml(data: WorkbookData, st: _Styles):

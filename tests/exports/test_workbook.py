@@ -569,3 +569,14 @@ def test_awkward_text_survives_the_round_trip(results_ctx: AppContext, tmp_path:
     data = dataclasses.replace(data, people=(odd, *data.people[1:]))
     out = write_workbook(data, out_path=tmp_path / "odd.xlsx").path
     assert read_workbook(out) == data
+
+
+def test_control_characters_are_dropped_not_written(results_ctx: AppContext, tmp_path: Path) -> None:
+    import dataclasses
+
+    data = collect(results_ctx, fiscal_year=FY)
+    odd = dataclasses.replace(data.people[0], first_name="สม\x07ชาย", position="\x01")
+    data = dataclasses.replace(data, people=(odd, *data.people[1:]))
+    back = read_workbook(write_workbook(data, out_path=tmp_path / "ctl.xlsx").path)
+    assert back.people[0].first_name == "สมชาย" and back.people[0].position == ""
+    assert back.people[1:] == data.people[1:]
