@@ -156,3 +156,4 @@ def test_thai_digits_option(ctx: AppContext, small_round: uuid.UUID, tmp_path: P
     write_signin_sheet(ctx, round_id=small_round, out_path=out, thai_digits=True, day_no=1)
     text = pdf_text(out)[0]
     assert "พ.ศ. ๒๕๗๐" in text and "๑๑ พฤษภาคม ๒๕๗๐" in text
+    assert text.count("๐๘๑-๒๓๔-๕๖๗๘") == len(NAMES)  # a phone in Thai digits stays on one line
