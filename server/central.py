@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.rules.money import format_baht
+from db.rules.percent import percent_text
 from db.rules.thai_dates import format_be_date
 from server.models import OfficeAccount, SyncRow
 
@@ -88,7 +89,7 @@ def render(rows: list[ProvinceProgress], *, now: datetime, fiscal_year: int | No
     e = html.escape
     body = []
     for r in rows:
-        pct = f"{100 * r.trained / r.target:.1f}%" if r.target else "–"
+        pct = percent_text(r.trained, r.target)
         body.append(
             f"<tr><td>{e(r.code)}</td><td>{e(r.name_th)}</td><td class=n>{r.trained:,}</td><td class=n>{r.target:,}</td>"
             f"<td class=n>{pct}</td><td class=n>{r.people:,}</td><td class=n>{r.rounds_done:,} / {r.rounds:,}</td>"
@@ -110,7 +111,7 @@ def render(rows: list[ProvinceProgress], *, now: datetime, fiscal_year: int | No
             )
         ),
     )
-    pct = f"{100 * total.trained / total.target:.1f}%" if total.target else "–"
+    pct = percent_text(total.trained, total.target)
     download = (
         f'<p><a href="/central/national.xlsx?fy={fiscal_year}">ดาวน์โหลดสมุดงานระดับประเทศ (Excel) '
         f"ปีงบประมาณ {fiscal_year}</a> · "

@@ -1,7 +1,8 @@
 """The province workbook's fixed layout (docs/workbook-format.md) and the plain data it carries.
 
 Shared by the writer (desktop/reports/workbook.py) and the reader (db/exchange/workbook_reader.py),
-so the two cannot drift apart. Money is integer satang; dates are real dates (written as BE text).
+so the two cannot drift apart. Money is integer satang; dates are real dates (Excel dates shown in BE; format
+version 1 wrote them as BE text). The ``*_V1`` names are the version 1 layout, still read.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 FORMAT_ID = "krukhor-province-workbook"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 SHEET_SUMMARY = "สรุป"
 SHEET_ROUNDS = "รุ่นการอบรม"
@@ -21,9 +23,14 @@ SHEETS = (SHEET_SUMMARY, SHEET_ROUNDS, SHEET_PEOPLE, SHEET_EXPENSES, SHEET_META)
 
 TOTAL_LABEL = "รวม"
 BUDGET_LABEL = "งบประมาณ"
+STATUS_BLOCK_LABEL = "รุ่นการอบรมตามสถานะ"
 SUMMARY_HEADER_ROW = 3  # rows 1–2 are the title; data from row 4
 
-SUMMARY_HEADERS = (
+# Every data sheet (format 2) starts with these columns, so the 76 provinces' sheets stack into one table.
+PROVINCE_HEADERS = ("รหัสจังหวัด", "จังหวัด", "ปีงบประมาณ")
+LEAD = len(PROVINCE_HEADERS)
+
+SUMMARY_HEADERS_V1 = (
     "รหัสอำเภอ",
     "อำเภอ",
     "เป้าหมายครู ข (หมู่บ้าน)",
@@ -43,7 +50,7 @@ BUDGET_LINES = (  # labels in column A of the budget block, in this order; the l
     "คงเหลือ",
     "ร้อยละการเบิกจ่าย",
 )
-ROUND_HEADERS = (
+ROUND_HEADERS_V1 = (
     "ปีงบประมาณ",
     "รุ่นที่",
     "ชื่อรุ่น",
@@ -59,7 +66,7 @@ ROUND_HEADERS = (
     "เบิกจ่ายแล้ว (บาท)",
     "รหัสรุ่น",
 )
-PEOPLE_HEADERS = (
+PEOPLE_HEADERS_V1 = (
     "เลขประจำตัวประชาชน",
     "คำนำหน้า",
     "ชื่อ",
@@ -73,7 +80,13 @@ PEOPLE_HEADERS = (
     "ผลการอบรม",
     "ยอดลงทะเบียนแรงงาน",
 )
-EXPENSE_HEADERS = ("รุ่นที่", "หมวดค่าใช้จ่าย", "ตามแผน (บาท)", "จริง (บาท)", "เบิกจ่ายแล้ว (บาท)")
+EXPENSE_HEADERS_V1 = ("รุ่นที่", "หมวดค่าใช้จ่าย", "ตามแผน (บาท)", "จริง (บาท)", "เบิกจ่ายแล้ว (บาท)")
+SUMMARY_HEADERS = PROVINCE_HEADERS + SUMMARY_HEADERS_V1
+ROUND_HEADERS = PROVINCE_HEADERS + ROUND_HEADERS_V1[1:]  # the round's fiscal year is the file's
+PEOPLE_HEADERS = PROVINCE_HEADERS + PEOPLE_HEADERS_V1
+EXPENSE_HEADERS = PROVINCE_HEADERS + EXPENSE_HEADERS_V1
+BUDGET_VALUE_COLUMN = LEAD  # the budget block: label in A (merged over A–C), amount in D (merged D–E)
+DATE_FORMAT = "[$-107041E]d mmm yyyy"  # an Excel date shown in the Thai (Buddhist) calendar: 9 ธ.ค. 2568
 META_KEYS = ("format", "format_version", "province_code", "province_name", "fiscal_year", "generated_at")
 
 STATUS_LABELS = {"planned": "วางแผน", "open": "เปิดรับสมัคร", "held": "จัดอบรมแล้ว", "closed": "ปิดรุ่น"}

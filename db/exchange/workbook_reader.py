@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import zipfile
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from openpyxl import load_workbook
@@ -14,12 +15,17 @@ from openpyxl.utils.exceptions import InvalidFileException
 from db.exchange.workbook_format import (
     BUDGET_LABEL,
     BUDGET_LINES,
+    BUDGET_VALUE_COLUMN,
     COMPLETION_LABELS,
     EXPENSE_HEADERS,
+    EXPENSE_HEADERS_V1,
     FORMAT_ID,
-    FORMAT_VERSION,
+    LEAD,
     PEOPLE_HEADERS,
+    PEOPLE_HEADERS_V1,
+    READABLE_VERSIONS,
     ROUND_HEADERS,
+    ROUND_HEADERS_V1,
     SHEET_EXPENSES,
     SHEET_META,
     SHEET_PEOPLE,
@@ -29,6 +35,7 @@ from db.exchange.workbook_format import (
     STATUS_LABELS,
     SUMMARY_HEADER_ROW,
     SUMMARY_HEADERS,
+    SUMMARY_HEADERS_V1,
     TOTAL_LABEL,
     BudgetRow,
     DistrictRow,
@@ -49,6 +56,27 @@ class WorkbookFormatError(ValueError):
     """The file is not a province workbook this program can read; the message is Thai and says where."""
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """Where a format version keeps things: the lead columns (province, fiscal year) and how dates are stored."""
+
+    lead: int
+    summary: tuple[str, ...]
+    rounds: tuple[str, ...]
+    people: tuple[str, ...]
+    expenses: tuple[str, ...]
+    budget_value: int
+    real_dates: bool
+
+
+_LAYOUTS = {
+    1: _Layout(0, SUMMARY_HEADERS_V1, ROUND_HEADERS_V1, PEOPLE_HEADERS_V1, EXPENSE_HEADERS_V1, 1, False),
+    2: _Layout(
+        LEAD, SUMMARY_HEADERS, ROUND_HEADERS, PEOPLE_HEADERS, EXPENSE_HEADERS, BUDGET_VALUE_COLUMN, True
+    ),
+}
+
+
 def read_workbook(path: str | os.PathLike[str]) -> WorkbookData:
     name = os.path.basename(os.fspath(path))
     try:
@@ -64,14 +92,23 @@ def read_workbook(path: str | os.PathLike[str]) -> WorkbookData:
         meta = _meta(name, _rows(wb[SHEET_META]))
         if missing:
             raise WorkbookFormatError(f"{name}: ไม่พบแผ่นงาน {', '.join(missing)}")
+        lay = _LAYOUTS[meta.format_version]
         summary = _rows(wb[SHEET_SUMMARY])
+        if lay.lead:
+            _check_lead(name, SHEET_SUMMARY, meta, _district_rows(name, summary, lay))
+        rounds = _table(name, wb[SHEET_ROUNDS], lay.rounds)
+        people = _table(name, wb[SHEET_PEOPLE], lay.people)
+        expenses = _table(name, wb[SHEET_EXPENSES], lay.expenses)
+        if lay.lead:
+            for sheet, rows in ((SHEET_ROUNDS, rounds), (SHEET_PEOPLE, people), (SHEET_EXPENSES, expenses)):
+                _check_lead(name, sheet, meta, rows)
         return WorkbookData(
             meta=meta,
-            districts=_districts(name, summary),
-            budget=_budget(name, summary),
-            rounds=tuple(_rounds(name, _table(name, wb[SHEET_ROUNDS], ROUND_HEADERS))),
-            people=tuple(_people(name, _table(name, wb[SHEET_PEOPLE], PEOPLE_HEADERS))),
-            expenses=tuple(_expenses(name, _table(name, wb[SHEET_EXPENSES], EXPENSE_HEADERS))),
+            districts=_districts(name, summary, lay),
+            budget=_budget(name, summary, lay),
+            rounds=tuple(_rounds(name, rounds, lay)),
+            people=tuple(_people(name, people, lay)),
+            expenses=tuple(_expenses(name, expenses, lay)),
         )
     finally:
         wb.close()
@@ -91,11 +128,11 @@ def _meta(file: str, rows: list[tuple]) -> WorkbookMeta:
     if values.get("format") != FORMAT_ID:
         raise WorkbookFormatError(f"{file}: ไฟล์นี้ไม่ใช่สมุดงานรายงานจังหวัดของโปรแกรม krukhor")
     version = values.get("format_version")
-    if version != FORMAT_VERSION:
-        older = isinstance(version, int) and version < FORMAT_VERSION
+    if version not in READABLE_VERSIONS:
+        older = isinstance(version, int) and version < min(READABLE_VERSIONS)
         raise WorkbookFormatError(
             f"{file}: สมุดงานรูปแบบรุ่นที่ {version} {'เก่ากว่า' if older else 'ไม่ตรงกับ'}รูปแบบที่โปรแกรมนี้อ่านได้ "
-            f"(รุ่นที่ {FORMAT_VERSION}) กรุณาให้จังหวัดส่งออกไฟล์ใหม่ด้วยโปรแกรมรุ่นปัจจุบัน"
+            f"(รุ่นที่ {', '.join(map(str, READABLE_VERSIONS))}) กรุณาให้จังหวัดส่งออกไฟล์ใหม่ด้วยโปรแกรมรุ่นปัจจุบัน"
         )
     try:
         return WorkbookMeta(
@@ -154,7 +191,13 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _date(file: str, sheet: str, n: int, col: int, value: object):
+def _date(file: str, sheet: str, n: int, col: int, value: object, real: bool) -> date:
+    if real:  # format 2: an Excel date (shown in BE by its number format)
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        raise WorkbookFormatError(f"{_where(file, sheet, n, col)}: ต้องเป็นวันที่ของ Excel แต่พบ {value!r}")
     try:
         return parse_be_text(str(value))
     except ValueError:
@@ -163,20 +206,41 @@ def _date(file: str, sheet: str, n: int, col: int, value: object):
         ) from None
 
 
-def _districts(file: str, rows: list[tuple]) -> tuple[DistrictRow, ...]:
+def _district_rows(file: str, rows: list[tuple], lay: _Layout) -> list[tuple[int, tuple]]:
+    """(row number, cells) of the district table: from below the header to the total row."""
     if len(rows) < SUMMARY_HEADER_ROW:
         raise WorkbookFormatError(f"{file} แผ่นงาน {SHEET_SUMMARY}: ไม่พบหัวตาราง (แถว {SUMMARY_HEADER_ROW})")
-    _check_header(file, SHEET_SUMMARY, SUMMARY_HEADER_ROW, rows[SUMMARY_HEADER_ROW - 1], SUMMARY_HEADERS)
+    _check_header(file, SHEET_SUMMARY, SUMMARY_HEADER_ROW, rows[SUMMARY_HEADER_ROW - 1], lay.summary)
     out = []
     for n, row in enumerate(rows[SUMMARY_HEADER_ROW:], start=SUMMARY_HEADER_ROW + 1):
         if row and row[0] == TOTAL_LABEL:
-            return tuple(out)
-        num = [_int(file, SHEET_SUMMARY, n, c, row[c]) for c in (2, 3, 4, 6, 7, 8)]
-        out.append(DistrictRow(_text(row[0]), _text(row[1]), *num))
+            return out
+        out.append((n, tuple(row) + (None,) * (len(lay.summary) - len(row))))
     raise WorkbookFormatError(f'{file} แผ่นงาน {SHEET_SUMMARY}: ไม่พบแถว "{TOTAL_LABEL}" ท้ายตารางอำเภอ')
 
 
-def _budget(file: str, rows: list[tuple]) -> BudgetRow:
+def _districts(file: str, rows: list[tuple], lay: _Layout) -> tuple[DistrictRow, ...]:
+    k = lay.lead
+    out = []
+    for n, row in _district_rows(file, rows, lay):
+        num = [_int(file, SHEET_SUMMARY, n, k + c, row[k + c]) for c in (2, 3, 4, 6, 7, 8)]
+        out.append(DistrictRow(_text(row[k]), _text(row[k + 1]), *num))
+    return tuple(out)
+
+
+def _check_lead(file: str, sheet: str, meta: WorkbookMeta, rows: list[tuple[int, tuple]]) -> None:
+    """Format 2: every data row names the file's province and fiscal year (a pasted row from another is refused)."""
+    for n, r in rows:
+        for col, want in ((0, meta.province_code), (2, meta.fiscal_year)):
+            got = _text(r[col]) if col == 0 else r[col]
+            if got != want:
+                raise WorkbookFormatError(
+                    f"{_where(file, sheet, n, col)}: แถวนี้เป็นของจังหวัด {r[0]!r} ปีงบประมาณ {r[2]!r} "
+                    f"แต่ไฟล์นี้เป็นของจังหวัด {meta.province_code} ปีงบประมาณ {meta.fiscal_year}"
+                )
+
+
+def _budget(file: str, rows: list[tuple], lay: _Layout) -> BudgetRow:
     for i, row in enumerate(rows):
         if row and row[0] == BUDGET_LABEL:
             values = []
@@ -186,70 +250,67 @@ def _budget(file: str, rows: list[tuple]) -> BudgetRow:
                     raise WorkbookFormatError(
                         f'{_where(file, SHEET_SUMMARY, i + k + 1, 0)}: ต้องเป็น "{label}"'
                     )
-                values.append(_satang(file, SHEET_SUMMARY, i + k + 1, 1, line[1]))
+                v = lay.budget_value
+                values.append(_satang(file, SHEET_SUMMARY, i + k + 1, v, line[v] if v < len(line) else None))
             return BudgetRow(*values)
     raise WorkbookFormatError(f'{file} แผ่นงาน {SHEET_SUMMARY}: ไม่พบตาราง "{BUDGET_LABEL}"')
 
 
-def _rounds(file: str, rows: list[tuple[int, tuple]]):
+def _rounds(file: str, rows: list[tuple[int, tuple]], lay: _Layout):
     s = SHEET_ROUNDS
+    real = lay.real_dates
+    k = lay.lead - 1 if lay.lead else 0  # the fiscal year: format 1 in column A, format 2 the lead's in C
     for n, r in rows:
-        status = _STATUS_CODES.get(r[6])
+        status = _STATUS_CODES.get(r[k + 6])
         if status is None:
-            raise WorkbookFormatError(f"{_where(file, s, n, 6)}: ไม่รู้จักสถานะ {r[6]!r}")
+            raise WorkbookFormatError(f"{_where(file, s, n, k + 6)}: ไม่รู้จักสถานะ {r[k + 6]!r}")
         yield RoundRow(
-            fiscal_year=_int(file, s, n, 0, r[0]),
-            number=_int(file, s, n, 1, r[1]),
-            title=_text(r[2]),
-            start_date=_date(file, s, n, 3, r[3]),
-            end_date=_date(file, s, n, 4, r[4]),
-            venue=_text(r[5]),
+            fiscal_year=_int(file, s, n, k, r[k]),
+            number=_int(file, s, n, k + 1, r[k + 1]),
+            title=_text(r[k + 2]),
+            start_date=_date(file, s, n, k + 3, r[k + 3], real),
+            end_date=_date(file, s, n, k + 4, r[k + 4], real),
+            venue=_text(r[k + 5]),
             status=status,
-            capacity=_int(file, s, n, 7, r[7]),
-            enrolled=_int(file, s, n, 8, r[8]),
-            completed=_int(file, s, n, 9, r[9]),
-            planned_satang=_satang(file, s, n, 10, r[10]),
-            actual_satang=_satang(file, s, n, 11, r[11]),
-            paid_satang=_satang(file, s, n, 12, r[12]),
-            round_id=_text(r[13]),
+            capacity=_int(file, s, n, k + 7, r[k + 7]),
+            enrolled=_int(file, s, n, k + 8, r[k + 8]),
+            completed=_int(file, s, n, k + 9, r[k + 9]),
+            planned_satang=_satang(file, s, n, k + 10, r[k + 10]),
+            actual_satang=_satang(file, s, n, k + 11, r[k + 11]),
+            paid_satang=_satang(file, s, n, k + 12, r[k + 12]),
+            round_id=_text(r[k + 13]),
         )
 
 
-def _people(file: str, rows: list[tuple[int, tuple]]):
+def _people(file: str, rows: list[tuple[int, tuple]], lay: _Layout):
     s = SHEET_PEOPLE
+    k = lay.lead
     for n, r in rows:
-        nid = r[0]
+        nid = r[k]
         if not isinstance(nid, str) or len(nid) != 13 or not nid.isdigit():
             raise WorkbookFormatError(
-                f"{_where(file, s, n, 0)}: เลขประจำตัวประชาชนต้องเป็นข้อความตัวเลข 13 หลัก แต่พบ {nid!r}"
+                f"{_where(file, s, n, k)}: เลขประจำตัวประชาชนต้องเป็นข้อความตัวเลข 13 หลัก แต่พบ {nid!r}"
             )
-        if r[10] not in _COMPLETION:
+        if r[k + 10] not in _COMPLETION:
             raise WorkbookFormatError(
-                f"{_where(file, s, n, 10)}: ผลการอบรมต้องเป็น ผ่าน ไม่ผ่าน หรือ รอผล แต่พบ {r[10]!r}"
+                f"{_where(file, s, n, k + 10)}: ผลการอบรมต้องเป็น ผ่าน ไม่ผ่าน หรือ รอผล แต่พบ {r[k + 10]!r}"
             )
         yield PersonRow(
             nid,
-            _text(r[1]),
-            _text(r[2]),
-            _text(r[3]),
-            _text(r[4]),
-            _text(r[5]),
-            _text(r[6]),
-            _text(r[7]),
-            _text(r[8]),
-            _text(r[9]),
-            _COMPLETION[r[10]],
-            _int(file, s, n, 11, r[11]),
+            *(_text(v) for v in r[k + 1 : k + 10]),
+            _COMPLETION[r[k + 10]],
+            _int(file, s, n, k + 11, r[k + 11]),
         )
 
 
-def _expenses(file: str, rows: list[tuple[int, tuple]]):
+def _expenses(file: str, rows: list[tuple[int, tuple]], lay: _Layout):
     s = SHEET_EXPENSES
+    k = lay.lead
     for n, r in rows:
         yield ExpenseRow(
-            _text(r[0]),
-            category_code(_text(r[1])),  # its Thai name (format 1 files written before it: the code)
-            _satang(file, s, n, 2, r[2]),
-            _satang(file, s, n, 3, r[3]),
-            _satang(file, s, n, 4, r[4]),
+            _text(r[k]),
+            category_code(_text(r[k + 1])),  # its Thai name (format 1 files written before 2026-12: the code)
+            _satang(file, s, n, k + 2, r[k + 2]),
+            _satang(file, s, n, k + 3, r[k + 3]),
+            _satang(file, s, n, k + 4, r[k + 4]),
         )

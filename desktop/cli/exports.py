@@ -11,6 +11,7 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 
+from db.rules.percent import percent_text
 from db.rules.thai_dates import fiscal_year
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
@@ -69,7 +70,15 @@ def run(ctx: AppContext, args: argparse.Namespace) -> int:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["national_id", "name", "registrations", "target", "percent"])
         for p in registrations_per_person(ctx):
-            writer.writerow([p.national_id, p.name, p.registrations, p.target, f"{p.share * 100:.1f}"])
+            writer.writerow(
+                [
+                    p.national_id,
+                    p.name,
+                    p.registrations,
+                    p.target,
+                    percent_text(p.registrations, p.target, sign=False) if p.target else "0.0",
+                ]
+            )
         return 0
     fy = args.fy or fiscal_year(date.today())
     started = time.perf_counter()

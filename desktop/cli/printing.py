@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import uuid
 from pathlib import Path
 
@@ -28,6 +29,12 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     )
     s.add_argument("--day", type=int, default=None, help="only this day of the round (1, 2, ...)")
     s.add_argument("--blank-rows", type=int, default=5, help="empty rows for walk-ins (default 5)")
+    s.add_argument(
+        "--order",
+        choices=("village", "name"),
+        default="village",
+        help="village: by district, village, then name (default); name: by name only",
+    )
     s.add_argument("--thai-digits", action="store_true", help="print numbers in Thai digits")
     c = what.add_parser("certificates", help="certificates (เกียรติบัตร) for those who completed")
     c.add_argument("--round", required=True, help=ROUND_HELP)
@@ -44,7 +51,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def run(ctx: AppContext, args: argparse.Namespace) -> int:
-    from desktop.reports.certificates import write_certificates
+    from desktop.reports.certificates import signer_missing, write_certificates
     from desktop.reports.signin_sheet import write_signin_sheet
 
     rnd = resolve_round(ctx, args.round)
@@ -61,11 +68,16 @@ def run(ctx: AppContext, args: argparse.Namespace) -> int:
                 blank_rows=args.blank_rows,
                 day_no=args.day,
                 thai_digits=args.thai_digits,
+                order=getattr(args, "order", "village"),
             )
             print(f"พิมพ์แบบลงทะเบียน {label} แล้ว: {res.days} วัน {res.pages} หน้า → {res.path}")
         else:
+            warning = signer_missing(ctx)
+            if warning:  # printed anyway (a script has no one to ask), but never silently
+                print(f"คำเตือน: {warning}", file=sys.stderr)
             cert = write_certificates(ctx, round_id=rnd.id, out_path=args.out, thai_digits=args.thai_digits)
-            print(f"พิมพ์เกียรติบัตร {label} แล้ว: {cert.pages} ใบ → {cert.path}")
+            numbers = f" เลขที่ {cert.numbers[0]} – {cert.numbers[-1]}" if cert.numbers else ""
+            print(f"พิมพ์เกียรติบัตร {label} แล้ว: {cert.pages} ใบ{numbers} → {cert.path}")
     except OSError as exc:
         raise ValidationError({"out": f"เขียนไฟล์ {args.out} ไม่ได้: {exc.strerror or exc}"}) from exc
     return 0

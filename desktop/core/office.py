@@ -143,3 +143,17 @@ def _office_row(office: Office, province: Province) -> OfficeRow:
         office.head_name,
         office.head_position,
     )
+
+
+def signer_title(row: OfficeRow | None) -> str:
+    """The head's title as printed under a signature, naming the province (แรงงานจังหวัดขอนแก่น, not แรงงานจังหวัด).
+
+    A title that ends with "จังหวัด" (the stored default is just that word) gets the office's province; a title that
+    already names it, or names no province at all (ผู้อำนวยการ…), is printed as it is. Empty when none is set.
+    """
+    if row is None:
+        return ""
+    title = " ".join((row.head_position or "").split())
+    if title.endswith("จังหวัด") and row.province_name and not title.endswith(row.province_name):
+        return f"{title}{row.province_name}"
+    return title

@@ -19,7 +19,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
 from db.rules.thai_dates import format_be_date
-from desktop.core import office
+from desktop.core import numbering, office
 from desktop.core.context import AppContext
 from desktop.core.errors import RuleViolation
 from desktop.core.rounds import enrolment, rounds
@@ -32,11 +32,45 @@ GOLD = (0.62, 0.48, 0.16)
 NAVY = (0.10, 0.18, 0.38)
 
 
+SERIES = "certificate"
+NO_SIGNER = (
+    "ยังไม่ได้ตั้งชื่อผู้ลงนามในเกียรติบัตร (ชื่อหัวหน้าสำนักงาน) ช่องลงนามจะพิมพ์เป็นเส้นประว่างไว้ ตั้งได้ที่หน้า ตั้งค่า › ข้อมูลสำนักงาน"
+)
+
+
 @dataclass(frozen=True)
 class CertificateResult:
     path: Path
     pages: int
     names: tuple[str, ...]
+    numbers: tuple[str, ...] = ()  # เลขที่ of each page, in page order
+
+
+def signer_missing(ctx: AppContext) -> str | None:
+    """A Thai warning when certificates would print without a signer's name (ask before printing), else None."""
+    row = office.get_office(ctx)
+    return NO_SIGNER if row is None or not row.head_name.strip() else None
+
+
+def certificate_numbers(ctx: AppContext, *, fiscal_year: int, enrolment_ids: list[uuid.UUID]) -> dict:
+    """เลขที่ of each enrolment's certificate: the one it was given before (a reprint keeps it), else the next of
+    the office's running series of the fiscal year (unique across the office's PCs: desktop/core/numbering.py)."""
+    code = ctx.require_office_code()
+    with ctx.transaction() as s:
+        have = numbering.numbers_for(s, series=SERIES, entity_table="enrolment", entity_ids=enrolment_ids)
+        for eid in enrolment_ids:
+            if eid not in have:
+                have[eid] = numbering.issue_number(
+                    s,
+                    office_code=code,
+                    device_id=ctx.device_id,
+                    series=SERIES,
+                    fiscal_year=fiscal_year,
+                    entity_table="enrolment",
+                    entity_id=eid,
+                    issued_by=ctx.user_name,
+                ).label
+    return have
 
 
 def write_certificates(
@@ -89,7 +123,8 @@ def write_certificates(
     ]
     given = d(f"ให้ไว้ ณ วันที่ {format_be_date(rnd.end_date)}")
     head_name = office_row.head_name if office_row else ""
-    head_position = office_row.head_position if office_row else ""
+    head_position = office.signer_title(office_row)
+    numbers = certificate_numbers(ctx, fiscal_year=rnd.fiscal_year, enrolment_ids=[e.id for e in chosen])
     with atomic_output(out_path) as tmp:
         canvas = Canvas(str(tmp), pagesize=(PAGE_W, PAGE_H), pageCompression=1)
         canvas.setTitle(f"เกียรติบัตร รุ่นที่ {rnd.number}/{rnd.fiscal_year}")
@@ -97,11 +132,19 @@ def write_certificates(
         canvas.setCreator("krukhor")
         for n, e in enumerate(chosen, start=1):
             _page(canvas, issuer, e.person.full_name, body, given, head_name, head_position)
+            draw_text(
+                canvas, PAGE_W - 60, PAGE_H - 66, d(f"เลขที่ {numbers[e.id]}"), FONT_REGULAR, 14, align="right"
+            )
             canvas.showPage()
             if progress is not None and (n % 25 == 0 or n == len(chosen)):
                 progress(n, len(chosen))
         canvas.save()
-    return CertificateResult(Path(out_path), len(chosen), tuple(e.person.full_name for e in chosen))
+    return CertificateResult(
+        Path(out_path),
+        len(chosen),
+        tuple(e.person.full_name for e in chosen),
+        tuple(numbers[e.id] for e in chosen),
+    )
 
 
 def _border(canvas: Canvas) -> None:

@@ -20,6 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from db.rules.budget_categories import category_label
 from db.rules.money import format_baht
+from db.rules.percent import percent_text as _pct
 from db.rules.thai_dates import format_be_date
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError
@@ -36,10 +37,6 @@ BODY, SMALL, TITLE = 14.0, 11.0, 20.0
 ROW = 20.0
 TARGET_COLOUR = colors.HexColor("#c9d6e3")
 DONE_COLOUR = colors.HexColor("#1f4e79")
-
-
-def _pct(part: int, whole: int) -> str:
-    return f"{part / whole:.1%}" if whole else "–"
 
 
 def _header(c: Canvas, title: str, subtitle: str) -> float:
@@ -91,13 +88,17 @@ def _bars(
     """A grouped bar chart at (x, y) (bottom-left); Thai category labels drawn under the bars, slanted."""
     drawing = Drawing(w, h)
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 50, 60, w - 60, h - 80
+    chart.x, chart.y, chart.width, chart.height = 50, 60, w - 60, h - 90  # the legend above, clear of it
     chart.data = [list(s) for s in series] if labels else [[0]]
     chart.categoryAxis.categoryNames = [""] * max(1, len(labels))
     chart.categoryAxis.labels.fontSize = 1
+    chart.categoryAxis.labels.fontName = FONT_REGULAR  # the names are drawn below, shaped
     chart.valueAxis.valueMin = 0
-    chart.valueAxis.labels.fontName = "Helvetica"
-    chart.valueAxis.labels.fontSize = 8
+    # Tick labels in the embedded Sarabun (never a base-14 font the PDF does not carry), clear of the axis.
+    chart.valueAxis.labels.fontName = FONT_REGULAR
+    chart.valueAxis.labels.fontSize = 9
+    chart.valueAxis.labels.dx = -5
+    chart.valueAxis.labels.boxAnchor = "e"
     chart.valueAxis.labelTextFormat = lambda v: f"{v:,.0f}"
     chart.groupSpacing = 4
     chart.barSpacing = 1
@@ -109,7 +110,8 @@ def _bars(
     step = chart.width / max(1, len(labels))
     for i, label in enumerate(labels):
         c.saveState()
-        c.translate(x + chart.x + step * (i + 0.5), y + chart.y - 6)
+        # Below the axis by more than a tone mark's height, so no mark touches the axis line.
+        c.translate(x + chart.x + step * (i + 0.5), y + chart.y - 12)
         c.rotate(35)
         draw_text(c, 0, 0, label, FONT_REGULAR, 9, align="right")
         c.restoreState()
@@ -136,7 +138,7 @@ def write_province_summary(
     title = f"สรุปผลการฝึกอบรมครู ข จังหวัด{f.province_name} ปีงบประมาณ {fiscal_year}"
     subtitle = f"{f.office_name} · ข้อมูล ณ วันที่ {format_be_date(date.today())}"
     with atomic_output(out_path) as tmp:
-        c = Canvas(str(tmp), pagesize=(PAGE_W, PAGE_H), pageCompression=1)
+        c = Canvas(str(tmp), pagesize=(PAGE_W, PAGE_H), pageCompression=1, initialFontName=FONT_REGULAR)
         c.setTitle(title)
         c.setCreator("krukhor")
         y = _header(c, title, subtitle)
@@ -243,7 +245,7 @@ def write_round_summary(ctx: AppContext, *, round_id: uuid.UUID, out_path: str |
         when += f" – {format_be_date(fig.end_date)}"
     subtitle = f"{when} · {fig.venue} · {STATUS_LABELS[fig.status]}"
     with atomic_output(out_path) as tmp:
-        c = Canvas(str(tmp), pagesize=(PAGE_W, PAGE_H), pageCompression=1)
+        c = Canvas(str(tmp), pagesize=(PAGE_W, PAGE_H), pageCompression=1, initialFontName=FONT_REGULAR)
         c.setTitle(title)
         c.setCreator("krukhor")
         y = _header(c, title, subtitle)

@@ -1,31 +1,32 @@
-"""The province workbook Bangkok receives (openpyxl, write-only): layout in docs/workbook-format.md."""
+"""The province workbook Bangkok receives (XlsxWriter, every formula with its value): docs/workbook-format.md."""
 
 from __future__ import annotations
 
+import math
 import os
 import re
-import unicodedata
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
+import xlsxwriter
 from sqlalchemy import func, select
+from xlsxwriter.utility import xl_col_to_name
 
 from db.exchange.workbook_format import (
     BUDGET_LABEL,
     BUDGET_LINES,
+    BUDGET_VALUE_COLUMN,
     COMPLETION_LABELS,
+    DATE_FORMAT,
     EXPENSE_HEADERS,
     FORMAT_ID,
     FORMAT_VERSION,
+    LEAD,
     PEOPLE_HEADERS,
     ROUND_HEADERS,
     SHEET_EXPENSES,
@@ -33,6 +34,7 @@ from db.exchange.workbook_format import (
     SHEET_PEOPLE,
     SHEET_ROUNDS,
     SHEET_SUMMARY,
+    STATUS_BLOCK_LABEL,
     STATUS_LABELS,
     SUMMARY_HEADER_ROW,
     SUMMARY_HEADERS,
@@ -44,24 +46,33 @@ from db.exchange.workbook_format import (
     RoundRow,
     WorkbookData,
     WorkbookMeta,
-    be_text,
 )
 from db.models import District, Enrolment, Person, Registration, Subdistrict, TrainingRound, Village
 from db.rules.budget_categories import category_label
 from db.rules.money import satang_to_decimal
+from db.rules.percent import share
 from db.rules.thai_dates import format_be_date
 from desktop.core.context import AppContext
 from desktop.core.exports.figures import province_figures
 from desktop.core.exports.model import HELD, ProvinceFigures
+from desktop.core.rounds.attendance import THAI_TIME
 from desktop.reports.pdf_common import Progress, atomic_output
+from desktop.reports.thai_text import FONT_BOLD, FONT_REGULAR, register_fonts, text_width
 
 BAHT = "#,##0.00"
 COUNT = "#,##0"
 PERCENT = "0.0%"
-_FONT = "TH Sarabun New"
-_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
-_THIN = Side(style="thin", color="9BA7B4")
-_HEAD_BORDER = Border(bottom=_THIN, top=_THIN)
+FONT_NAME = "Sarabun"  # the face of every screen and paper of the program (bundled; measured with HarfBuzz)
+BODY_PT = 14
+HEAD_PT = TITLE_PT = 16
+MIN_PRINT_PT = 9  # no text printed smaller than this
+BODY_ROW_PT = 24  # a body row: Sarabun's line at 14 pt with its upper and lower marks
+HEAD_LINE_PT = 26  # one line of the 16 pt header
+CELL_PAD_PX = 8  # room left and right of the text in a cell
+MIN_WIDTH, MAX_WIDTH = 5.0, 60.0
+HEAD_SLACK = 1.25  # a header's lines are uneven where the words break
+MARGIN_IN = 0.5  # left and right margins
+A4_LANDSCAPE_WIDTH_PT = 842
 
 
 @dataclass(frozen=True)
@@ -219,180 +230,343 @@ def write_workbook(
     progress: Progress | None = None,
 ) -> WorkbookResult:
     """Write ``data`` to ``out_path`` atomically (temp file + replace); ``progress(done, total)`` per step."""
-    wb = Workbook(write_only=True)
     steps = 5
+    register_fonts()
 
     def step(n: int) -> None:
         if progress is not None:
             progress(n, steps)
 
-    _summary(wb, data, office_name)
-    step(1)
-    _rounds_sheet(wb, data)
-    step(2)
-    text_style = _people_sheet(wb, data)
-    step(3)
-    _expenses_sheet(wb, data)
-    step(4)
-    _meta_sheet(wb, data)
     with atomic_output(out_path) as tmp:
-        wb.save(tmp)
-        _splice_people(tmp, data.people, text_style)
+        # Text is written as text: no string is ever turned into a number, a formula or a link.
+        wb = xlsxwriter.Workbook(
+            str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+        )
+        st = _Styles(wb)
+        _summary(wb, st, data, office_name)
+        step(1)
+        _rounds_sheet(wb, st, data)
+        step(2)
+        _people_sheet(wb, st, data)
+        step(3)
+        _expenses_sheet(wb, st, data)
+        step(4)
+        _meta_sheet(wb, data)
+        wb.close()
+        _splice_people(tmp, data, st)
     step(5)
     return WorkbookResult(Path(out_path), len(data.people), len(data.rounds))
 
 
-def _width(value: object) -> float:
-    """Display width of a value in Excel character units (Thai marks above/below take no room)."""
+# ------------------------------------------------------------------------------------------- styles
+
+
+class _Styles:
+    """Every cell gets one of these: the Thai font and size are set on the cell, never left to the default."""
+
+    def __init__(self, wb: xlsxwriter.Workbook) -> None:
+        def fmt(**extra: object):
+            return wb.add_format({"font_name": FONT_NAME, "font_size": BODY_PT, "valign": "vcenter", **extra})
+
+        self.text = fmt()
+        self.code = fmt(num_format="@")  # IDs, village and district codes: text, no digit lost
+        self.year = fmt(num_format="0", align="center")  # 2569, never 2,569
+        self.count = fmt(num_format=COUNT)
+        self.baht = fmt(num_format=BAHT)
+        self.share = fmt(num_format=PERCENT)
+        self.date = fmt(num_format=DATE_FORMAT, align="left")
+        self.b_text = fmt(bold=True)
+        self.b_count = fmt(bold=True, num_format=COUNT)
+        self.b_baht = fmt(bold=True, num_format=BAHT)
+        self.b_share = fmt(bold=True, num_format=PERCENT)
+        self.title = fmt(bold=True, font_size=TITLE_PT)
+        self.head = fmt(
+            bold=True,
+            font_size=HEAD_PT,
+            bg_color="#DDEBF7",
+            top=1,
+            bottom=1,
+            border_color="#9BA7B4",
+            text_wrap=True,
+            align="center",
+        )
+        self.block_head = fmt(bold=True, bg_color="#DDEBF7", top=1, bottom=1, border_color="#9BA7B4")
+
+
+# ------------------------------------------------------------------------------------- page set-up
+
+
+def _shown(value: object) -> str:
+    """A value as the cell shows it (the number formats above)."""
     if value is None:
-        return 0
-    text = (
-        value if isinstance(value, str) else (f"{value:,.2f}" if not isinstance(value, int) else f"{value:,}")
-    )
-    if text.startswith("="):
-        return 12
-    return sum(
-        0
-        if unicodedata.combining(ch)
-        or ch in "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c\u0e4d"
-        else 1
-        for ch in text
-    )
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return f"{value:,}"
+
+
+def _points_to_width(points: float) -> float:
+    """Excel column width (units of the default font's digit, Calibri 11: 7 px) that shows ``points`` of text."""
+    return (points / 0.75 + CELL_PAD_PX - 5) / 7
+
+
+def _header_points(head: str) -> float:
+    """A width (points) at which a header wraps onto two lines.
+
+    Excel and LibreOffice break Thai between words themselves; the measure here needs no dictionary (loading
+    pythainlp's costs seconds): half the header with room for an uneven break, and never narrower than a short
+    space-separated word such as "(หมู่บ้าน)".
+    """
+    words = [w for w in head.split() if len(w) <= 10]
+    widest = max([text_width(w, FONT_BOLD, HEAD_PT) for w in words], default=0.0)
+    return max(widest, text_width(head, FONT_BOLD, HEAD_PT) / 2 * HEAD_SLACK)
+
+
+def _header_lines(head: str, width: float) -> int:
+    inner = column_points(width) - CELL_PAD_PX * 0.75
+    return math.ceil(text_width(head, FONT_BOLD, HEAD_PT) * HEAD_SLACK / max(1.0, inner))
+
+
+def column_widths(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[float]:
+    """Column widths (Excel units) that fit the body at 14 pt and the header on at most two lines at 16 pt.
+
+    Measured with the bundled Sarabun (HarfBuzz), on the longest values of a sample of rows.
+    """
+    out = []
+    for i, head in enumerate(headers):
+        values = {_shown(r[i]) for r in rows[:20000]}
+        longest = sorted(values, key=len, reverse=True)[:12]
+        body = max([0.0, *(text_width(v, FONT_REGULAR, BODY_PT) for v in longest)])
+        points = max(body, _header_points(head))
+        out.append(math.ceil(min(MAX_WIDTH, max(MIN_WIDTH, _points_to_width(points))) * 10) / 10)
+    return out
 
 
 def _setup(
-    ws, headers: Sequence[str], rows: Sequence[Sequence[object]], *, header_row: int, widths_from=None
+    ws,
+    st: _Styles,
+    *,
+    headers: Sequence[str],
+    widths: Sequence[float],
+    header_row: int,
+    last_row: int,
+    title: str,
+    freeze_cols: int,
 ) -> None:
-    """Column widths that fit, frozen header, print setup (A4 landscape, fit to width, repeated heads)."""
-    sample = rows if widths_from is None else widths_from
-    for i, head in enumerate(headers):
-        # Write-only sheets cannot set a row height, so a wrapped header would be cut: fit the header too.
-        widest = max([_width(head), *(_width(r[i]) for r in sample[:20000])])
-        ws.column_dimensions[get_column_letter(i + 1)].width = min(60, max(8, widest * 1.1 + 2))
-    ws.freeze_panes = f"A{header_row + 1}"
-    ws.print_title_rows = f"1:{header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = 9  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.oddFooter.center.text = "หน้า &P / &N"
+    """Widths, frozen and repeated header, autofilter, A4 landscape at a print scale that keeps text ≥ 9 pt."""
+    for i, w in enumerate(widths):
+        ws.set_column(i, i, w)
+    ws.set_default_row(BODY_ROW_PT)  # room for Thai marks above and below at 14 pt
+    lines = max(_header_lines(h, w) for h, w in zip(headers, widths, strict=True))
+    ws.set_row(header_row - 1, HEAD_LINE_PT * max(1, min(lines, 3)))
+    ws.write_row(header_row - 1, 0, headers, st.head)
+    ws.freeze_panes(header_row, freeze_cols)
+    ws.autofilter(header_row - 1, 0, max(last_row, header_row) - 1, len(headers) - 1)
+    ws.repeat_rows(0, header_row - 1)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.set_margins(left=MARGIN_IN, right=MARGIN_IN, top=0.75, bottom=0.75)
+    ws.set_header(f'&C&"{FONT_NAME}"&{BODY_PT}{_header_text(title)}')
+    ws.set_footer(f'&C&"{FONT_NAME}"&{BODY_PT}หน้า &P / &N')
+    # A fixed scale, never "fit to width": how wide a column prints depends on the reader's default font
+    # (LibreOffice without Calibri makes every column wider and would shrink the text below 9 pt). The scale
+    # is what fits one A4 width in Excel, but never below the smallest that keeps 14 pt text at 9 pt; a sheet
+    # wider than that breaks between columns, the columns that name the row repeated on each page.
+    ws.set_print_scale(print_percent(widths))
+    if print_scale(widths) < 1:
+        ws.repeat_columns(LEAD, freeze_cols - 1)  # what names the row (the province columns are all alike)
 
 
-def _cell(ws, value: object, fmt: str | None = None, *, bold: bool = False, fill=None, wrap: bool = False):
-    c = WriteOnlyCell(ws, value=value)
-    if fmt:
-        c.number_format = fmt
-    if bold:
-        c.font = Font(name=_FONT, bold=True)
-    if fill is not None:
-        c.fill = fill
-        c.border = _HEAD_BORDER
-    if wrap:
-        c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    return c
+def print_percent(widths: Sequence[float]) -> int:
+    """The sheet's print scale in percent: one page wide when that keeps text ≥ 9 pt, else the readable minimum."""
+    readable = math.ceil(100 * MIN_PRINT_PT / BODY_PT)
+    return max(readable, min(100, math.floor(100 * print_scale(widths))))
 
 
-def _head(ws, headers: Sequence[str]) -> list:
-    return [_cell(ws, h, bold=True, fill=_HEAD_FILL, wrap=True) for h in headers]
+def _header_text(text: str) -> str:
+    return text.replace("&", "&&")
 
 
-def _baht(ws, satang: int):
-    return _cell(ws, satang_to_decimal(satang), BAHT)
+def print_scale(widths: Sequence[float], *, margin_in: float = MARGIN_IN) -> float:
+    """The scale at which the columns fill one A4 landscape page's width (1 when they fit as they are)."""
+    printable_pt = A4_LANDSCAPE_WIDTH_PT - 2 * margin_in * 72
+    total_pt = sum(column_points(w) for w in widths)
+    return min(1.0, printable_pt / total_pt) if total_pt else 1.0
 
 
-def _summary(wb: Workbook, data: WorkbookData, office_name: str) -> None:
-    ws = wb.create_sheet(SHEET_SUMMARY)
+def column_points(width: float) -> float:
+    """A column's printed width in points: Excel's pixels for the default font (Calibri 11: 7 px a digit)."""
+    return (int(width * 7 + 0.5) + 5) * 0.75 if width > 0 else 0.0
+
+
+# ----------------------------------------------------------------------------------------- sheets
+
+
+def _lead(data: WorkbookData) -> tuple[str, str, int]:
     m = data.meta
-    rows = [
+    return (m.province_code, m.province_name, m.fiscal_year)
+
+
+def _write_lead(ws, st: _Styles, row: int, data: WorkbookData) -> None:
+    code, name, fy = _lead(data)
+    ws.write_string(row, 0, code, st.code)
+    ws.write_string(row, 1, name, st.text)
+    ws.write_number(row, 2, fy, st.year)
+
+
+def _summary(wb, st: _Styles, data: WorkbookData, office_name: str) -> None:
+    ws = wb.add_worksheet(SHEET_SUMMARY)
+    m = data.meta
+    title = f"สรุปผลการฝึกอบรมครู ข จังหวัด{m.province_name} ปีงบประมาณ {m.fiscal_year}"
+    ds = data.districts
+    sample = [
         (
+            *_lead(data),
             d.code,
             d.name,
             d.target,
             d.trained_year,
             d.trained_to_date,
-            None,
+            1.0,
             d.villages_covered,
             d.registrations,
             d.registration_target,
-            None,
+            1.0,
         )
-        for d in data.districts
+        for d in ds
     ]
-    _setup(ws, SUMMARY_HEADERS, rows, header_row=SUMMARY_HEADER_ROW)
-    ws.column_dimensions["A"].width = (
-        max(_width(label) for label in BUDGET_LINES) * 1.1 + 2
-    )  # the budget block
-    ws.freeze_panes = f"C{SUMMARY_HEADER_ROW + 1}"
-    ws.oddHeader.center.text = f"สรุปผลการฝึกอบรมครู ข จังหวัด{m.province_name} ปีงบประมาณ {m.fiscal_year}"
-    ws.append([_cell(ws, f"สรุปผลการฝึกอบรมครู ข จังหวัด{m.province_name} ปีงบประมาณ {m.fiscal_year}", bold=True)])
-    ws.append(
-        [f"{office_name} · ข้อมูล ณ {format_be_date(m.generated_at.date())} {m.generated_at:%H:%M} น. (UTC)"]
+    widths = column_widths(SUMMARY_HEADERS, sample)
+    first = SUMMARY_HEADER_ROW + 1  # 1-based row of the first district
+    last = first + len(ds) - 1
+    t = last + 1  # the total row (1-based)
+    _setup(
+        ws,
+        st,
+        headers=SUMMARY_HEADERS,
+        widths=widths,
+        header_row=SUMMARY_HEADER_ROW,
+        last_row=max(last, first),
+        title=title,
+        freeze_cols=LEAD + 2,
     )
-    ws.append(_head(ws, SUMMARY_HEADERS))
-    first = SUMMARY_HEADER_ROW + 1
-    for n, d in enumerate(data.districts):
+    ws.set_row(0, HEAD_LINE_PT)
+    ws.write_string(0, 0, title, st.title)
+    local = m.generated_at.astimezone(THAI_TIME)
+    ws.write_string(1, 0, f"{office_name} · ข้อมูล ณ {format_be_date(local.date())} {local:%H:%M} น.", st.text)
+    for n, d in enumerate(ds):
         r = first + n
-        ws.append(
-            [
-                d.code,
-                d.name,
-                _cell(ws, d.target, COUNT),
-                _cell(ws, d.trained_year, COUNT),
-                _cell(ws, d.trained_to_date, COUNT),
-                _cell(ws, f"=IF(C{r}=0,0,E{r}/C{r})", PERCENT),
-                _cell(ws, d.villages_covered, COUNT),
-                _cell(ws, d.registrations, COUNT),
-                _cell(ws, d.registration_target, COUNT),
-                _cell(ws, f"=IF(I{r}=0,0,H{r}/I{r})", PERCENT),
-            ]
+        i = r - 1
+        _write_lead(ws, st, i, data)
+        ws.write_string(i, 3, d.code, st.code)
+        ws.write_string(i, 4, d.name, st.text)
+        for col, v in zip((5, 6, 7), (d.target, d.trained_year, d.trained_to_date), strict=True):
+            ws.write_number(i, col, v, st.count)
+        ws.write_formula(i, 8, f"=IF(F{r}=0,0,H{r}/F{r})", st.share, share(d.trained_to_date, d.target))
+        for col, v in zip(
+            (9, 10, 11), (d.villages_covered, d.registrations, d.registration_target), strict=True
+        ):
+            ws.write_number(i, col, v, st.count)
+        ws.write_formula(
+            i, 12, f"=IF(L{r}=0,0,K{r}/L{r})", st.share, share(d.registrations, d.registration_target)
         )
-    last = first + len(data.districts) - 1
-    t = last + 1
-    ws.append(
-        [
-            _cell(ws, TOTAL_LABEL, bold=True),
-            None,
-            *(_cell(ws, f"=SUM({c}{first}:{c}{last})", COUNT, bold=True) for c in "CDE"),
-            _cell(ws, f"=IF(C{t}=0,0,E{t}/C{t})", PERCENT, bold=True),
-            *(_cell(ws, f"=SUM({c}{first}:{c}{last})", COUNT, bold=True) for c in "GHI"),
-            _cell(ws, f"=IF(I{t}=0,0,H{t}/I{t})", PERCENT, bold=True),
-        ]
+    totals = {f: sum(getattr(d, f) for d in ds) for f in _DISTRICT_COUNTS.values()}
+    ws.write_string(t - 1, 0, TOTAL_LABEL, st.b_text)
+    for col, f in _DISTRICT_COUNTS.items():
+        c = xl_col_to_name(col)
+        ws.write_formula(t - 1, col, f"=SUM({c}{first}:{c}{last})", st.b_count, totals[f])
+    ws.write_formula(
+        t - 1, 8, f"=IF(F{t}=0,0,H{t}/F{t})", st.b_share, share(totals["trained_to_date"], totals["target"])
     )
-    ws.auto_filter.ref = f"A{SUMMARY_HEADER_ROW}:J{max(last, first)}"
-    ws.append([])
+    ws.write_formula(
+        t - 1,
+        12,
+        f"=IF(L{t}=0,0,K{t}/L{t})",
+        st.b_share,
+        share(totals["registrations"], totals["registration_target"]),
+    )
+    # The budget block: the label merged over A–C, the amount over D–E; ปีงบประมาณ (C) stays empty, so a
+    # stacking script that keeps rows with a fiscal year keeps the districts only.
     b = data.budget
-    top = t + 2
-    ws.append(
-        [_cell(ws, BUDGET_LABEL, bold=True, fill=_HEAD_FILL), _cell(ws, "บาท", bold=True, fill=_HEAD_FILL)]
+    top = t + 2  # 1-based row of the block's head
+    _block_row(ws, st.block_head, top, BUDGET_LABEL, st.block_head, "บาท")
+    for k, amount in enumerate(
+        (b.allocated_satang, b.planned_satang, b.actual_satang, b.spent_satang), start=1
+    ):
+        _block_row(ws, st.text, top + k, BUDGET_LINES[k - 1], st.baht, satang_to_decimal(amount))
+    alloc, spent = f"D{top + 1}", f"D{top + 4}"
+    _block_row(
+        ws,
+        st.b_text,
+        top + 5,
+        BUDGET_LINES[4],
+        st.b_baht,
+        satang_to_decimal(b.remaining_satang),
+        f"={alloc}-{spent}",
     )
-    ws.append([BUDGET_LINES[0], _baht(ws, b.allocated_satang)])
-    ws.append([BUDGET_LINES[1], _baht(ws, b.planned_satang)])
-    ws.append([BUDGET_LINES[2], _baht(ws, b.actual_satang)])
-    ws.append([BUDGET_LINES[3], _baht(ws, b.spent_satang)])
-    ws.append([_cell(ws, BUDGET_LINES[4], bold=True), _cell(ws, f"=B{top + 1}-B{top + 4}", BAHT, bold=True)])
-    ws.append([BUDGET_LINES[5], _cell(ws, f"=IF(B{top + 1}=0,0,B{top + 4}/B{top + 1})", PERCENT)])
-    ws.append([])
-    ws.append(
-        [
-            _cell(ws, "รุ่นการอบรมตามสถานะ", bold=True, fill=_HEAD_FILL),
-            _cell(ws, "รุ่น", bold=True, fill=_HEAD_FILL),
-        ]
+    _block_row(
+        ws,
+        st.text,
+        top + 6,
+        BUDGET_LINES[5],
+        st.share,
+        share(b.spent_satang, b.allocated_satang),
+        f"=IF({alloc}=0,0,{spent}/{alloc})",
     )
-    n_rounds = len(data.rounds) + 1
-    for label in STATUS_LABELS.values():
-        ws.append([label, _cell(ws, f"=COUNTIF('{SHEET_ROUNDS}'!G2:G{n_rounds},\"{label}\")", COUNT)])
+    head = top + 8
+    _block_row(ws, st.block_head, head, STATUS_BLOCK_LABEL, st.block_head, "รุ่น")
+    n_rounds = max(len(data.rounds) + 1, 2)
+    status_col = xl_col_to_name(ROUND_HEADERS.index("สถานะ"))
+    for k, (code, label) in enumerate(STATUS_LABELS.items(), start=1):
+        _block_row(
+            ws,
+            st.text,
+            head + k,
+            label,
+            st.count,
+            sum(1 for r in data.rounds if r.status == code),
+            f"=COUNTIF('{SHEET_ROUNDS}'!{status_col}2:{status_col}{n_rounds},\"{label}\")",
+        )
 
 
-def _rounds_sheet(wb: Workbook, data: WorkbookData) -> None:
-    ws = wb.create_sheet(SHEET_ROUNDS)
-    rows = [
+_DISTRICT_COUNTS = {
+    5: "target",
+    6: "trained_year",
+    7: "trained_to_date",
+    9: "villages_covered",
+    10: "registrations",
+    11: "registration_target",
+}
+
+
+def _block_row(
+    ws, label_fmt, row: int, label: str, value_fmt, value: object, formula: str | None = None
+) -> None:
+    """One line of a block under the district table: label merged over A–C, value merged over D–E (1-based row)."""
+    i = row - 1
+    ws.merge_range(i, 0, i, LEAD - 1, label, label_fmt)
+    ws.merge_range(i, BUDGET_VALUE_COLUMN, i, BUDGET_VALUE_COLUMN + 1, "", value_fmt)
+    if formula is not None:
+        ws.write_formula(
+            i, BUDGET_VALUE_COLUMN, formula, value_fmt, float(value) if isinstance(value, Decimal) else value
+        )
+    elif isinstance(value, str):
+        ws.write_string(i, BUDGET_VALUE_COLUMN, value, value_fmt)
+    else:
+        ws.write_number(i, BUDGET_VALUE_COLUMN, value, value_fmt)
+
+
+def _rounds_sheet(wb, st: _Styles, data: WorkbookData) -> None:
+    ws = wb.add_worksheet(SHEET_ROUNDS)
+    rs = data.rounds
+    sample = [
         (
-            r.fiscal_year,
+            *_lead(data),
             str(r.number),
             r.title,
-            be_text(r.start_date),
-            be_text(r.end_date),
+            "30 ก.ย. 2569",
+            "30 ก.ย. 2569",
             r.venue,
             STATUS_LABELS[r.status],
             r.capacity,
@@ -403,49 +577,53 @@ def _rounds_sheet(wb: Workbook, data: WorkbookData) -> None:
             r.paid_satang / 100,
             r.round_id,
         )
-        for r in data.rounds
+        for r in rs
     ]
-    _setup(ws, ROUND_HEADERS, rows, header_row=1)
-    ws.oddHeader.center.text = (
-        f"รุ่นการอบรมครู ข จังหวัด{data.meta.province_name} ปีงบประมาณ {data.meta.fiscal_year}"
+    last = len(rs) + 1
+    _setup(
+        ws,
+        st,
+        headers=ROUND_HEADERS,
+        widths=column_widths(ROUND_HEADERS, sample),
+        header_row=1,
+        last_row=last,
+        title=f"รุ่นการอบรมครู ข จังหวัด{data.meta.province_name} ปีงบประมาณ {data.meta.fiscal_year}",
+        freeze_cols=LEAD + 2,
     )
-    ws.append(_head(ws, ROUND_HEADERS))
-    for r in data.rounds:
-        ws.append(
-            [
-                r.fiscal_year,
-                r.number,
-                r.title,
-                _cell(ws, be_text(r.start_date), "@"),
-                _cell(ws, be_text(r.end_date), "@"),
-                r.venue,
-                STATUS_LABELS[r.status],
-                _cell(ws, r.capacity, COUNT),
-                _cell(ws, r.enrolled, COUNT),
-                _cell(ws, r.completed, COUNT),
-                _baht(ws, r.planned_satang),
-                _baht(ws, r.actual_satang),
-                _baht(ws, r.paid_satang),
-                r.round_id,
-            ]
-        )
-    last = len(data.rounds) + 1
-    ws.append(
-        [
-            _cell(ws, TOTAL_LABEL, bold=True),
-            *([None] * 6),
-            *(_cell(ws, f"=SUM({c}2:{c}{last})", COUNT, bold=True) for c in "HIJ"),
-            *(_cell(ws, f"=SUM({c}2:{c}{last})", BAHT, bold=True) for c in "KLM"),
-        ]
+    for i, r in enumerate(rs, start=1):
+        _write_lead(ws, st, i, data)
+        ws.write_number(i, 3, r.number, st.year)
+        ws.write_string(i, 4, r.title, st.text)
+        ws.write_datetime(i, 5, r.start_date, st.date)
+        ws.write_datetime(i, 6, r.end_date, st.date)
+        ws.write_string(i, 7, r.venue, st.text)
+        ws.write_string(i, 8, STATUS_LABELS[r.status], st.text)
+        for col, v in zip((9, 10, 11), (r.capacity, r.enrolled, r.completed), strict=True):
+            ws.write_number(i, col, v, st.count)
+        for col, v in zip((12, 13, 14), (r.planned_satang, r.actual_satang, r.paid_satang), strict=True):
+            ws.write_number(i, col, satang_to_decimal(v), st.baht)
+        ws.write_string(i, 15, r.round_id, st.code)
+    ws.write_string(last, 0, TOTAL_LABEL, st.b_text)
+    sums = (
+        (9, sum(r.capacity for r in rs), st.b_count),
+        (10, sum(r.enrolled for r in rs), st.b_count),
+        (11, sum(r.completed for r in rs), st.b_count),
+        (12, satang_to_decimal(sum(r.planned_satang for r in rs)), st.b_baht),
+        (13, satang_to_decimal(sum(r.actual_satang for r in rs)), st.b_baht),
+        (14, satang_to_decimal(sum(r.paid_satang for r in rs)), st.b_baht),
     )
-    ws.auto_filter.ref = f"A1:N{max(last, 2)}"
+    for col, value, fmt in sums:
+        c = xl_col_to_name(col)
+        ws.write_formula(last, col, f"=SUM({c}2:{c}{last})", fmt, float(value))
 
 
-def _people_sheet(wb: Workbook, data: WorkbookData) -> int:
-    """Header and total row of รายชื่อครู ข; returns the style id of text cells for the spliced rows."""
-    ws = wb.create_sheet(SHEET_PEOPLE)
+def _people_sheet(wb, st: _Styles, data: WorkbookData) -> None:
+    """Header and total row of รายชื่อครู ข; the data rows are spliced in after saving (_splice_people)."""
+    ws = wb.add_worksheet(SHEET_PEOPLE)
+    people = data.people
     sample = [
         (
+            *_lead(data),
             p.national_id,
             p.prefix,
             p.first_name,
@@ -459,77 +637,144 @@ def _people_sheet(wb: Workbook, data: WorkbookData) -> int:
             "ไม่ผ่าน",
             p.registrations,
         )
-        for p in data.people[:5000]
+        for p in people[:5000]
     ]
-    _setup(ws, PEOPLE_HEADERS, sample, header_row=1)
-    ws.column_dimensions["A"].width = 20
-    ws.oddHeader.center.text = (
-        f"รายชื่อครู ข ที่เข้ารับการอบรม จังหวัด{data.meta.province_name} ปีงบประมาณ {data.meta.fiscal_year}"
+    last = len(people) + 1
+    widths = column_widths(PEOPLE_HEADERS, sample)
+    _setup(
+        ws,
+        st,
+        headers=PEOPLE_HEADERS,
+        widths=widths,
+        header_row=1,
+        last_row=last,
+        title=(f"รายชื่อครู ข ที่เข้ารับการอบรม จังหวัด{data.meta.province_name} ปีงบประมาณ {data.meta.fiscal_year}"),
+        freeze_cols=LEAD + 1,
     )
-    ws.append(_head(ws, PEOPLE_HEADERS))
-    # The data rows are spliced into the saved file as XML (_splice_people): openpyxl's per-cell
-    # machinery costs ~15 µs a cell, 14 s of CPU for 75,000 people. The total row is written here
-    # at row 2 and renumbered by the splice.
-    probe = WriteOnlyCell(ws, value="")
-    probe.number_format = "@"
-    text_style = probe.style_id
-    last = len(data.people) + 1
-    ws.append(
-        [
-            _cell(ws, TOTAL_LABEL, bold=True),
-            _cell(ws, f"=COUNTA(A2:A{last})", COUNT, bold=True),
-            "คน",
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            _cell(ws, COMPLETION_LABELS[True], bold=True),
-            _cell(ws, f'=COUNTIF(K2:K{last},"{COMPLETION_LABELS[True]}")', COUNT, bold=True),
-            _cell(ws, f"=SUM(L2:L{last})", COUNT, bold=True),
-        ]
+    # openpyxl's or XlsxWriter's per-cell machinery costs several seconds for 75,000 people: the rows are
+    # written as sheet XML into the saved file, between the header and this total row (written at row 2 and
+    # renumbered by the splice). The blank cells give the rows' styles their numbers in the saved file.
+    i = 1
+    ws.write_string(i, 0, TOTAL_LABEL, st.b_text)
+    ws.write_blank(i, 1, None, st.code)
+    ws.write_blank(i, 2, None, st.year)
+    ws.write_formula(i, LEAD, f"=COUNTA(D2:D{last})", st.b_count, len(people))
+    ws.write_string(i, LEAD + 1, "คน", st.text)
+    ws.write_blank(i, LEAD + 2, None, st.count)
+    passed = COMPLETION_LABELS[True]
+    ws.write_string(i, LEAD + 9, passed, st.b_text)
+    ws.write_formula(
+        i, LEAD + 10, f'=COUNTIF(N2:N{last},"{passed}")', st.b_count, sum(1 for p in people if p.completed)
     )
-    ws.auto_filter.ref = f"A1:L{max(last, 2)}"
-    return text_style
+    ws.write_formula(i, LEAD + 11, f"=SUM(O2:O{last})", st.b_count, sum(p.registrations for p in people))
 
+
+def _expenses_sheet(wb, st: _Styles, data: WorkbookData) -> None:
+    ws = wb.add_worksheet(SHEET_EXPENSES)
+    es = data.expenses
+    sample = [
+        (
+            *_lead(data),
+            e.round_label,
+            category_label(e.category),
+            e.planned_satang / 100,
+            e.actual_satang / 100,
+            e.paid_satang / 100,
+        )
+        for e in es
+    ]
+    last = len(es) + 1
+    _setup(
+        ws,
+        st,
+        headers=EXPENSE_HEADERS,
+        widths=column_widths(EXPENSE_HEADERS, sample),
+        header_row=1,
+        last_row=last,
+        title=f"ค่าใช้จ่ายรายรุ่นและหมวด จังหวัด{data.meta.province_name} ปีงบประมาณ {data.meta.fiscal_year}",
+        freeze_cols=LEAD + 1,
+    )
+    for i, e in enumerate(es, start=1):
+        _write_lead(ws, st, i, data)
+        ws.write_string(i, 3, e.round_label, st.text)
+        ws.write_string(i, 4, category_label(e.category), st.text)
+        for col, v in zip((5, 6, 7), (e.planned_satang, e.actual_satang, e.paid_satang), strict=True):
+            ws.write_number(i, col, satang_to_decimal(v), st.baht)
+    ws.write_string(last, 0, TOTAL_LABEL, st.b_text)
+    for col, field in ((5, "planned_satang"), (6, "actual_satang"), (7, "paid_satang")):
+        c = xl_col_to_name(col)
+        total = satang_to_decimal(sum(getattr(e, field) for e in es))
+        ws.write_formula(last, col, f"=SUM({c}2:{c}{last})", st.b_baht, float(total))
+
+
+def _meta_sheet(wb, data: WorkbookData) -> None:
+    ws = wb.add_worksheet(SHEET_META)
+    ws.hide()
+    m = data.meta
+    for i, (key, value) in enumerate(
+        (
+            ("format", FORMAT_ID),
+            ("format_version", m.format_version),
+            ("province_code", m.province_code),
+            ("province_name", m.province_name),
+            ("fiscal_year", m.fiscal_year),
+            ("generated_at", m.generated_at.astimezone(UTC).isoformat()),
+        )
+    ):
+        ws.write_string(i, 0, key)
+        if isinstance(value, int):
+            ws.write_number(i, 1, value)
+        else:
+            ws.write_string(i, 1, value)
+
+
+# ------------------------------------------------------------------------------ the people's rows
 
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_PEOPLE_COLUMNS = "ABCDEFGHIJKL"
-_PEOPLE_SHEET_XML = "xl/worksheets/sheet3.xml"  # the third sheet created (SHEETS order)
+_PEOPLE_SHEET_XML = "xl/worksheets/sheet3.xml"  # the third sheet added (SHEETS order)
 
 
-def _text_cell(ref: str, value: str, style: str = "") -> str:
+def _text_cell(ref: str, value: str, style: str) -> str:
     if not value:
         return ""
-    value = _ILLEGAL_XML.sub("", value)
+    if not value.isprintable():  # the rare value with a control character (isprintable is a fast C check)
+        value = _ILLEGAL_XML.sub("", value)
+        if not value:
+            return ""
+    if "&" in value or "<" in value or ">" in value:
+        value = xml_escape(value)
     space = ' xml:space="preserve"' if value != value.strip() else ""
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{xml_escape(value)}</t></is></c>'
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{value}</t></is></c>'
 
 
-def _people_rows_xml(people: Sequence[PersonRow], text_style: int):
+def _people_rows_xml(data: WorkbookData, st: _Styles):
     """The data rows of รายชื่อครู ข as sheet XML, in chunks (inline strings; ID and village code as text)."""
-    st = f' s="{text_style}"'
+    code_s, text_s = f' s="{st.code.xf_index}"', f' s="{st.text.xf_index}"'
+    year_s, count_s = f' s="{st.year.xf_index}"', f' s="{st.count.xf_index}"'
+    m = data.meta
+    province_name = xml_escape(_ILLEGAL_XML.sub("", m.province_name))
     chunk: list[str] = []
-    for n, p in enumerate(people, start=2):
-        values = (
-            p.prefix,
-            p.first_name,
-            p.last_name,
-            p.position,
-        )
-        cells = [_text_cell(f"A{n}", p.national_id, st)]
-        cells += [_text_cell(f"{col}{n}", v) for col, v in zip("BCDE", values, strict=True)]
-        cells.append(_text_cell(f"F{n}", p.village_code, st))
+    for n, p in enumerate(data.people, start=2):
+        cells = [
+            f'<c r="A{n}"{code_s} t="inlineStr"><is><t>{m.province_code}</t></is></c>',
+            f'<c r="B{n}"{text_s} t="inlineStr"><is><t>{province_name}</t></is></c>' if province_name else "",
+            f'<c r="C{n}"{year_s}><v>{m.fiscal_year}</v></c>',
+            _text_cell(f"D{n}", p.national_id, code_s),
+        ]
         cells += [
-            _text_cell(f"{col}{n}", v)
+            _text_cell(f"{col}{n}", v, text_s)
+            for col, v in zip("EFGH", (p.prefix, p.first_name, p.last_name, p.position), strict=True)
+        ]
+        cells.append(_text_cell(f"I{n}", p.village_code, code_s))
+        cells += [
+            _text_cell(f"{col}{n}", v, text_s)
             for col, v in zip(
-                "GHIJK",
+                "JKLMN",
                 (p.village_name, p.subdistrict, p.district, p.round_label, COMPLETION_LABELS[p.completed]),
                 strict=True,
             )
         ]
-        cells.append(f'<c r="L{n}"><v>{int(p.registrations)}</v></c>')
+        cells.append(f'<c r="O{n}"{count_s}><v>{int(p.registrations)}</v></c>')
         chunk.append(f'<row r="{n}">{"".join(cells)}</row>')
         if len(chunk) == 2000:
             yield "".join(chunk).encode("utf-8")
@@ -538,20 +783,19 @@ def _people_rows_xml(people: Sequence[PersonRow], text_style: int):
         yield "".join(chunk).encode("utf-8")
 
 
-def _splice_people(path: Path, people: Sequence[PersonRow], text_style: int) -> None:
+def _splice_people(path: Path, data: WorkbookData, st: _Styles) -> None:
     """Put the people's rows into the saved workbook between the header and the total row (moved down)."""
-    last = len(people) + 1
     spliced = path.with_name(path.name + ".splice")
     try:
-        _write_spliced(path, spliced, people, text_style, last)
+        _write_spliced(path, spliced, data, st)
         os.replace(spliced, path)
     finally:
         spliced.unlink(missing_ok=True)
 
 
-def _write_spliced(
-    path: Path, spliced: Path, people: Sequence[PersonRow], text_style: int, last: int
-) -> None:
+def _write_spliced(path: Path, spliced: Path, data: WorkbookData, st: _Styles) -> None:
+    last = len(data.people) + 1
+    end_col = xl_col_to_name(len(PEOPLE_HEADERS) - 1)
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(spliced, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             raw = src.read(info.filename)
@@ -560,7 +804,7 @@ def _write_spliced(
                 continue
             xml = raw.decode("utf-8")
             head, marker, rest = xml.partition('<row r="2"')
-            if not marker or f"COUNTA(A2:A{last})" not in rest:
+            if not marker or f"COUNTA(D2:D{last})" not in rest:
                 raise RuntimeError("people sheet not where the workbook writer put it")  # pragma: no cover
             end = rest.index("</row>") + len("</row>")
             total, tail = marker + rest[:end], rest[end:]
@@ -568,65 +812,14 @@ def _write_spliced(
             total = re.sub(r'r="([A-Z]+)2"', rf'r="\g<1>{n}"', total).replace(
                 '<row r="2"', f'<row r="{n}"', 1
             )
-            head = re.sub(r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="A1:L{n}"/>', head, count=1)
+            head = re.sub(
+                r'<dimension ref="[^"]*"\s*/>', f'<dimension ref="A1:{end_col}{n}"/>', head, count=1
+            )
             target = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             target.compress_type = zipfile.ZIP_DEFLATED
             with dst.open(target, "w") as out:
                 out.write(head.encode("utf-8"))
-                for block in _people_rows_xml(people, text_style):
+                for block in _people_rows_xml(data, st):
                     out.write(block)
                 out.write(total.encode("utf-8"))
                 out.write(tail.encode("utf-8"))
-
-
-def _expenses_sheet(wb: Workbook, data: WorkbookData) -> None:
-    ws = wb.create_sheet(SHEET_EXPENSES)
-    rows = [
-        (
-            e.round_label,
-            category_label(e.category),
-            e.planned_satang / 100,
-            e.actual_satang / 100,
-            e.paid_satang / 100,
-        )
-        for e in data.expenses
-    ]
-    _setup(ws, EXPENSE_HEADERS, rows, header_row=1)
-    ws.oddHeader.center.text = (
-        f"ค่าใช้จ่ายรายรุ่นและหมวด จังหวัด{data.meta.province_name} ปีงบประมาณ {data.meta.fiscal_year}"
-    )
-    ws.append(_head(ws, EXPENSE_HEADERS))
-    for e in data.expenses:
-        ws.append(
-            [
-                e.round_label,
-                category_label(e.category),
-                _baht(ws, e.planned_satang),
-                _baht(ws, e.actual_satang),
-                _baht(ws, e.paid_satang),
-            ]
-        )
-    last = len(data.expenses) + 1
-    ws.append(
-        [
-            _cell(ws, TOTAL_LABEL, bold=True),
-            None,
-            *(_cell(ws, f"=SUM({c}2:{c}{last})", BAHT, bold=True) for c in "CDE"),
-        ]
-    )
-    ws.auto_filter.ref = f"A1:E{max(last, 2)}"
-
-
-def _meta_sheet(wb: Workbook, data: WorkbookData) -> None:
-    ws = wb.create_sheet(SHEET_META)
-    ws.sheet_state = "hidden"
-    m = data.meta
-    for key, value in (
-        ("format", FORMAT_ID),
-        ("format_version", m.format_version),
-        ("province_code", m.province_code),
-        ("province_name", m.province_name),
-        ("fiscal_year", m.fiscal_year),
-        ("generated_at", m.generated_at.astimezone(UTC).isoformat()),
-    ):
-        ws.append([key, value])

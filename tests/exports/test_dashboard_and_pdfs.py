@@ -161,3 +161,28 @@ def test_export_workbook_and_summary_from_the_home_page(results_ctx, qtbot, tmp_
     assert f"ปีงบประมาณ {FY}" in pdf_text(pdf)[0]
     page.import_message.close()
     runner.wait()
+
+
+def test_summary_pdf_text_is_all_sarabun_and_percentages_round_half_up(results_ctx, tmp_path: Path) -> None:
+    """Chart ticks included: no character in a font the PDF does not embed; the district percentages are the
+    one helper's (half up), the numbers Excel shows for the workbook's formulas."""
+    import pdfplumber
+    from pypdf import PdfReader
+
+    from db.rules.percent import percent_text
+    from desktop.core.exports.figures import province_figures
+
+    out = tmp_path / "sum.pdf"
+    write_province_summary(results_ctx, fiscal_year=FY, out_path=out)
+    with pdfplumber.open(out) as pdf:
+        fonts = {c["fontname"].split("+")[-1] for page in pdf.pages for c in page.chars}
+    assert fonts and fonts <= {"Sarabun-Regular", "Sarabun-Bold"}, fonts
+    for page in PdfReader(out).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            # A base-14 font (Helvetica) is a Type1 font without a FontFile: never embedded.
+            assert font["/Subtype"] == "/TrueType" and "/FontFile2" in font["/FontDescriptor"].get_object()
+    text = "\n".join(pdf_text(out))
+    fig = province_figures(results_ctx, fiscal_year=FY)
+    for d in fig.districts:
+        assert percent_text(d.trained_to_date, d.target) in text

@@ -136,7 +136,7 @@ def test_categories_are_read_in_thai_and_come_back_as_their_codes(
 
     out = export_workbook(results_ctx, fiscal_year=FY, out_path=tmp_path / "p.xlsx").path
     shown = {
-        r[1]
+        r[4]  # หมวดค่าใช้จ่าย, after the province code, name and fiscal year
         for r in load_workbook(out)[SHEET_EXPENSES].iter_rows(min_row=2, values_only=True)
         if r[0] != "รวม"
     }

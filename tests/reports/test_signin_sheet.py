@@ -75,8 +75,10 @@ def test_names_with_stacked_marks_extract_back(
     pages = pdf_text(out)
     assert res.days == 2 and len(pages) == res.pages == 2 * res.pages_per_day[0]
     text = "\n".join(pages)
-    assert "1 นางญี่ปุ่น ฟื้นฟูน้ำใจ ผู้ใหญ่บ้าน 081-234-5678" in text  # Thai dictionary order
-    assert "3 นายที่ปี่ นี้ชื่อดี ผู้ใหญ่บ้าน" in text
+    # Thai dictionary order of the name without its prefix: เฉลิม… (ฉ), ญี่ปุ่น, ที่ปี่, ผู้ใหญ่บ้าน
+    nid = format_national_id(make_national_id("310170000001"))
+    assert f"2 นางญี่ปุ่น ฟื้นฟูน้ำใจ {nid} ผู้ใหญ่บ้าน 081-234-5678" in text
+    assert "3 นายที่ปี่ นี้ชื่อดี" in text and "4 นางสาวผู้ใหญ่บ้าน ปั้นกำนัน" in text
     # A name too long for its cell wraps inside it, between words: read the name column alone.
     names = column_text(out, *NAME_COLUMN)
     for prefix, first, last in NAMES:
@@ -87,7 +89,8 @@ def test_names_with_stacked_marks_extract_back(
         "รุ่นที่ 1 ปีงบประมาณ พ.ศ. 2570",
         "วันอังคารที่ 11 พฤษภาคม 2570 (วันที่ 1 จาก 2 วัน)",
         "ณ ห้องประชุมที่ว่าการอำเภอภูเวียง",
-        "ลำดับ ชื่อ-สกุล ตำแหน่ง หมู่บ้าน/ตำบล/อำเภอ โทรศัพท์",
+        "ลำดับ ชื่อ-สกุล ตำแหน่ง หมู่บ้าน/ตำบล โทรศัพท์",
+        "หมายเหตุ",
         "081-234-5678",
         format_national_id(make_national_id("310170000000")),
     ):
@@ -96,9 +99,10 @@ def test_names_with_stacked_marks_extract_back(
     last = pages[res.pages_per_day[0] - 1]
     assert "ผู้รับรอง" in last and "(นางสาวพรทิพย์ ศรีสุข)" in last and "แรงงานจังหวัดขอนแก่น" in last
     for i, page in enumerate(pages[: res.pages_per_day[0]], start=1):
-        assert f"หน้า {i}/{res.pages_per_day[0]}" in page
+        assert page.count(f"หน้า {i}/{res.pages_per_day[0]}") == 2  # in the header and the footer
     # Blank rows for walk-ins are numbered after the enrolled.
     assert re.search(r"^9$", text, re.M)
+    assert "หมาย เหตุ" not in text and "หมาย\nเหตุ" not in text
     render_first_page(out, tmp_path, "signin")
 
 
@@ -152,3 +156,4 @@ def test_thai_digits_option(ctx: AppContext, small_round: uuid.UUID, tmp_path: P
     write_signin_sheet(ctx, round_id=small_round, out_path=out, thai_digits=True, day_no=1)
     text = pdf_text(out)[0]
     assert "พ.ศ. ๒๕๗๐" in text and "๑๑ พฤษภาคม ๒๕๗๐" in text
+    assert text.count("๐๘๑-๒๓๔-๕๖๗๘") == len(NAMES)  # a phone in Thai digits stays on one line

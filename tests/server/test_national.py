@@ -304,8 +304,8 @@ def test_broken_or_foreign_files_are_refused_in_thai_and_nothing_is_stored(
         (b"", "ไฟล์ว่างเปล่า"),
         ((tmp_path / "foreign.xlsx").read_bytes(), "ไม่ใช่สมุดงานรายงานจังหวัด"),
         (_edited(good, tmp_path / "v.xlsx", "_krukhor", "B2", 99), "รูปแบบรุ่นที่ 99"),
-        (_edited(good, tmp_path / "c.xlsx", PROVINCE_SUMMARY, "C4", "สิบ"), "แถว 4 คอลัมน์ C"),
-        (_edited(good, tmp_path / "p.xlsx", "_krukhor", "B3", "42"), "รหัสจังหวัด 42"),
+        (_edited(good, tmp_path / "c.xlsx", PROVINCE_SUMMARY, "F4", "สิบ"), "แถว 4 คอลัมน์ F"),
+        (_workbook(synced, tmp_path / "p.xlsx", province="42"), "รหัสจังหวัด 42"),
     ]
     for content, reason in cases:
         r = _upload(server, central, content, "ส่งมา.xlsx")

@@ -271,3 +271,56 @@ def test_check_in_box_defaults_to_today_and_now(qtbot, ui_ctx, runner) -> None:
     assert box.day.currentData() == 2  # the second day of the round is today
     assert box.half.currentData() == ("am" if now.hour < 12 else "pm")
     assert box.today == today
+
+
+def test_certificates_without_a_signer_ask_first(qtbot, ui_ctx, runner, open_round, monkeypatch) -> None:
+    """No office head set: the officer is asked; "No" prints nothing, "Yes" opens the preview."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from desktop.core import office
+    from desktop.ui.rounds.round_dialog import RoundAttendanceDialog
+
+    row = office.get_office(ui_ctx)
+    office.update_office(
+        ui_ctx, name_th=row.name_th, address="", phone="", head_name="", head_position=row.head_position
+    )
+    dialog = RoundAttendanceDialog(ui_ctx, runner, round_row=open_round)
+    qtbot.addWidget(dialog)
+    asked: list[str] = []
+    answers = [QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes]
+
+    def question(parent, title, text, *args):
+        asked.append(text)
+        return answers.pop(0)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    dialog.print_certificates()
+    assert len(asked) == 1 and "ผู้ลงนาม" in asked[0] and getattr(dialog, "preview", None) is None
+    dialog.print_certificates()
+    assert len(asked) == 2 and dialog.preview is not None
+    qtbot.waitUntil(
+        lambda: dialog.preview.finished_ok or not dialog.preview.cancel_button.isEnabled(), timeout=20_000
+    )
+    dialog.preview.reject()
+    # With a head set, no question.
+    office.update_office(
+        ui_ctx, name_th=row.name_th, address="", phone="", head_name="นางสาวพรทิพย์ ศรีสุข", head_position=""
+    )
+    dialog.print_certificates()
+    assert len(asked) == 2
+    qtbot.waitUntil(
+        lambda: dialog.preview.finished_ok or not dialog.preview.cancel_button.isEnabled(), timeout=20_000
+    )
+    dialog.preview.reject()
+
+
+def test_signin_order_chosen_in_the_dialog(qtbot, ui_ctx, runner, open_round) -> None:
+    from desktop.ui.rounds.round_dialog import RoundAttendanceDialog
+
+    dialog = RoundAttendanceDialog(ui_ctx, runner, round_row=open_round)
+    qtbot.addWidget(dialog)
+    dialog.signin_order.setCurrentIndex(dialog.signin_order.findData("name"))
+    dialog.print_signin()
+    qtbot.waitUntil(lambda: dialog.preview.finished_ok, timeout=20_000)
+    assert dialog.preview.path.exists() and dialog.preview.document.pageCount() >= 2
+    dialog.preview.reject()

@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from db.rules.money import format_baht
+from db.rules.percent import percent_text as _pct
+from db.rules.percent import share as _share
 from db.rules.thai_dates import THAI_MONTHS_ABBR, fiscal_year_range
 from db.rules.thai_dates import fiscal_year as fiscal_year_of
 from desktop.core.context import AppContext
@@ -95,14 +97,6 @@ class Card(QFrame):
         self.bar.setVisible(share is not None)
         if share is not None:
             self.bar.setValue(round(max(0.0, min(1.0, share)) * 1000))
-
-
-def _pct(part: int, whole: int) -> str:
-    return f"{part / whole:.1%}" if whole else "–"
-
-
-def _share(part: int, whole: int) -> float:
-    return part / whole if whole else 0.0
 
 
 class DistrictBars(QWidget):

@@ -65,12 +65,14 @@ class _PdfJob(QRunnable):
 
 
 def signin_maker(
-    ctx: AppContext, round_id: uuid.UUID, *, mask_ids: bool = True
+    ctx: AppContext, round_id: uuid.UUID, *, mask_ids: bool = True, order: str = "village"
 ) -> Callable[[Path, Any], Any]:
     def make(path: Path, progress: Any) -> Any:
         from desktop.reports.signin_sheet import write_signin_sheet
 
-        return write_signin_sheet(ctx, round_id=round_id, out_path=path, mask_ids=mask_ids, progress=progress)
+        return write_signin_sheet(
+            ctx, round_id=round_id, out_path=path, mask_ids=mask_ids, order=order, progress=progress
+        )
 
     return make
 

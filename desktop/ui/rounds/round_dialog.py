@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QDialog, QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.core.context import AppContext
 from desktop.core.rounds.rounds import RoundRow
@@ -51,6 +61,11 @@ class RoundAttendanceDialog(QDialog):
         self.close_button.clicked.connect(self.accept)
         bottom = QHBoxLayout()
         bottom.addWidget(self.mask_ids)
+        self.signin_order = QComboBox()  # the order of the sign-in sheet's names
+        self.signin_order.addItem("เรียงตามหมู่บ้าน", "village")
+        self.signin_order.addItem("เรียงตามชื่อ", "name")
+        self.signin_order.setToolTip("ลำดับรายชื่อในแบบลงทะเบียน")
+        bottom.addWidget(self.signin_order)
         bottom.addWidget(self.signin_button)
         bottom.addWidget(self.cert_button)
         bottom.addStretch(1)
@@ -102,11 +117,26 @@ class RoundAttendanceDialog(QDialog):
         self._preview(
             f"แบบลงทะเบียน รุ่นที่ {r.number}/{r.fiscal_year}",
             f"signin-{r.number}-{r.fiscal_year}.pdf",
-            signin_maker(self.ctx, r.id, mask_ids=self.mask_ids.isChecked()),
+            signin_maker(
+                self.ctx, r.id, mask_ids=self.mask_ids.isChecked(), order=self.signin_order.currentData()
+            ),
         )
 
     def print_certificates(self) -> None:
+        from desktop.reports.certificates import signer_missing
+
         r = self.round
+        warning = signer_missing(self.ctx)
+        if warning is not None:
+            answer = QMessageBox.question(
+                self,
+                "ยังไม่มีผู้ลงนามในเกียรติบัตร",
+                f"{warning}\n\nพิมพ์เกียรติบัตรโดยเว้นช่องลงนามว่างไว้หรือไม่?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
         self._preview(
             f"เกียรติบัตร รุ่นที่ {r.number}/{r.fiscal_year}",
             f"certificates-{r.number}-{r.fiscal_year}.pdf",

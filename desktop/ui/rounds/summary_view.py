@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.rules.percent import percent_text
 from db.rules.thai_dates import format_be_date
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
@@ -107,7 +108,12 @@ class RoundSummaryView(QWidget):
         _fill(
             self.coverage,
             [
-                [f"{d.name} ({d.code})", f"{d.villages:,}", f"{d.covered:,}", f"{d.percent:.1f}"]
+                [
+                    f"{d.name} ({d.code})",
+                    f"{d.villages:,}",
+                    f"{d.covered:,}",
+                    percent_text(d.covered, d.villages, sign=False),
+                ]
                 for d in s.districts
             ],
         )
