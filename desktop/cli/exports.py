@@ -14,6 +14,7 @@ from pathlib import Path
 from db.rules.thai_dates import fiscal_year
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
+from desktop.core.exports.personal_data import record_export
 
 COMMANDS = ("export", "import-registrations", "read-workbook", "registrations")
 
@@ -68,8 +69,11 @@ def run(ctx: AppContext, args: argparse.Namespace) -> int:
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["national_id", "name", "registrations", "target", "percent"])
+        rows = 0
         for p in registrations_per_person(ctx):
+            rows += 1
             writer.writerow([p.national_id, p.name, p.registrations, p.target, f"{p.share * 100:.1f}"])
+        record_export(ctx, what="registrations_csv", destination="stdout", people=rows)
         return 0
     fy = args.fy or fiscal_year(date.today())
     started = time.perf_counter()
