@@ -50,7 +50,23 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def check_not_newer(engine: Engine) -> None:
-    current = current_revision(engine)
+    refuse_unknown_revision(current_revision(engine))
+
+
+def check_plain_file_not_newer(path: Path) -> None:
+    """check_not_newer for a plain SQLite file before anything (encrypting it, say) changes it."""
+    conn = connect(path, None)  # SQLCipher reading a plain file: the driver that will convert it
+    try:
+        has_table = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).fetchone()
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone() if has_table else None
+    finally:
+        conn.close()
+    refuse_unknown_revision(row[0] if row else None)
+
+
+def refuse_unknown_revision(current: str | None) -> None:
     if current is None:
         return
     script = ScriptDirectory.from_config(alembic_config())
