@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
 
 from db.engine import engine_key
 from db.migrate import backup_sqlite
@@ -20,7 +21,7 @@ def _ids(ctx) -> set[str]:
     return {p.national_id for p in people.list_people(ctx)}
 
 
-def test_restore_from_the_settings_page_reopens_on_the_backup(ui_ctx, qtbot, monkeypatch) -> None:
+def test_restore_from_the_settings_page_reopens_on_the_backup(ui_ctx, qtbot) -> None:
     db_path = ui_ctx.db_path
     backup = backup_sqlite(db_path, label="start", key=engine_key(ui_ctx.engine))
     before = _ids(ui_ctx)
@@ -41,18 +42,23 @@ def test_restore_from_the_settings_page_reopens_on_the_backup(ui_ctx, qtbot, mon
     page.backups.selectRow(row)
     assert page.restore_button.isEnabled()
 
+    def answer(
+        button: str,
+    ) -> None:  # the confirmation is modal: answered from the event loop, as a user would
+        def click() -> None:
+            box = page.confirm_box
+            asked.append(box.text())
+            next(b for b in box.buttons() if b.text() == button).click()
+
+        QTimer.singleShot(0, click)
+
     asked: list[str] = []
-
-    def cancel(_parent, _title, text, *_a, **_k):
-        asked.append(text)
-        return QMessageBox.StandardButton.Cancel
-
-    monkeypatch.setattr(QMessageBox, "question", cancel)
+    answer("ยกเลิก")
     page.restore_button.click()
     assert when in asked[0] and "เก็บเป็นไฟล์สำรอง" in asked[0]
     assert LATER_ID in _ids(ui_ctx)  # cancelled: nothing changed
 
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    answer("กู้คืนข้อมูล")
     page.restore_button.click()
     reopened = next(
         w

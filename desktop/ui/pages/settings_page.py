@@ -81,6 +81,7 @@ class SettingsPage(QWidget):
         self.restore_button.setEnabled(False)
         self.restore_button.clicked.connect(self.confirm_restore)
         self.backup_list: list[BackupInfo] = []
+        self.confirm_box: QMessageBox | None = None
         layout.addWidget(self.backups, 1)
         layout.addWidget(self.restore_button)
         layout.addStretch(1)
@@ -109,16 +110,19 @@ class SettingsPage(QWidget):
         chosen = self.selected_backup()
         if chosen is None:
             return
-        answer = QMessageBox.question(
-            self,
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
             "ยืนยันการกู้คืนข้อมูล",
             f"กู้คืนข้อมูลจากไฟล์สำรองเมื่อ {chosen.when_text} ({chosen.reason}) ใช่หรือไม่?\n\n"
             "ข้อมูลที่บันทึกหลังเวลานั้นจะไม่อยู่ในฐานข้อมูลที่กู้คืน แต่ข้อมูลปัจจุบันทั้งหมดจะเก็บเป็นไฟล์สำรอง "
             "(ข้อมูลก่อนกู้คืน) ไว้ก่อน จึงกู้กลับมาได้ โปรแกรมจะเปิดฐานข้อมูลใหม่หลังกู้คืน",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
+            parent=self,
         )
-        if answer == QMessageBox.StandardButton.Yes:
+        restore = box.addButton("กู้คืนข้อมูล", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(box.addButton("ยกเลิก", QMessageBox.ButtonRole.RejectRole))
+        self.confirm_box = box  # for the tests, which answer it
+        box.exec()
+        if box.clickedButton() is restore:
             self.restore_requested.emit(Path(chosen.path))
 
     def _show(self, row: OfficeRow | None) -> None:
