@@ -180,3 +180,51 @@ def test_cli_lists_and_restores(db_path: Path, two_states: tuple[Path, bytes]) -
     assert done.returncode == 0, done.stderr
     assert "กู้คืนข้อมูลจากสำรองเมื่อ" in done.stdout
     assert _ids(db_path) == {NID_KEPT}
+
+
+RESTORE = (
+    "import sys; from pathlib import Path; from desktop.core.backups import restore_backup; "
+    "restore_backup(Path(sys.argv[1]), Path(sys.argv[2]), key=bytes.fromhex(sys.argv[3]))"
+)
+
+
+def test_a_restore_killed_at_random_points_leaves_the_old_or_the_restored_data_whole(
+    db_path: Path, two_states: tuple[Path, bytes]
+) -> None:
+    import os
+    import random
+    import shutil
+
+    backup, key = two_states
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    pristine = db_path.parent.parent / "pristine"
+    shutil.copytree(db_path.parent, pristine)
+    args = [sys.executable, "-c", RESTORE, str(db_path), str(backup), key.hex()]
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import desktop.core.backups"], cwd=root, env=env, check=True)
+    import_time = time.perf_counter() - started
+    started = time.perf_counter()
+    subprocess.run(args, cwd=root, env=env, check=True)
+    full_time = time.perf_counter() - started
+    rng = random.Random(21)
+    outcomes = []
+    for _ in range(8):
+        shutil.rmtree(db_path.parent)
+        shutil.copytree(pristine, db_path.parent)
+        proc = subprocess.Popen(args, cwd=root, env=env)
+        time.sleep(rng.uniform(import_time * 0.9, full_time * 1.1))
+        proc.kill()
+        proc.wait()
+        conn = connect(db_path, key)
+        try:
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        finally:
+            conn.close()
+        ids = _ids(db_path)
+        assert ids in ({NID_KEPT, NID_LATER}, {NID_KEPT}), ids
+        outcomes.append("old" if NID_LATER in ids else "restored")
+        if NID_LATER not in ids:  # restored: what it replaced was kept aside, whole
+            (aside,) = [b.path for b in list_backups(db_path) if b.label == "before-restore"]
+            assert _ids(aside) == {NID_KEPT, NID_LATER}
+    print("outcomes of the kills:", outcomes)
