@@ -91,3 +91,31 @@ def test_a_card_left_in_a_reader_that_comes_back_is_read_again(pcsc, watch, inse
     events.until(lambda e: e.kind == "reader_added")
     with insert_card(slot=1):
         assert events.until(lambda e: e.kind == "card").reader == SECOND_READER
+
+
+def test_a_reader_gone_in_the_middle_of_a_read_is_said_and_nothing_hangs(pcsc, insert_card) -> None:
+    if not pcsc.ours:
+        pytest.skip("pcscd was already running (not started by these tests), so it cannot be stopped here")
+    events = Events()
+    w = reader.ReaderWatch(events.q.put, retry_s=0.3, read_timeout=3.0)
+    w.start()
+    try:
+        events.until(lambda e: e.kind == "status" and e.status == "ready")
+        with insert_card(kind="stall", pull_after=3):  # the card stops answering: the read is in progress
+            events.until(lambda e: e.kind == "status" and e.status == "reading")
+            time.sleep(0.5)  # connected, three APDUs answered, waiting on the fourth
+            pcsc.stop()
+            failed = events.until(lambda e: e.kind == "error")
+        # reader_removed in practice; on a loaded machine the read may not have connected yet (no service) or
+        # may reach its own time limit first: each is its own Thai sentence, and nothing hangs
+        assert failed.error.code in ("reader_removed", "unavailable", "timeout"), failed.error
+        assert failed.error.message.startswith(
+            ("เครื่องอ่านบัตรถูกถอดออกระหว่างอ่าน", "บริการเครื่องอ่านบัตรของระบบ", "อ่านบัตรไม่เสร็จภายใน")
+        )
+        assert pcsc.start()
+        events.until(lambda e: e.kind == "status" and e.status == "ready")
+        with insert_card():
+            assert events.until(lambda e: e.kind == "card").card is not None
+    finally:
+        w.stop()
+    print("mid-read failure:", failed.error.code)

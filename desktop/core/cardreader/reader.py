@@ -24,6 +24,7 @@ STATUS_LABELS = {
 NO_PYSCARD = "ไม่ได้ติดตั้งส่วนอ่านบัตร (pyscard) จึงอ่านบัตรประชาชนไม่ได้ พิมพ์หรือสแกนเลขประจำตัวแทน"
 NO_SERVICE = "บริการเครื่องอ่านบัตรของระบบ (PC/SC) ไม่ทำงาน จึงอ่านบัตรประชาชนไม่ได้ พิมพ์หรือสแกนเลขประจำตัวแทน"
 NO_READER = "ไม่พบเครื่องอ่านบัตร กรุณาเสียบเครื่องอ่านบัตรเข้ากับเครื่อง (พิมพ์หรือสแกนเลขประจำตัวได้ตามปกติ)"
+READER_GONE = "เครื่องอ่านบัตรถูกถอดออกระหว่างอ่าน กรุณาเสียบเครื่องอ่านกลับแล้วเสียบบัตรใหม่ (ไม่มีการบันทึกใด ๆ จากบัตรนี้)"
 READ_TIMEOUT_S = 5.0
 
 
@@ -68,6 +69,18 @@ def _removed_codes() -> set[int]:
     return {scard.SCARD_W_REMOVED_CARD, scard.SCARD_E_NO_SMARTCARD, scard.SCARD_W_RESET_CARD}
 
 
+def _reader_gone_codes() -> set[int]:
+    """The reader itself went away (unplugged, or the PC/SC service stopped with it), not just the card."""
+    return {
+        scard.SCARD_E_READER_UNAVAILABLE,
+        scard.SCARD_E_UNKNOWN_READER,
+        scard.SCARD_E_NO_SERVICE,
+        scard.SCARD_E_SERVICE_STOPPED,
+        scard.SCARD_E_INVALID_HANDLE,
+        scard.SCARD_F_COMM_ERROR,  # pcsc-lite: the connection to pcscd broke
+    }
+
+
 def _context() -> int:
     if scard is None:
         raise CardError("unavailable", NO_PYSCARD)
@@ -102,6 +115,8 @@ def _read_now(reader: str) -> CardData:
 
             def transmit(apdu: list[int]) -> tuple[list[int], int, int]:
                 code, response = scard.SCardTransmit(hcard, protocol, apdu)
+                if code in _reader_gone_codes():
+                    raise CardError("reader_removed", READER_GONE)
                 if code != scard.SCARD_S_SUCCESS or len(response) < 2:
                     raise CardError("removed", REMOVED)
                 return response[:-2], response[-2], response[-1]
