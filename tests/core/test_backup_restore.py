@@ -228,3 +228,30 @@ def test_a_restore_killed_at_random_points_leaves_the_old_or_the_restored_data_w
             (aside,) = [b.path for b in list_backups(db_path) if b.label == "before-restore"]
             assert _ids(aside) == {NID_KEPT, NID_LATER}
     print("outcomes of the kills:", outcomes)
+
+
+def test_a_backup_from_before_a_migration_is_migrated_when_the_app_reopens(db_path: Path) -> None:
+    from db.engine import make_engine
+    from db.migrate import current_revision, head_revision, upgrade
+
+    ctx = AppContext.open(db_path)
+    key = engine_key(ctx.engine)
+    ctx.close()
+    older = db_path.parent / "backups" / "t-20261201-090000-000000-before-0009_phone_recheck.sqlite"
+    engine = make_engine(older, key=key)  # the file as the previous version left it, encrypted with this key
+    try:
+        upgrade(engine, "0008_attendance_card_source")
+    finally:
+        engine.dispose()
+    assert key is not None
+    restore_backup(db_path, older, key=key)
+    engine = make_engine(db_path, key=key)
+    try:
+        assert current_revision(engine) == "0008_attendance_card_source"  # restored as it was
+    finally:
+        engine.dispose()
+    ctx = AppContext.open(db_path, backup=False)
+    try:
+        assert current_revision(ctx.engine) == head_revision()
+    finally:
+        ctx.close()
