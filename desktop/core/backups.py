@@ -96,14 +96,21 @@ def restore_backup(db_path: Path, backup: Path, *, key: bytes | None) -> Path:
     partial = db_path.with_name(db_path.name + RESTORING_SUFFIX)
     partial.unlink(missing_ok=True)
     try:
-        _copy_synced(backup, partial)
+        try:
+            _copy_synced(backup, partial)
+        except OSError as exc:  # a full disk, say
+            raise RestoreError(
+                f"คัดลอกไฟล์สำรอง {backup.name} ไม่ได้ ({exc.strerror or exc}) จึงไม่ได้กู้คืน ฐานข้อมูลปัจจุบันยังอยู่ครบ"
+            ) from exc
         _check_restorable(partial, key, backup)
         aside = _keep_current_aside(db_path, key)
-        for leftover in (db_path.with_name(db_path.name + "-wal"), db_path.with_name(db_path.name + "-shm")):
-            leftover.unlink(
-                missing_ok=True
-            )  # empty after the checkpoint above; never replayed on another file
         try:
+            # The WAL is empty after the checkpoint above, and must never be replayed on the restored file.
+            for leftover in (
+                db_path.with_name(db_path.name + "-wal"),
+                db_path.with_name(db_path.name + "-shm"),
+            ):
+                leftover.unlink(missing_ok=True)
             os.replace(partial, db_path)
         except OSError as exc:  # Windows: another program still has the file open
             raise RestoreError(
@@ -160,7 +167,12 @@ def _keep_current_aside(db_path: Path, key: bytes | None) -> Path:
             "ฐานข้อมูลกำลังถูกใช้งานอยู่ (เช่น krukhor-cli หรือโปรแกรมอีกหน้าต่าง) จึงยังกู้คืนไม่ได้ "
             "กรุณาปิดโปรแกรมอื่นที่ใช้ฐานข้อมูลนี้แล้วลองใหม่ ฐานข้อมูลปัจจุบันยังอยู่ครบ"
         )
-    aside = backup_sqlite(db_path, label=RESTORE_LABEL, key=key)
+    try:
+        aside = backup_sqlite(db_path, label=RESTORE_LABEL, key=key)
+    except OSError as exc:
+        raise RestoreError(
+            f"เก็บสำรองฐานข้อมูลปัจจุบันไม่ได้ ({exc.strerror or exc}) จึงไม่ได้กู้คืน ฐานข้อมูลปัจจุบันยังอยู่ครบ"
+        ) from exc
     if aside is None:
         raise RestoreError(f"เก็บสำรองฐานข้อมูลปัจจุบัน {db_path} ไม่ได้ จึงไม่ได้กู้คืน")
     return aside
