@@ -46,7 +46,7 @@ def encrypt_in_place(path: Path, key: bytes) -> None:
     for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         leftover.unlink(missing_ok=True)
     os.replace(partial, path)
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def _verify(partial: Path, key: bytes, before: dict[str, tuple[int, str]]) -> None:
@@ -68,7 +68,7 @@ def _verify(partial: Path, key: bytes, before: dict[str, tuple[int, str]]) -> No
         )
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
     if os.name != "posix":  # Windows cannot open a folder for fsync; MoveFileEx is durable enough there
         return
     fd = os.open(folder, os.O_RDONLY)

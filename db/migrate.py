@@ -25,6 +25,7 @@ from db.sync.outbox import ensure_triggers
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BACKUPS_KEPT = 10  # the last starts
 BACKUP_DAYS = 7  # and the newest backup of each of the last days, so ten quick restarts keep the week
+RESTORE_LABEL = "before-restore"  # the data a restore replaced: never pruned (restores are rare)
 
 
 class DatabaseTooNewError(RuntimeError):
@@ -49,7 +50,23 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def check_not_newer(engine: Engine) -> None:
-    current = current_revision(engine)
+    refuse_unknown_revision(current_revision(engine))
+
+
+def check_plain_file_not_newer(path: Path) -> None:
+    """check_not_newer for a plain SQLite file before anything (encrypting it, say) changes it."""
+    conn = connect(path, None)  # SQLCipher reading a plain file: the driver that will convert it
+    try:
+        has_table = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).fetchone()
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone() if has_table else None
+    finally:
+        conn.close()
+    refuse_unknown_revision(row[0] if row else None)
+
+
+def refuse_unknown_revision(current: str | None) -> None:
     if current is None:
         return
     script = ScriptDirectory.from_config(alembic_config())
@@ -182,7 +199,8 @@ def _copy_encrypted_file(db_path: Path, partial: Path, key: bytes) -> bool:
 
 
 def backups_to_prune(backups: list[Path], *, keep: int, today: date, days: int = BACKUP_DAYS) -> list[Path]:
-    """The backups beyond the last ``keep`` that are not the newest of one of the last ``days`` days.
+    """The backups beyond the last ``keep`` that are not the newest of one of the last ``days`` days, nor the
+    data a restore replaced.
 
     ``backups`` are sorted oldest first; their names carry the stamp ``STEM-YYYYMMDD-HHMMSS-ffffff-label``.
     """
@@ -195,6 +213,7 @@ def backups_to_prune(backups: list[Path], *, keep: int, today: date, days: int =
         if day is not None and today - timedelta(days=days - 1) <= day <= today:
             newest_of_day[day] = path  # sorted oldest first: the last one wins
     kept.update(newest_of_day.values())
+    kept.update(p for p in backups if p.stem.endswith(f"-{RESTORE_LABEL}"))
     return [p for p in backups if p not in kept]
 
 

@@ -83,6 +83,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         QTimer.singleShot(int(args.quit_after * 1000), app.quit)
     code = app.exec()
     ctx.close()
+    for widget in app.topLevelWidgets():  # a restore from the settings page reopened the file in a new window
+        if isinstance(widget, MainWindow):
+            widget.ctx.close()
     return code
 
 

@@ -15,7 +15,10 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 
 
 class _Msg(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Unknown fields are ignored, not refused: a field added to the protocol must not break the older clients (or
+    # server) that read it. Row contents (Change.fields, RowState.data) are checked column by column elsewhere
+    # (db/sync/validate.py on the server), and stay strict.
+    model_config = ConfigDict(extra="ignore")
 
 
 class Change(_Msg):

@@ -11,6 +11,7 @@ from db.migrate import DatabaseTooNewError, MigrationError
 from db.rules.errors import RuleError
 from desktop.cli import (
     attendance,
+    backup,
     budget,
     card,
     demo,
@@ -28,8 +29,10 @@ from desktop.core.errors import CoreError
 from desktop.paths import default_db_path
 from desktop.selftest import add_self_test_arguments, run_and_report
 
-GROUPS = (office, demo, people, rounds, roster, printing, attendance, card, exports, budget, sync, key)
+GROUPS = (office, demo, people, rounds, roster, printing, attendance, exports, budget, sync, key)
 RUNNERS = {command: group.run for group in GROUPS for command in group.COMMANDS}
+# Commands that never open the database: reading a card touches no data, a restore needs the file closed.
+WITHOUT_DATABASE = {command: group.run for group in (card, backup) for command in group.COMMANDS}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     people.add_parsers(sub)
     rounds.add_parsers(sub)
     office.add_provinces_parser(sub)
-    for group in (roster, printing, attendance, card, exports, budget, sync, key):
+    for group in (roster, printing, attendance, card, exports, budget, sync, key, backup):
         group.add_parsers(sub)
     return parser
 
@@ -65,6 +68,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.error("a command is required")
     db_path = args.db or default_db_path()
+    if args.command in WITHOUT_DATABASE:
+        try:
+            return WITHOUT_DATABASE[args.command](db_path, args)
+        except (CoreError, DatabaseTooNewError, MigrationError) as exc:
+            print(f"ข้อผิดพลาด: {exc}", file=sys.stderr)
+            return 1
     try:
         ctx = AppContext.open(db_path, backup=False, recovery_key=args.recovery_key)
     except (DatabaseTooNewError, MigrationError) as exc:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from desktop.core.cardreader import reader
 from desktop.core.cardreader.thaiid import CardData, CardError, mask_id
-from desktop.core.context import AppContext
 
 COMMANDS = ("card",)
 EXIT_NO_CARD = 2  # no reader, no card in time, not a Thai ID card, pulled out: the reason is on stderr
@@ -42,8 +42,8 @@ def read_or_explain(timeout: float) -> CardData | None:
         return None
 
 
-def run(ctx: AppContext, args: argparse.Namespace) -> int:
-    del ctx  # reading a card touches no data
+def run(db_path: Path, args: argparse.Namespace) -> int:
+    del db_path  # reading a card touches no data: the database is not even opened
     card = read_or_explain(args.timeout)
     if card is None:
         return EXIT_NO_CARD

@@ -15,6 +15,7 @@ from db.rules.percent import percent_text
 from db.rules.thai_dates import fiscal_year
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
+from desktop.core.exports.personal_data import record_export
 
 COMMANDS = ("export", "import-registrations", "read-workbook", "registrations")
 
@@ -69,7 +70,9 @@ def run(ctx: AppContext, args: argparse.Namespace) -> int:
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["national_id", "name", "registrations", "target", "percent"])
+        rows = 0
         for p in registrations_per_person(ctx):
+            rows += 1
             writer.writerow(
                 [
                     p.national_id,
@@ -79,6 +82,7 @@ def run(ctx: AppContext, args: argparse.Namespace) -> int:
                     percent_text(p.registrations, p.target, sign=False) if p.target else "0.0",
                 ]
             )
+        record_export(ctx, what="registrations_csv", destination="stdout", people=rows)
         return 0
     fy = args.fy or fiscal_year(date.today())
     started = time.perf_counter()

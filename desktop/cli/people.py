@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
 
 from desktop.core.context import AppContext
+from desktop.core.exports.personal_data import record_export
 from desktop.core.people import people
 
 COMMANDS = ("people",)
@@ -51,4 +53,15 @@ def run(ctx: AppContext, args: argparse.Namespace) -> int:
                 r.phone,
             ]
         )
+    sys.stdout.flush()
+    record_export(ctx, what="people_csv", destination=_destination(), people=len(rows))
     return 0
+
+
+def _destination() -> str:
+    """Where the CSV went: the file stdout was redirected to when the system says, else "stdout"."""
+    try:
+        name = os.readlink(f"/proc/self/fd/{sys.stdout.fileno()}")
+    except (OSError, ValueError, AttributeError):
+        return "stdout"
+    return name if name.startswith("/") else "stdout"

@@ -67,7 +67,7 @@ def run(ctx: AppContext, args: argparse.Namespace) -> int:
     for row in plan.rejected:
         print(f"  ไม่รับ: {row.reason}")
     if args.report:
-        write_outcome_report(plan, args.report)
+        write_outcome_report(ctx, plan=plan, path=args.report)
         print(f"บันทึกผลการตรวจสอบแล้ว: {args.report}")
     if args.dry_run:
         print("ทดลองเท่านั้น (--dry-run): ยังไม่ได้บันทึกลงฐานข้อมูล")

@@ -55,6 +55,7 @@ from db.rules.thai_dates import format_be_date
 from desktop.core.context import AppContext
 from desktop.core.exports.figures import province_figures
 from desktop.core.exports.model import HELD, ProvinceFigures
+from desktop.core.exports.personal_data import record_export
 from desktop.core.rounds.attendance import THAI_TIME
 from desktop.reports.pdf_common import Progress, atomic_output
 from desktop.reports.thai_text import FONT_BOLD, FONT_REGULAR, register_fonts, text_width
@@ -212,7 +213,9 @@ def export_workbook(
 ) -> WorkbookResult:
     data = collect(ctx, fiscal_year=fiscal_year)
     office_name = province_figures_office(ctx)
-    return write_workbook(data, out_path=out_path, office_name=office_name, progress=progress)
+    result = write_workbook(data, out_path=out_path, office_name=office_name, progress=progress)
+    record_export(ctx, what="workbook", destination=str(result.path), people=len(data.people))
+    return result
 
 
 def province_figures_office(ctx: AppContext) -> str:

@@ -6,7 +6,7 @@ FIELD_LABELS = {
     "prefix": "คำนำหน้า",
     "first_name": "ชื่อ",
     "last_name": "นามสกุล",
-    "name_original": "ชื่อตามไฟล์",
+    "name_original": "ชื่อตามที่เขียนมา",  # from the roster file, or typed in the form
     "national_id": "เลขประจำตัวประชาชน",
     "position": "ตำแหน่ง",
     "phone": "โทรศัพท์",

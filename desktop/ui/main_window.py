@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
 
+from db.engine import engine_key
+from db.migrate import DatabaseTooNewError, MigrationError
+from desktop.core import office as offices
+from desktop.core.backups import restore_backup
 from desktop.core.context import AppContext
+from desktop.core.errors import CoreError
 from desktop.core.office import OfficeRow
 from desktop.ui.pages.budget_page import BudgetPage
 from desktop.ui.pages.home_page import HomePage
@@ -24,7 +40,7 @@ APP_TITLE = "ระบบบริหารการฝึกอบรมคร�
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, office: OfficeRow, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ctx = ctx
+        self.ctx, self.office = ctx, office
         self.runner = TaskRunner(self)
         self.setWindowTitle(f"{APP_TITLE} — {office.name_th}")
         self.resize(1280, 800)
@@ -66,6 +82,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.sync.status_label)  # online/offline, last sync, pending
         self.sync.controller.finished.connect(lambda _o: self.reload_all())
         self.sync.controller.start_background()
+        self.settings.restore_requested.connect(self._restore)
         self.statusBar().showMessage(f"{office.name_th} · ผู้ใช้ {ctx.user_name}")
         self.runner.busy_changed.connect(lambda busy: self.busy.setText("กำลังทำงาน…" if busy else ""))
         for page in (self.rounds, self.people, self.lecturers):
@@ -91,6 +108,49 @@ class MainWindow(QMainWindow):
         for i, (name, _page) in enumerate(self.pages):
             if name == label:
                 self.nav.setCurrentRow(i)
+
+    def _restore(self, backup: Path) -> MainWindow | None:
+        """Close the database, restore ``backup``, reopen in a new window on the restored file (or on the
+        untouched current file when the restore was refused); None when neither opens (the message was shown)."""
+        old = self.ctx
+        assert old.db_path is not None
+        key = engine_key(old.engine)
+        self.sync.controller.stop_background()
+        self.sync.controller.status_timer.stop()
+        # A save in progress finishes first, and the results of reads in flight reach their pages while the
+        # database is still open (a result delivered after would find its page deleted).
+        QApplication.processEvents()
+        while not self.runner.idle:
+            self.runner.wait()
+            QApplication.processEvents()
+        self.setEnabled(False)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        old.close()
+        failure = aside = None
+        try:
+            aside = restore_backup(old.db_path, backup, key=key)
+        except (CoreError, OSError) as exc:
+            failure = exc.message if isinstance(exc, CoreError) else f"{exc.strerror or exc}"
+        try:
+            ctx = AppContext.open(old.db_path, user_name=old.user_name, backup=False)
+            own = offices.get_office(ctx) or offices.setup_office(ctx, province_code=self.office.code)
+        except (DatabaseTooNewError, MigrationError, CoreError) as exc:
+            QMessageBox.critical(self, "เปิดฐานข้อมูลไม่ได้", str(exc))
+            self.close()
+            return None
+        finally:
+            QApplication.restoreOverrideCursor()
+        reopened = MainWindow(ctx, own)
+        reopened.setGeometry(self.geometry())
+        reopened.show()
+        reopened.go_to("ตั้งค่า")
+        self.close()
+        self.deleteLater()
+        if failure is not None:
+            QMessageBox.warning(reopened, "กู้คืนข้อมูลไม่สำเร็จ", failure)
+        elif aside is not None:
+            reopened.settings.status.setText(f"กู้คืนข้อมูลแล้ว ข้อมูลก่อนกู้คืนเก็บไว้ในไฟล์สำรอง {aside.name}")
+        return reopened
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.runner.wait()  # let a save in progress finish before the database closes

@@ -148,7 +148,7 @@ def test_cli_checkin_by_card_writes_a_card_mark(insert_card, ctx: AppContext, db
         assert list(session.scalars(select(AttendanceMark.source))) == ["card"]
 
 
-def test_cli_checkin_by_card_times_out_without_a_card(pcsc: None, ctx: AppContext, db_path: Path) -> None:
+def test_cli_checkin_by_card_times_out_without_a_card(pcsc: object, ctx: AppContext, db_path: Path) -> None:
     _round_with(ctx, "1101700203450")
     started = time.perf_counter()
     out = _cli(

@@ -1,9 +1,9 @@
 """An emulated Thai national ID card for the tests: a virtualsmartcard VirtualICC plugged into vpcd on 127.0.0.1.
 
 Run with a Python that imports virtualsmartcard (Debian's /usr/bin/python3 with python3-virtualsmartcard):
-  thai_card.py CARD.json [--kind thai|other|pull|stall] [--atr old|new] [--pull-after N]
+  thai_card.py CARD.json [--kind thai|other|pull|stall] [--atr old|new] [--pull-after N] [--slot 0|1]
 The process is the card: while it runs the card is in the reader, when it exits the card is out. It only
-ever connects to vpcd on 127.0.0.1:35963 (never the library's "reversed" mode, which looks up a public
+ever connects to vpcd on 127.0.0.1:35963 (or 35964, vpcd's second reader, with --slot 1; never the library's "reversed" mode, which looks up a public
 address). It imports nothing of the project: the field layout is repeated here on purpose, so a mistake in
 the reader's parser cannot be mirrored by the emulator.
 """
@@ -100,10 +100,10 @@ class ThaiIdOS(SmartcardOS):
 class LocalVICC(VirtualICC):
     """VirtualICC with our card OS, connected to 127.0.0.1 only (the base __init__ builds its own OS)."""
 
-    def __init__(self, card_os: SmartcardOS) -> None:
+    def __init__(self, card_os: SmartcardOS, *, slot: int = 0) -> None:
         self.os, self.type = card_os, "thai_id"
-        self.host, self.port = VPCD_HOST, VPCD_PORT
-        self.sock = self.connectToPort(VPCD_HOST, VPCD_PORT)
+        self.host, self.port = VPCD_HOST, VPCD_PORT + slot
+        self.sock = self.connectToPort(VPCD_HOST, VPCD_PORT + slot)
         self.sock.settimeout(None)
         self.server_sock = None
 
@@ -116,10 +116,13 @@ def main() -> int:
     parser.add_argument("--kind", choices=("thai", "other", "pull", "stall"), default="thai")
     parser.add_argument("--atr", choices=("old", "new"), default="new")
     parser.add_argument("--pull-after", type=int, default=4, help="APDUs answered before pull/stall")
+    parser.add_argument("--slot", type=int, choices=(0, 1), default=0, help="vpcd's reader 00 00 or 00 01")
     args = parser.parse_args()
     with open(args.card, encoding="utf-8") as f:
         fields = json.load(f)
-    vicc = LocalVICC(ThaiIdOS(fields, kind=args.kind, atr=args.atr, pull_after=args.pull_after))
+    vicc = LocalVICC(
+        ThaiIdOS(fields, kind=args.kind, atr=args.atr, pull_after=args.pull_after), slot=args.slot
+    )
     print("inserted", flush=True)
     vicc.run()
     return 0

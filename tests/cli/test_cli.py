@@ -225,3 +225,11 @@ def test_checkin_of_an_unknown_round_is_bad_input(demo_db: Path, capsys: pytest.
     )
     assert code == 1
     assert "ไม่พบรุ่นที่ 99" in err
+
+
+def test_card_read_does_not_open_the_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Reading a card touches no data: no database file is made, opened or migrated (with or without a reader)."""
+    db = tmp_path / "never.sqlite"
+    code = main(["--db", str(db), "card", "read", "--timeout", "0.2"])
+    assert code in (0, 2)
+    assert not db.exists() and not list(tmp_path.iterdir())

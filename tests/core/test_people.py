@@ -211,3 +211,21 @@ def test_namesakes_are_listed_in_national_id_order(ctx: AppContext) -> None:
     earlier = people.create_person(ctx, _input(national_id=NID_A))
     assert [r.id for r in people.list_people(ctx)] == [earlier.id, later.id]
     assert [r.id for r in people.search_people(ctx, "สมชาย")] == [earlier.id, later.id]
+
+
+def test_a_prefix_the_table_rewrites_keeps_the_name_as_typed(ctx: AppContext) -> None:
+    from sqlalchemy import select
+
+    from db.models import Person
+
+    def original(pid: uuid.UUID) -> str:
+        with ctx.reading() as session:
+            return session.scalar(select(Person.name_original).where(Person.id == pid)) or ""
+
+    row = people.create_person(ctx, _input(prefix="จ.ส.อ.", first_name="สมชาย"))
+    assert row.prefix == "จ่าสิบเอก"
+    assert original(row.id) == "จ.ส.อ.สมชาย ใจดี"
+    same = people.create_person(ctx, _input(national_id=NID_B, prefix="นาย"))
+    assert original(same.id) == ""  # nothing rewritten, nothing to keep
+    people.update_person(ctx, row.id, _input(prefix="จ่าสิบเอก", first_name="สมชาย", position="กำนัน"))
+    assert original(row.id) == "จ.ส.อ.สมชาย ใจดี"  # an edit in the canonical form keeps what was typed first

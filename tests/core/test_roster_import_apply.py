@@ -236,7 +236,7 @@ def test_reimport_of_the_same_file_changes_no_person(ctx: AppContext, tmp_path: 
 
 def test_outcome_report_has_every_row(ctx: AppContext, tmp_path: Path) -> None:
     plan = preview_import(ctx, path=rosters.build_messy_xlsx(tmp_path / "m.xlsx"))
-    out = write_outcome_report(plan, tmp_path / "out" / "report.xlsx")
+    out = write_outcome_report(ctx, plan=plan, path=tmp_path / "out" / "report.xlsx")
     rows = read_sheet(out).rows
     assert rows[0].cells[:3] == ("แถวในไฟล์", "ผลการนำเข้า", "เหตุผล / สิ่งที่เปลี่ยน")
     assert len(rows) == 1 + len(plan.rows)

@@ -15,7 +15,8 @@ import pytest
 
 from db.cipher import connect, is_plain_sqlite, table_fingerprints
 from db.engine import make_session_factory
-from db.migrate import prepare_database
+from db.migrate import DatabaseTooNewError, prepare_database
+from desktop.cli import main
 from desktop.core import office
 from desktop.core.context import AppContext
 from desktop.core.demo import province as demo
@@ -259,3 +260,21 @@ def test_cli_show_recovery_and_recovery_key_option_on_a_second_home(
     assert ok.returncode == 0, ok.stderr
     again = _cli(copy, "people", "--format", "csv")
     assert again.returncode == 0, again.stderr
+
+
+def test_a_plain_database_from_a_newer_version_is_refused_before_it_is_converted(db_path: Path) -> None:
+    prepare_database(db_path).dispose()  # the previous version's plain file, no backup yet
+    con = sqlite3.connect(db_path)
+    con.execute("UPDATE alembic_version SET version_num = '0099_from_the_future'")
+    con.commit()
+    con.close()
+    before = db_path.read_bytes()
+    backups = sorted((db_path.parent / "backups").glob("*")) if (db_path.parent / "backups").exists() else []
+    with pytest.raises(DatabaseTooNewError, match="รุ่นที่ใหม่กว่า"):
+        AppContext.open(db_path)
+    assert is_plain_sqlite(db_path) and db_path.read_bytes() == before  # not converted, not changed
+    assert not list(db_path.parent.glob("*.encrypting"))
+    after = sorted((db_path.parent / "backups").glob("*")) if (db_path.parent / "backups").exists() else []
+    assert after == backups
+    code = main(["--db", str(db_path), "people"])
+    assert code == 3 and db_path.read_bytes() == before

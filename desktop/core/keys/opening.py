@@ -6,7 +6,7 @@ from pathlib import Path
 
 from db.cipher import is_empty, is_plain_sqlite, new_key, opens_with
 from db.encrypt import encrypt_in_place
-from db.migrate import backup_sqlite
+from db.migrate import backup_sqlite, check_plain_file_not_newer
 from desktop.core.errors import CoreError
 from desktop.core.keys.recovery import BadRecoveryKeyError, format_recovery_key, parse_recovery_key
 from desktop.core.keys.store import candidates, key_store, remember
@@ -28,6 +28,9 @@ def key_for_database(db_path: Path, *, recovery_key: str | None = None) -> bytes
         remember(store, key, db_path)
         return key
     if is_plain_sqlite(db_path):
+        # A file written by a newer version is refused before it is touched: converting it first would leave it
+        # encrypted for a version that does not expect that, and the refusal comes anyway.
+        check_plain_file_not_newer(db_path)
         key = next(iter(candidates(store, db_path)), None) or new_key()
         remember(
             store, key, db_path

@@ -103,12 +103,15 @@ def validate(data: PersonInput) -> dict[str, object]:
         errors["first_name"] = "กรุณากรอกชื่อ"
     if not last:
         errors["last_name"] = "กรุณากรอกนามสกุล"
+    typed_prefix = " ".join(data.prefix.split())
     clean.update(
         first_name=first,
         last_name=last,
-        prefix=prefix_rules.canonical_prefix(data.prefix),
+        prefix=prefix_rules.canonical_prefix(typed_prefix),
         position=data.position.strip(),
     )
+    if clean["prefix"] != typed_prefix:  # the table rewrote it (จ.ส.อ. → จ่าสิบเอก): keep the name as typed
+        clean["name_original"] = f"{typed_prefix}{first} {last}"[:300]
     try:
         clean["phone"] = normalize_phone(data.phone)
     except RuleError as exc:

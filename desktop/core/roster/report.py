@@ -7,6 +7,8 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from desktop.core.context import AppContext
+from desktop.core.exports.personal_data import record_export
 from desktop.core.roster.normalise import clean_text
 from desktop.core.roster.plan import ImportPlan
 
@@ -17,8 +19,11 @@ _FILLS = {
 }
 
 
-def write_outcome_report(plan: ImportPlan, path: Path | str) -> Path:
-    """Write one sheet: แถว | ผล | เหตุผล/สิ่งที่เปลี่ยน | the source row's own cells (header as in the file)."""
+def write_outcome_report(ctx: AppContext, *, plan: ImportPlan, path: Path | str) -> Path:
+    """Write one sheet: แถว | ผล | เหตุผล/สิ่งที่เปลี่ยน | the source row's own cells (header as in the file).
+
+    The source rows carry national IDs, so the export is audited.
+    """
     path = Path(path)
     wb = Workbook()
     ws = wb.active
@@ -41,6 +46,7 @@ def write_outcome_report(plan: ImportPlan, path: Path | str) -> Path:
     ws.freeze_panes = "A2"
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
+    record_export(ctx, what="roster_report", destination=str(path), people=len(plan.rows))
     return path
 
 

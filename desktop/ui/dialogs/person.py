@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -33,8 +34,8 @@ class VillageListModel(QAbstractListModel):
         village = self.villages[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return "— ไม่ระบุ —" if village is None else village.label
-        if role == Qt.ItemDataRole.UserRole:
-            return None if village is None else village.id
+        if role == Qt.ItemDataRole.UserRole:  # as text: findData compares UUID objects by identity
+            return None if village is None else str(village.id)
         return None
 
 
@@ -83,12 +84,8 @@ class PersonDialog(RecordDialog):
             self.first_name.setText(row.first_name)
             self.last_name.setText(row.last_name)
             self.position.setCurrentText(row.position)
-            # By value: findData compares UUIDs by identity, so an edit opened on the first village and saving
-            # it moved the person there.
-            listed = self.village.model().villages
-            self.village.setCurrentIndex(
-                next((i for i, v in enumerate(listed) if v is not None and v.id == row.village_id), 0)
-            )
+            # By the id as text (an edit once opened on the first village, and saving moved the person there).
+            self.village.setCurrentIndex(max(self.village.findData(str(row.village_id)), 0))
             self.phone.setText(format_phone(row.phone))
             self.note.setPlainText(row.note)
         else:
@@ -102,7 +99,7 @@ class PersonDialog(RecordDialog):
             first_name=self.first_name.text(),
             last_name=self.last_name.text(),
             position=self.position.currentText(),
-            village_id=self.village.currentData(),
+            village_id=uuid.UUID(v) if (v := self.village.currentData()) else None,
             phone=self.phone.text(),
             note=self.note.toPlainText(),
         )

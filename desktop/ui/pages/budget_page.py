@@ -320,10 +320,12 @@ class BudgetPage(QWidget):
         self.round_pick.blockSignals(True)
         self.round_pick.clear()
         for r in self.round_rows:
-            self.round_pick.addItem(f"รุ่นที่ {r.number}/{r.fiscal_year} — {r.title} ({r.status_label})", r.id)
-        # By value: findData compares the UUID objects by identity, and a reload brings new ones, so the page
-        # jumped to another round after every approval or unlock.
-        index = next((i for i, r in enumerate(self.round_rows) if r.id == keep_round), -1)
+            # The id as text: findData compares UUID objects by identity, and a reload brings new ones, so the
+            # page jumped to another round after every approval or unlock.
+            self.round_pick.addItem(
+                f"รุ่นที่ {r.number}/{r.fiscal_year} — {r.title} ({r.status_label})", str(r.id)
+            )
+        index = self.round_pick.findData(keep_round) if keep_round else -1
         if index < 0:  # start on the latest round that has been held
             index = next((i for i, r in enumerate(self.round_rows) if r.status in ("held", "closed")), 0)
         self.round_pick.setCurrentIndex(index)
@@ -363,7 +365,8 @@ class BudgetPage(QWidget):
         self.loaded.emit()
 
     def current_round_id(self) -> uuid.UUID | None:
-        return self.round_pick.currentData()
+        data = self.round_pick.currentData()
+        return uuid.UUID(data) if data else None
 
     def select_round(self, round_id: uuid.UUID) -> None:
         index = next((i for i, r in enumerate(self.round_rows) if r.id == round_id), -1)

@@ -261,7 +261,7 @@ class HomePage(QWidget):
             self.export_file("summary", path)
 
     def export_file(self, what: str, path: str) -> None:
-        """Write the workbook or the summary PDF of the chosen fiscal year in a read thread (it only reads)."""
+        """Write the workbook or the summary PDF of the chosen fiscal year in a read thread (it reads, and audits)."""
         from desktop.reports.summary_pdf import write_province_summary
         from desktop.reports.workbook import export_workbook
 

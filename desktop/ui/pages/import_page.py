@@ -413,7 +413,9 @@ class ImportPage(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, "บันทึกผลการตรวจสอบ", default, "Excel (*.xlsx)")
         if path:
             plan = self.plan
-            self.runner.read(lambda: write_outcome_report(plan, Path(path)), on_error=self._failed)
+            self.runner.run(  # the write thread: the export is audited
+                lambda: write_outcome_report(self.ctx, plan=plan, path=Path(path)), on_error=self._failed
+            )
 
     def undo_selected(self) -> None:
         rows = self.batch_table.selectionModel().selectedRows()

@@ -63,6 +63,7 @@ class CheckInBox(QWidget):
         self.watch: ReaderWatch | None = None
         self.last_card: CardData | None = None
         self.reader_status = QLabel("เครื่องอ่านบัตร: -")
+        self.reader_status.setWordWrap(True)
         self.reader_status.setToolTip("เสียบบัตรประชาชนเพื่อลงชื่อ ดึงบัตรออกแล้วเสียบใบถัดไป")
         self.reader_event.connect(self._on_reader_event)
         self.today: date = datetime.now(THAI_TIME).date()
@@ -137,8 +138,13 @@ class CheckInBox(QWidget):
 
     def _on_reader_event(self, event: ReaderEvent) -> None:
         text = f"เครื่องอ่านบัตร: {event.label}"
-        if len(event.readers) > 1 and event.reader:
+        if len(event.readers) > 1 and event.reader and event.kind not in ("reader_added", "reader_removed"):
             text += f" ({event.reader})"
+        note = event.message  # a reader plugged in or out, no reader, no service: said beside the status
+        if note:
+            text += f" — {note}"
+        elif event.kind == "status" and event.status == "ready":
+            self.reader_status.setToolTip("เสียบบัตรประชาชนเพื่อลงชื่อ ดึงบัตรออกแล้วเสียบใบถัดไป")
         self.reader_status.setText(text)
         self.reader_status.setStyleSheet(READER_STYLES.get(event.status, ""))
         if event.error is not None and event.status in ("no_reader", "unavailable"):
