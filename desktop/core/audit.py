@@ -232,3 +232,27 @@ def apply_update(
             summary=summary,
         )
     return changes
+
+
+def record_output(
+    ctx: AppContext,
+    *,
+    action: str,
+    entity: str,
+    entity_id: uuid.UUID,
+    summary: str,
+    changes: dict | None = None,
+) -> None:
+    """A document with personal data printed or exported: who, on which PC, when (its permission checked before)."""
+    with ctx.transaction() as session:
+        record(
+            session,
+            ctx,
+            office_code=ctx.require_office_code(),
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            changes=changes,
+            summary=summary,
+            permission=None,
+        )

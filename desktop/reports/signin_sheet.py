@@ -25,6 +25,7 @@ from reportlab.pdfgen.canvas import Canvas
 from db.rules.national_id import format_national_id, mask_national_id
 from db.rules.phone import format_phone
 from desktop.core import audit, office
+from desktop.core.accounts.permissions import require
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, RuleViolation
 from desktop.core.rounds import enrolment, rounds
@@ -102,6 +103,7 @@ def write_signin_sheet(
 
     National IDs are masked unless ``mask_ids=False``; a sheet with full IDs is recorded in the audit log.
     """
+    require(ctx, "print.attendance")
     register_fonts()
     rnd = rounds.get_round(ctx, round_id)
     days = [d for d in rnd.days if day_no is None or d.day_no == day_no]
@@ -168,6 +170,15 @@ def write_signin_sheet(
         canvas.save()
     if not mask_ids:
         _audit_full_ids(ctx, round_id=round_id, label=f"{rnd.number}/{rnd.fiscal_year}", people=len(people))
+    else:
+        audit.record_output(
+            ctx,
+            action="print",
+            entity="training_round",
+            entity_id=round_id,
+            changes={"people": len(people)},
+            summary=f"พิมพ์แบบลงทะเบียนรุ่นที่ {rnd.number}/{rnd.fiscal_year} {len(people)} คน",
+        )
     return SheetResult(Path(out_path), len(days), total_pages, tuple(len(pages) for _ in days))
 
 
@@ -186,6 +197,7 @@ def _audit_full_ids(ctx: AppContext, *, round_id: uuid.UUID, label: str, people:
             entity_id=round_id,
             changes={"people": people},
             summary=f"พิมพ์แบบลงทะเบียนรุ่นที่ {label} แสดงเลขประจำตัวประชาชนเต็ม {people} คน",
+            permission=None,  # checked before printing
         )
 
 

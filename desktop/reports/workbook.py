@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from sqlalchemy import func, select
 
+from db.base import new_id
 from db.exchange.workbook_format import (
     BUDGET_LABEL,
     BUDGET_LINES,
@@ -50,6 +51,8 @@ from db.models import District, Enrolment, Person, Registration, Subdistrict, Tr
 from db.rules.budget_categories import category_label
 from db.rules.money import satang_to_decimal
 from db.rules.thai_dates import format_be_date
+from desktop.core import audit
+from desktop.core.accounts.permissions import require
 from desktop.core.context import AppContext
 from desktop.core.exports.figures import province_figures
 from desktop.core.exports.model import HELD, ProvinceFigures
@@ -199,9 +202,19 @@ def _people(ctx: AppContext, fig: ProvinceFigures) -> tuple[PersonRow, ...]:
 def export_workbook(
     ctx: AppContext, *, fiscal_year: int, out_path: str | os.PathLike[str], progress: Progress | None = None
 ) -> WorkbookResult:
+    require(ctx, "export.personal")  # the ครู ข sheet holds names and national IDs
     data = collect(ctx, fiscal_year=fiscal_year)
     office_name = province_figures_office(ctx)
-    return write_workbook(data, out_path=out_path, office_name=office_name, progress=progress)
+    result = write_workbook(data, out_path=out_path, office_name=office_name, progress=progress)
+    audit.record_output(
+        ctx,
+        action="export",
+        entity="workbook",
+        entity_id=new_id(),
+        changes={"fiscal_year": fiscal_year, "file": Path(out_path).name},
+        summary=f"ส่งออกแฟ้มรายงานจังหวัด ปีงบประมาณ {fiscal_year} ({Path(out_path).name})",
+    )
+    return result
 
 
 def province_figures_office(ctx: AppContext) -> str:

@@ -62,9 +62,7 @@ def authenticate(ctx: AppContext, user_name: str, password: str, *, now: float |
     now = time.time() if now is None else now
     wait = wait_left(ctx, user_name, now=now)
     if wait > 0:
-        raise SignInRefused(
-            f"ใส่รหัสผ่านผิดหลายครั้ง กรุณารอ {int(wait + 0.999)} วินาทีแล้วลองใหม่", wait_s=wait
-        )
+        raise SignInRefused(f"ใส่รหัสผ่านผิดหลายครั้ง กรุณารอ {int(wait + 0.999)} วินาทีแล้วลองใหม่", wait_s=wait)
     with ctx.reading() as session:
         account = find(session, user_name)
         # Verify even for an unknown name, so the time taken does not tell which names exist.

@@ -63,7 +63,9 @@ def find(session: Session, user_name: str) -> StaffAccount | None:
     """The live account of that user name (case ignored); the newest when two PCs made the same name offline."""
     return session.scalar(
         select(StaffAccount)
-        .where(func.lower(StaffAccount.user_name) == user_name.strip().lower(), StaffAccount.deleted.is_(False))
+        .where(
+            func.lower(StaffAccount.user_name) == user_name.strip().lower(), StaffAccount.deleted.is_(False)
+        )
         .order_by(StaffAccount.active.desc(), StaffAccount.created_at.desc())
         .limit(1)
     )
@@ -118,12 +120,19 @@ def create_account(
         )
         session.add(account)
         session.flush()
-        _audit(session, ctx, account, "create", {
-            "user_name": [None, account.user_name],
-            "full_name": [None, account.full_name],
-            "position": [None, account.position],
-            "roles": [None, account.roles],
-        }, f"สร้างบัญชีผู้ใช้ {account.full_name} ({account.user_name}) บทบาท{roles_label(parse_roles(account.roles))}")
+        _audit(
+            session,
+            ctx,
+            account,
+            "create",
+            {
+                "user_name": [None, account.user_name],
+                "full_name": [None, account.full_name],
+                "position": [None, account.position],
+                "roles": [None, account.roles],
+            },
+            f"สร้างบัญชีผู้ใช้ {account.full_name} ({account.user_name}) บทบาท{roles_label(parse_roles(account.roles))}",
+        )
         return _row(account)
 
 
@@ -151,13 +160,24 @@ def set_active(ctx: AppContext, user_name: str, *, active: bool) -> AccountRow:
         account = _load(session, user_name)
         if not active and who is not None and who.account_id == account.id:
             raise RuleViolation(f"{who.label} ระงับบัญชีของตนเองไม่ได้ ให้ผู้ดูแลระบบคนอื่นทำ")
-        if not active and "admin" in parse_roles(account.roles) and _active_admins(session) <= 1 and account.active:
+        if (
+            not active
+            and "admin" in parse_roles(account.roles)
+            and _active_admins(session) <= 1
+            and account.active
+        ):
             raise RuleViolation(f"{account.full_name} เป็นผู้ดูแลระบบคนสุดท้าย จึงระงับบัญชีไม่ได้")
         if account.active != active:
             account.active = active
             verb = "เปิดใช้" if active else "ระงับ"
-            _audit(session, ctx, account, "update", {"active": [not active, active]},
-                   f"{verb}บัญชีผู้ใช้ {account.full_name} ({account.user_name})")
+            _audit(
+                session,
+                ctx,
+                account,
+                "update",
+                {"active": [not active, active]},
+                f"{verb}บัญชีผู้ใช้ {account.full_name} ({account.user_name})",
+            )
         return _row(account)
 
 
@@ -179,8 +199,14 @@ def reset_password(ctx: AppContext, user_name: str, *, new_password: str) -> Acc
             raise ValidationError({"password": problem})
         account.password_hash = hash_password(new_password)
         account.must_change_password = True
-        _audit(session, ctx, account, "reset_password", {"must_change_password": [None, True]},
-               f"ตั้งรหัสผ่านใหม่ให้ {account.full_name} ({account.user_name})")
+        _audit(
+            session,
+            ctx,
+            account,
+            "reset_password",
+            {"must_change_password": [None, True]},
+            f"ตั้งรหัสผ่านใหม่ให้ {account.full_name} ({account.user_name})",
+        )
         return _row(account)
 
 
@@ -209,7 +235,9 @@ def change_own_password(ctx: AppContext, *, old_password: str, new_password: str
     ctx.account = replace(who, must_change_password=False)
 
 
-def _audit(session: Session, ctx: AppContext, account: StaffAccount, action: str, changes: dict, summary: str) -> None:
+def _audit(
+    session: Session, ctx: AppContext, account: StaffAccount, action: str, changes: dict, summary: str
+) -> None:
     # Never the password nor its hash: the audit log syncs as text.
     audit.record(
         session,
