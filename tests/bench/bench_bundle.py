@@ -85,7 +85,7 @@ def main() -> int:
         cli = bundle / f"{bi.CLI_NAME}{bi.EXE_SUFFIX}"
         env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
         subprocess.run(
-            [str(cli), "--db", str(db), "demo", "--people", "2000"], check=True, capture_output=True, env=env
+            [str(cli), "--db", str(db), "demo", "--people", "2000", "--no-accounts"], check=True, capture_output=True, env=env
         )
         gui = bundle / f"{bi.GUI_NAME}{bi.EXE_SUFFIX}"
         dropped = args.drop_caches and _drop_caches()

@@ -63,7 +63,7 @@ def test_the_bundled_cli_and_gui_work_on_a_real_database(bundle: Path, tmp_path:
     done = _run(cli, "--db", str(db), "init", "--province", "40", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "ขอนแก่น" in done.stdout
-    done = _run(cli, "--db", str(db), "demo", "--people", "200", cwd=tmp_path)
+    done = _run(cli, "--db", str(db), "demo", "--people", "200", "--no-accounts", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     done = _run(cli, "--db", str(db), "people", cwd=tmp_path)
     assert done.returncode == 0 and len(done.stdout.splitlines()) == 201

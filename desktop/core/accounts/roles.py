@@ -27,6 +27,8 @@ PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
     "settings.edit": ("แก้ไขการตั้งค่าสำนักงาน", frozenset({ADMIN})),
     "accounts.manage": ("จัดการบัญชีผู้ใช้", frozenset({ADMIN})),
     "sync.enrol": ("ลงทะเบียนเครื่องกับเซิร์ฟเวอร์กลาง", frozenset({ADMIN})),
+    "sync.run": ("ซิงก์ข้อมูลกับเซิร์ฟเวอร์กลาง", frozenset({OFFICER, FINANCE, APPROVER, ADMIN})),
+    "key.show": ("ดูกุญแจกู้คืนฐานข้อมูล", frozenset({ADMIN})),
 }
 
 
