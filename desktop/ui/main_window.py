@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QSt
 
 from desktop.core.context import AppContext
 from desktop.core.office import OfficeRow
+from desktop.ui.accounts.common import account_text
 from desktop.ui.pages.budget_page import BudgetPage
 from desktop.ui.pages.home_page import HomePage
 from desktop.ui.pages.import_page import ImportPage
@@ -66,7 +67,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.sync.status_label)  # online/offline, last sync, pending
         self.sync.controller.finished.connect(lambda _o: self.reload_all())
         self.sync.controller.start_background()
-        self.statusBar().showMessage(f"{office.name_th} · ผู้ใช้ {ctx.user_name}")
+        self.statusBar().showMessage(office.name_th)
+        self.account_label = QLabel(account_text(ctx))  # who is at the keyboard
+        self.statusBar().addPermanentWidget(self.account_label)
         self.runner.busy_changed.connect(lambda busy: self.busy.setText("กำลังทำงาน…" if busy else ""))
         for page in (self.rounds, self.people, self.lecturers):
             page.changed.connect(self.home.reload)

@@ -17,6 +17,7 @@ from desktop.core import office
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError, ValidationError
 from desktop.core.office import OfficeRow
+from desktop.ui.accounts.accounts_box import AccountsBox
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.widgets import FieldErrors
 
@@ -58,10 +59,13 @@ class SettingsPage(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(QLabel("<b>เครื่องนี้</b>"))
         layout.addLayout(info)
+        self.accounts = AccountsBox(ctx, runner)
+        layout.addWidget(self.accounts)
         layout.addStretch(1)
 
     def reload(self) -> None:
         self.runner.read(lambda: office.get_office(self.ctx), on_done=self._show)
+        self.accounts.reload()
 
     def _show(self, row: OfficeRow | None) -> None:
         if row is None:
