@@ -156,7 +156,11 @@ class AccountsBox(QWidget):
         self.admin_part.setVisible(self.is_admin)  # the list of accounts is for an admin only
         if self.is_admin:
             self.idle_minutes.setValue(idle.lock_minutes(self.ctx))
-            self.runner.read(lambda: store.list_accounts(self.ctx), on_done=self.model.set_rows)
+            self.runner.read(lambda: store.list_accounts(self.ctx), on_done=self._show)
+
+    def _show(self, rows: list[AccountRow]) -> None:
+        self.model.set_rows(rows)
+        self.view.resizeColumnsToContents()
 
     def _selected(self) -> AccountRow | None:
         rows = self.view.selectionModel().selectedRows() if self.view.selectionModel() else []
