@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-OFFICER, FINANCE, APPROVER, ADMIN = "officer", "finance", "approver", "admin"
+from db.rules.staff_roles import ADMIN, APPROVER, FINANCE, OFFICER, ROLE_LABELS, ROLES
 
-ROLE_LABELS: dict[str, str] = {
-    OFFICER: "เจ้าหน้าที่",
-    FINANCE: "การเงิน",
-    APPROVER: "ผู้อนุมัติ",
-    ADMIN: "ผู้ดูแลระบบ",
-}
-ROLES = tuple(ROLE_LABELS)
+__all__ = ["ADMIN", "APPROVER", "FINANCE", "OFFICER", "PERMISSIONS", "ROLES", "ROLE_LABELS"]
 
 # permission → (what it is, in a Thai sentence fragment, roles that hold it)
 PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
