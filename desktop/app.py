@@ -51,7 +51,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     from desktop.ui.accounts.start import sign_in_at_start
     from desktop.ui.dialogs.setup import SetupDialog
     from desktop.ui.fonts import apply_app_font
-    from desktop.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("krukhor")
@@ -65,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if ctx is None:
         return 0
     if args.quit_after is not None:  # also out of the setup and login dialogs
-        QTimer.singleShot(int(args.quit_after * 1000), app.quit)
+        QTimer.singleShot(int(args.quit_after * 1000), lambda: _quit_now(app))
     if args.demo and office.get_office(ctx) is None:
         demo.generate_demo(ctx, people=args.demo_people)
         create_demo_accounts(ctx)  # passwords in the README
@@ -85,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not sign_in_at_start(ctx, office_name=own.name_th, user=args.user, started=started):
         ctx.close()
         return 0
+    from desktop.ui.main_window import MainWindow  # after the login: the dialog does not wait for every page
+
     window = MainWindow(ctx, own)
     window.idle_lock = IdleLock(ctx, window, minutes=idle.lock_minutes(ctx))
     # The modules and widgets made so far live as long as the program: moved out of the collector's reach,
@@ -96,6 +97,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     code = app.exec()
     ctx.close()
     return code
+
+
+def _quit_now(app: object) -> None:
+    """--quit-after: close an open dialog (its exec() then returns) and leave the event loop."""
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    assert isinstance(app, QApplication)
+    for widget in app.topLevelWidgets():
+        if isinstance(widget, QDialog) and widget.isVisible():
+            widget.reject()
+    app.quit()
 
 
 def _open_with_recovery(db_path: Path) -> AppContext | None:
