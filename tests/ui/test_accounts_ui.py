@@ -161,3 +161,23 @@ def test_the_accounts_list_is_for_admins_only(staffed, qtbot) -> None:
     names = {page.accounts.model.row_at(i).user_name for i in range(4)}
     assert names == {"admin", "officer", "finance", "approver"}
     runner.wait()
+
+
+def test_an_override_needs_the_approver_to_sign_in_on_the_form(staffed, qtbot) -> None:
+    from desktop.core.errors import ValidationError
+    from desktop.ui.dialogs.budget import OverrideDialog
+
+    signin.sign_in(staffed, "finance", _password("finance"))
+    dialog = OverrideDialog("ราคาอาหารว่าง 40.00 บาท เกินเพดาน 35.00 บาท", ctx=staffed)
+    qtbot.addWidget(dialog)
+    _fits(dialog)
+    dialog.reason.setText("ราคาตลาดสูงขึ้น")
+    dialog.approver.setText("approver")
+    dialog.approver_password.setText("wrong")
+    with pytest.raises(ValidationError) as err:
+        dialog.collect()
+    assert err.value.errors == {"approver_password": "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"}
+    dialog.approver_password.setText(_password("approver"))
+    override = dialog.collect()
+    assert override.account is not None and override.account.user_name == "approver"
+    assert override.approver == DEMO_ACCOUNTS["approver"][0].full_name
