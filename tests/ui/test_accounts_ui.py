@@ -181,3 +181,38 @@ def test_an_override_needs_the_approver_to_sign_in_on_the_form(staffed, qtbot) -
     override = dialog.collect()
     assert override.account is not None and override.account.user_name == "approver"
     assert override.approver == DEMO_ACCOUNTS["approver"][0].full_name
+
+
+def test_a_start_without_accounts_asks_for_the_admin_then_later_starts_for_a_login(
+    tmp_path, app_font, qtbot
+) -> None:
+    from desktop.ui.accounts.start import sign_in_at_start
+
+    ctx = AppContext.open(tmp_path / "init-only.sqlite")  # as `krukhor-cli init --province 40` leaves it
+    try:
+        office.setup_office(ctx, province_code="40")
+
+        def make_admin() -> None:
+            dialog = QApplication.activeModalWidget()
+            assert isinstance(dialog, FirstAdminDialog)
+            dialog.user_name.setText("head")
+            dialog.full_name.setText("นางสาวหัวหน้า ดูแล")
+            dialog.password.setText("head-password-1")
+            dialog.again.setText("head-password-1")
+            dialog.create()
+
+        QTimer.singleShot(200, make_admin)
+        assert sign_in_at_start(ctx, office_name="สำนักงานแรงงานจังหวัดขอนแก่น")
+        assert ctx.account.user_name == "head"
+        signin.sign_out(ctx)
+
+        def quit_login() -> None:
+            dialog = QApplication.activeModalWidget()
+            assert isinstance(dialog, LoginDialog)
+            dialog.reject()  # ออกจากโปรแกรม
+
+        QTimer.singleShot(200, quit_login)
+        assert not sign_in_at_start(ctx, office_name="สำนักงานแรงงานจังหวัดขอนแก่น")
+        assert ctx.account is None
+    finally:
+        ctx.close()
