@@ -6,6 +6,8 @@ import argparse
 import csv
 import sys
 
+from db.base import new_id
+from desktop.core import audit
 from desktop.core.context import AppContext
 from desktop.core.people import people
 
@@ -50,5 +52,14 @@ def run(ctx: AppContext, args: argparse.Namespace) -> int:
                 r.province,
                 r.phone,
             ]
+        )
+    if ctx.account is not None:  # personal data left the program: who, which PC, how many
+        audit.record_output(
+            ctx,
+            action="export",
+            entity="people_export",
+            entity_id=new_id(),
+            changes={"people": len(rows), "search": args.search},
+            summary=f"ส่งออกรายชื่อบุคคล {len(rows):,} คน (CSV)",
         )
     return 0

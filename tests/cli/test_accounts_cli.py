@@ -162,3 +162,32 @@ def test_demo_accounts_print_by_role_and_the_audit_names_them(
     ]
     assert all(p.device_name for p in prints)
     assert prints[0].summary.startswith("พิมพ์ใบสำคัญรับเงินรุ่นที่ 1/2569")
+
+
+def test_import_batches_name_who_imported_and_exports_are_audited(
+    office_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from tests.fixtures.rosters import build_split_xlsx
+
+    monkeypatch.setenv("KRUKHOR_PASSWORD", ADMIN_PASSWORD)
+    monkeypatch.setenv("KRUKHOR_NEW_PASSWORD", "officer-pass-1")
+    args = ("users", "add", "arunee", "--role", "officer", "--full-name", "นางสาวอรุณี ทำงาน")
+    assert _run(capsys, office_db, "--user", "boss", *args)[0] == 0
+    roster = build_split_xlsx(tmp_path / "roster.xlsx")
+    code, _, err = _run(capsys, office_db, "import-roster", str(roster))
+    assert code == 4 and "นำเข้าหรือยกเลิกการนำเข้ารายชื่อ" in err
+    monkeypatch.setenv("KRUKHOR_PASSWORD", "officer-pass-1")
+    code, _, err = _run(capsys, office_db, "--user", "arunee", "import-roster", str(roster))
+    assert code == 0, err
+    code, out, _ = _run(capsys, office_db, "--user", "arunee", "import-batches")
+    assert code == 0 and "\tนางสาวอรุณี ทำงาน (arunee)\troster.xlsx\t" in out
+    code, out, _ = _run(capsys, office_db, "--user", "arunee", "people")
+    assert code == 0 and len(out.splitlines()) > 1
+    ctx = AppContext.open(office_db, backup=False)
+    try:
+        with ctx.reading() as session:
+            export = session.scalars(select(AuditEntry).where(AuditEntry.entity == "people_export")).one()
+    finally:
+        ctx.close()
+    assert (export.user_name, export.full_name, export.action) == ("arunee", "นางสาวอรุณี ทำงาน", "export")
+    assert export.summary == f"ส่งออกรายชื่อบุคคล {len(out.splitlines()) - 1:,} คน (CSV)"
