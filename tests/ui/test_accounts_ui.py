@@ -121,12 +121,18 @@ def test_idle_lock_keeps_unsaved_work_and_opens_only_with_the_password(staffed, 
     qtbot.addWidget(window)
     window.show()
     assert "นางสาวอรุณี ทำงานดี (officer)" in window.account_label.text()
-    unsaved = QLineEdit(window)
+    form = QDialog(window)  # a form left half-filled, open when the lock comes
+    unsaved = QLineEdit(form)
     unsaved.setText("ชื่อที่พิมพ์ค้างไว้")
+    form.open()
     lock = IdleLock(staffed, window, minutes=0.005)  # 0.3 s
     qtbot.waitUntil(lambda: lock.locked, timeout=5_000)
     screen = lock.screen
     assert screen.isVisible() and screen.windowTitle() == "ล็อกหน้าจอ"
+    covered = {
+        c.parentWidget() for c in lock.covers if c.isVisible() and c.geometry() == c.parentWidget().rect()
+    }
+    assert {window, form} <= covered  # nothing shows behind the lock screen
     assert screen.user.text() == "officer" and screen.user.isReadOnly()
     screen.reject()  # Esc does not open it
     assert lock.locked and screen.isVisible()
@@ -136,7 +142,8 @@ def test_idle_lock_keeps_unsaved_work_and_opens_only_with_the_password(staffed, 
     screen.password.setText(_password("officer"))
     screen.try_sign_in()
     assert not lock.locked
-    assert unsaved.text() == "ชื่อที่พิมพ์ค้างไว้"
+    assert form.isVisible() and unsaved.text() == "ชื่อที่พิมพ์ค้างไว้"
+    assert lock.covers == []
     lock.timer.stop()
     window.runner.wait()
 

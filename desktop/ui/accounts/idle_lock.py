@@ -28,6 +28,7 @@ class IdleLock(QObject):
         super().__init__(window)
         self.ctx, self.window = ctx, window
         self.screen: LoginDialog | None = None
+        self.covers: list[QWidget] = []
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.lock)
@@ -52,6 +53,18 @@ class IdleLock(QObject):
     def lock(self) -> None:
         if self.screen is not None or self.ctx.account is None:
             return
+        # Whatever is open stays open (a dialog hidden would end its exec() and lose what was typed), but an opaque
+        # cover lies over each window while locked: personal data on screen is not for whoever walks by.
+        self.covers = []
+        for top in QApplication.topLevelWidgets():
+            if top.isVisible():
+                cover = QWidget(top)
+                cover.setObjectName("idle_lock_cover")
+                cover.setAutoFillBackground(True)
+                cover.setGeometry(top.rect())
+                cover.raise_()
+                cover.show()
+                self.covers.append(cover)
         self.screen = LoginDialog(self.ctx, locked=self.ctx.account, parent=self.window)
         self.screen.accepted.connect(self._unlocked)
         self.screen.setWindowModality(
@@ -60,6 +73,9 @@ class IdleLock(QObject):
         self.screen.show()
 
     def _unlocked(self) -> None:
+        for cover in self.covers:
+            cover.deleteLater()
+        self.covers = []
         if self.screen is not None:
             self.screen.deleteLater()
         self.screen = None
