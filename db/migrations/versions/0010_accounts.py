@@ -44,7 +44,9 @@ def upgrade() -> None:
     # The audit log names the account (its full name beside the user name) and the PC by its host name.
     with op.batch_alter_table("audit_entry", schema=None) as batch_op:
         batch_op.add_column(sa.Column("full_name", sa.String(length=200), server_default="", nullable=False))
-        batch_op.add_column(sa.Column("device_name", sa.String(length=100), server_default="", nullable=False))
+        batch_op.add_column(
+            sa.Column("device_name", sa.String(length=100), server_default="", nullable=False)
+        )
 
 
 def downgrade() -> None:
