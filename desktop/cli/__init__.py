@@ -60,7 +60,7 @@ def sign_in_from_arguments(ctx: AppContext, args: argparse.Namespace) -> None:
         password = getpass.getpass(f"รหัสผ่านของ {args.user}: ")
     if not password:
         raise NotAllowedError(f"ไม่ได้ใส่รหัสผ่านของ {args.user} (ตัวแปรสภาพแวดล้อม {PASSWORD_ENV})")
-    who = sign_in(ctx, args.user, password)
+    who = sign_in(ctx, args.user, password=password)
     if who.must_change_password:
         print(f"คำเตือน: {who.label} ต้องเปลี่ยนรหัสผ่านในโปรแกรมก่อนใช้งานต่อ", file=sys.stderr)
 

@@ -26,7 +26,7 @@ def bench_verify(ctx: AppContext, runs: int = 10) -> None:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        signin.authenticate(ctx, "officer", password)
+        signin.authenticate(ctx, "officer", password=password)
         times.append(time.perf_counter() - started)
     print(
         f"login (authenticate: argon2id t={passwords.TIME_COST}, m={passwords.MEMORY_KIB // 1024} MiB, "

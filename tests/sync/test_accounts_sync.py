@@ -52,7 +52,7 @@ def test_accounts_sync_and_a_disabled_account_stops_on_the_other_pc(
     _sync(b, server, http)
 
     # The centre's admin signs in on A, offline from here, and must choose a password of their own.
-    head = signin.sign_in(a, "head40", CENTRE_PASSWORD)
+    head = signin.sign_in(a, "head40", password=CENTRE_PASSWORD)
     assert head.must_change_password and head.roles == frozenset({"admin", "approver"})
     store.change_own_password(a, old_password=CENTRE_PASSWORD, new_password=OWN_PASSWORD)
     store.create_account(
@@ -65,9 +65,9 @@ def test_accounts_sync_and_a_disabled_account_stops_on_the_other_pc(
 
     # B accepts the same logins: the new password (not the centre's), and the officer A made.
     with pytest.raises(signin.SignInRefused):
-        signin.authenticate(b, "head40", CENTRE_PASSWORD)
-    assert signin.authenticate(b, "head40", OWN_PASSWORD).user_name == "head40"
-    signin.sign_in(b, "officer", OFFICER_PASSWORD)
+        signin.authenticate(b, "head40", password=CENTRE_PASSWORD)
+    assert signin.authenticate(b, "head40", password=OWN_PASSWORD).user_name == "head40"
+    signin.sign_in(b, "officer", password=OFFICER_PASSWORD)
     people.create_person(
         b, PersonInput(national_id="3101700001233", prefix="นาย", first_name="สมชาย", last_name="ใจดี")
     )
@@ -90,7 +90,7 @@ def test_accounts_sync_and_a_disabled_account_stops_on_the_other_pc(
             ),
         )
     with pytest.raises(signin.SignInRefused, match="ถูกระงับการใช้งานแล้ว"):
-        signin.authenticate(b, "officer", OFFICER_PASSWORD)
+        signin.authenticate(b, "officer", password=OFFICER_PASSWORD)
 
     # The audit on B names the account; it reached A.
     _sync(a, server, http)
@@ -196,5 +196,5 @@ def test_another_province_can_neither_read_nor_change_an_office_s_accounts(serve
     assert r.status_code == 200 and r.json()["results"][0]["status"] == "rejected"
     _sync(a, server)
     with pytest.raises(signin.SignInRefused):
-        signin.authenticate(a, "head40", "taken-over-9999")
-    assert signin.authenticate(a, "head40", CENTRE_PASSWORD).user_name == "head40"
+        signin.authenticate(a, "head40", password="taken-over-9999")
+    assert signin.authenticate(a, "head40", password=CENTRE_PASSWORD).user_name == "head40"

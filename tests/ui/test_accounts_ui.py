@@ -89,7 +89,7 @@ def test_the_button_waits_after_five_wrong_passwords(staffed, qtbot) -> None:
 
 
 def test_a_reset_password_must_be_changed_at_login(staffed, qtbot) -> None:
-    signin.sign_in(staffed, "admin", _password("admin"))
+    signin.sign_in(staffed, "admin", password=_password("admin"))
     store.reset_password(staffed, "officer", new_password="temporary-9")
     signin.sign_out(staffed)
     dialog = LoginDialog(staffed)
@@ -110,13 +110,13 @@ def test_a_reset_password_must_be_changed_at_login(staffed, qtbot) -> None:
     dialog.try_sign_in()
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert not staffed.account.must_change_password
-    assert signin.authenticate(staffed, "officer", "officer-own-pass").user_name == "officer"
+    assert signin.authenticate(staffed, "officer", password="officer-own-pass").user_name == "officer"
 
 
 def test_idle_lock_keeps_unsaved_work_and_opens_only_with_the_password(staffed, qtbot) -> None:
     from desktop.ui.main_window import MainWindow
 
-    signin.sign_in(staffed, "officer", _password("officer"))
+    signin.sign_in(staffed, "officer", password=_password("officer"))
     window = MainWindow(staffed, office.get_office(staffed))
     qtbot.addWidget(window)
     window.show()
@@ -152,7 +152,7 @@ def test_the_accounts_list_is_for_admins_only(staffed, qtbot) -> None:
     from desktop.ui.pages.settings_page import SettingsPage
     from desktop.ui.tasks import TaskRunner
 
-    signin.sign_in(staffed, "officer", _password("officer"))
+    signin.sign_in(staffed, "officer", password=_password("officer"))
     runner = TaskRunner()
     page = SettingsPage(staffed, runner)
     qtbot.addWidget(page)
@@ -161,7 +161,7 @@ def test_the_accounts_list_is_for_admins_only(staffed, qtbot) -> None:
     runner.wait()
     assert not page.accounts.admin_part.isVisible()
     assert page.accounts.own_button.isVisible()
-    signin.sign_in(staffed, "admin", _password("admin"))
+    signin.sign_in(staffed, "admin", password=_password("admin"))
     page.reload()
     qtbot.waitUntil(lambda: page.accounts.model.rowCount() == 4, timeout=5_000)
     assert page.accounts.admin_part.isVisible()
@@ -174,7 +174,7 @@ def test_an_override_needs_the_approver_to_sign_in_on_the_form(staffed, qtbot) -
     from desktop.core.errors import ValidationError
     from desktop.ui.dialogs.budget import OverrideDialog
 
-    signin.sign_in(staffed, "finance", _password("finance"))
+    signin.sign_in(staffed, "finance", password=_password("finance"))
     dialog = OverrideDialog("ราคาอาหารว่าง 40.00 บาท เกินเพดาน 35.00 บาท", ctx=staffed)
     qtbot.addWidget(dialog)
     _fits(dialog)

@@ -38,7 +38,7 @@ def password_problem(password: str, *, user_name: str = "") -> str | None:
     return None
 
 
-def throttle_wait(count: int, last_failure: float, now: float) -> float:
+def throttle_wait(count: int, *, last_failure: float, now: float) -> float:
     """Seconds left before the next attempt after `count` wrong passwords in a row (0: at once).
 
     The first FREE_ATTEMPTS cost nothing; then each wrong one doubles the wait, up to MAX_DELAY_S.

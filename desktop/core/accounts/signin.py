@@ -40,7 +40,7 @@ def _failures(session: Session) -> dict[str, list[float]]:
 def wait_left(ctx: AppContext, user_name: str, *, now: float | None = None) -> float:
     with ctx.reading() as session:
         count, last = _failures(session).get(user_name.strip().lower(), [0, 0.0])
-    return throttle_wait(int(count), float(last), time.time() if now is None else now)
+    return throttle_wait(int(count), last_failure=float(last), now=time.time() if now is None else now)
 
 
 def _note(ctx: AppContext, user_name: str, *, failed: bool, now: float) -> None:
@@ -57,7 +57,7 @@ def _note(ctx: AppContext, user_name: str, *, failed: bool, now: float) -> None:
         set_setting(session, FAILURES_KEY, json.dumps(data))
 
 
-def authenticate(ctx: AppContext, user_name: str, password: str, *, now: float | None = None) -> SignedIn:
+def authenticate(ctx: AppContext, user_name: str, *, password: str, now: float | None = None) -> SignedIn:
     """The account if the password is right and the account active; SignInRefused (Thai) otherwise."""
     now = time.time() if now is None else now
     wait = wait_left(ctx, user_name, now=now)
@@ -89,9 +89,9 @@ def authenticate(ctx: AppContext, user_name: str, password: str, *, now: float |
     return who
 
 
-def sign_in(ctx: AppContext, user_name: str, password: str) -> SignedIn:
+def sign_in(ctx: AppContext, user_name: str, *, password: str) -> SignedIn:
     """authenticate() and make that account the one at the keyboard of ctx."""
-    who = authenticate(ctx, user_name, password)
+    who = authenticate(ctx, user_name, password=password)
     ctx.account = who
     ctx.user_name = who.user_name
     return who

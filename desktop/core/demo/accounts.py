@@ -26,6 +26,6 @@ def create_demo_accounts(ctx: AppContext) -> list[str]:
         store.create_account(ctx, data, password=password)
         names.append(user)
         if user == "admin":
-            signin.sign_in(ctx, "admin", password)
+            signin.sign_in(ctx, "admin", password=password)
     signin.sign_out(ctx)
     return names

@@ -70,7 +70,7 @@ class FirstAdminDialog(QDialog):
         )
         try:
             store.create_account(self.ctx, data, password=self.password.text())
-            signin.sign_in(self.ctx, data.user_name.strip().lower(), self.password.text())
+            signin.sign_in(self.ctx, data.user_name.strip().lower(), password=self.password.text())
         except ValidationError as exc:
             self.errors.show(exc.errors)
             return

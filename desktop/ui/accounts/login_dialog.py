@@ -79,7 +79,7 @@ class LoginDialog(QDialog):
     def try_sign_in(self) -> None:
         self.error.clear()
         try:
-            who = signin.authenticate(self.ctx, self.user.text(), self.password.text())
+            who = signin.authenticate(self.ctx, self.user.text(), password=self.password.text())
         except signin.SignInRefused as exc:
             self.error.setText(exc.message)
             self.password.clear()

@@ -27,7 +27,7 @@ def sign_in_at_start(
     `user` with KRUKHOR_PASSWORD signs in without the dialog (screenshots, benchmarks, a kiosk script)."""
     if user and any_accounts(ctx):
         try:
-            signin.sign_in(ctx, user, os.environ.get(PASSWORD_ENV, ""))
+            signin.sign_in(ctx, user, password=os.environ.get(PASSWORD_ENV, ""))
             return True
         except CoreError as exc:
             QMessageBox.critical(None, "เข้าสู่ระบบไม่ได้", exc.message)

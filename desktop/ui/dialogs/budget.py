@@ -260,7 +260,9 @@ class OverrideDialog(_Form):
             raise ValidationError(errors)
         if self.ctx is not None:
             try:
-                who = signin.authenticate(self.ctx, self.approver.text(), self.approver_password.text())
+                who = signin.authenticate(
+                    self.ctx, self.approver.text(), password=self.approver_password.text()
+                )
             except signin.SignInRefused as exc:
                 raise ValidationError({"approver_password": exc.message}) from exc
             return approved_override(self.reason.text().strip(), who)

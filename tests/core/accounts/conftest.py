@@ -21,7 +21,7 @@ STAFF = {
 def staffed(ctx: AppContext) -> AppContext:
     """ctx with one account per role, nobody signed in."""
     store.create_account(ctx, STAFF["admin"], password=PASSWORD)
-    signin.sign_in(ctx, "admin", PASSWORD)
+    signin.sign_in(ctx, "admin", password=PASSWORD)
     for name in ("officer", "finance", "approver"):
         store.create_account(ctx, STAFF[name], password=PASSWORD)
     signin.sign_out(ctx)

@@ -64,7 +64,7 @@ def test_once_accounts_exist_changes_need_someone_signed_in(staffed: AppContext)
 def test_each_role_is_allowed_and_refused(
     staffed: AppContext, user: str, permission: str, allowed: bool
 ) -> None:
-    signin.sign_in(staffed, user, PASSWORD)
+    signin.sign_in(staffed, user, password=PASSWORD)
     if allowed:
         assert require(staffed, permission).user_name == user
     else:
@@ -73,7 +73,7 @@ def test_each_role_is_allowed_and_refused(
 
 
 def test_an_officer_records_people_and_the_audit_names_the_account_and_pc(staffed: AppContext) -> None:
-    signin.sign_in(staffed, "officer", PASSWORD)
+    signin.sign_in(staffed, "officer", password=PASSWORD)
     row = people.create_person(staffed, _input(village_id=_village(staffed)))
     [entry] = audit.history(staffed, entity_id=row.id)
     assert (entry.user_name, entry.full_name) == ("officer", "นางสาวอรุณี ทำงาน")
@@ -82,7 +82,7 @@ def test_an_officer_records_people_and_the_audit_names_the_account_and_pc(staffe
 
 
 def test_a_finance_user_cannot_edit_people_nor_an_officer_rates(staffed: AppContext) -> None:
-    signin.sign_in(staffed, "finance", PASSWORD)
+    signin.sign_in(staffed, "finance", password=PASSWORD)
     with pytest.raises(NotAllowedError, match="ไม่มีสิทธิ์แก้ไขข้อมูลบุคคล"):
         people.create_person(staffed, _input(village_id=_village(staffed)))
 
@@ -91,34 +91,34 @@ def test_wrong_passwords_are_refused_then_slowed_never_locked_for_good(staffed: 
     t0 = 1_000_000.0
     for i in range(passwords.FREE_ATTEMPTS):
         with pytest.raises(signin.SignInRefused, match=r"^ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง$"):
-            signin.authenticate(staffed, "officer", "wrong-password", now=t0 + i)
+            signin.authenticate(staffed, "officer", password="wrong-password", now=t0 + i)
     last = t0 + passwords.FREE_ATTEMPTS - 1
     with pytest.raises(signin.SignInRefused, match="กรุณารอ 2 วินาที") as err:
-        signin.authenticate(staffed, "officer", PASSWORD, now=last + 0.5)  # even the right one waits
+        signin.authenticate(staffed, "officer", password=PASSWORD, now=last + 0.5)  # even the right one waits
     assert err.value.wait_s == pytest.approx(1.5)
     with pytest.raises(signin.SignInRefused, match="ไม่ถูกต้อง"):
-        signin.authenticate(staffed, "officer", "wrong-again", now=last + 2.1)
+        signin.authenticate(staffed, "officer", password="wrong-again", now=last + 2.1)
     assert signin.wait_left(staffed, "officer", now=last + 2.1) == pytest.approx(4.0)
     assert signin.wait_left(staffed, "officer", now=last + 2.1 + 10_000) == 0  # the wait is capped
-    who = signin.authenticate(staffed, "officer", PASSWORD, now=last + 2.1 + 4.0)
+    who = signin.authenticate(staffed, "officer", password=PASSWORD, now=last + 2.1 + 4.0)
     assert who.user_name == "officer"
     assert signin.wait_left(staffed, "officer", now=last + 10) == 0  # a success clears the count
-    assert passwords.throttle_wait(50, 0.0, 0.0) == passwords.MAX_DELAY_S
+    assert passwords.throttle_wait(50, last_failure=0.0, now=0.0) == passwords.MAX_DELAY_S
 
 
 def test_unknown_user_and_disabled_account_are_refused(staffed: AppContext) -> None:
     with pytest.raises(signin.SignInRefused, match=r"^ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง$"):
-        signin.authenticate(staffed, "nobody", PASSWORD)
-    signin.sign_in(staffed, "admin", PASSWORD)
+        signin.authenticate(staffed, "nobody", password=PASSWORD)
+    signin.sign_in(staffed, "admin", password=PASSWORD)
     store.set_active(staffed, "finance", active=False)
     with pytest.raises(signin.SignInRefused, match="บัญชี นางการะเกด เงินดี \\(finance\\) ถูกระงับการใช้งานแล้ว"):
-        signin.authenticate(staffed, "finance", PASSWORD)
+        signin.authenticate(staffed, "finance", password=PASSWORD)
     with pytest.raises(RuleViolation, match="ระงับบัญชีของตนเองไม่ได้"):
         store.set_active(staffed, "admin", active=False)
 
 
 def test_a_signed_in_account_disabled_meanwhile_stops_at_its_next_operation(staffed: AppContext) -> None:
-    signin.sign_in(staffed, "officer", PASSWORD)
+    signin.sign_in(staffed, "officer", password=PASSWORD)
     with staffed.transaction() as session:  # as a pulled change from another PC would
         session.scalars(select(StaffAccount).where(StaffAccount.user_name == "officer")).one().active = False
     with pytest.raises(NotAllowedError, match="ถูกระงับการใช้งานแล้ว"):
@@ -126,12 +126,12 @@ def test_a_signed_in_account_disabled_meanwhile_stops_at_its_next_operation(staf
 
 
 def test_admin_reset_means_change_at_next_sign_in(staffed: AppContext) -> None:
-    signin.sign_in(staffed, "officer", PASSWORD)
+    signin.sign_in(staffed, "officer", password=PASSWORD)
     with pytest.raises(NotAllowedError, match="ไม่มีสิทธิ์จัดการบัญชีผู้ใช้"):
         store.reset_password(staffed, "finance", new_password="temporary-1")
-    signin.sign_in(staffed, "admin", PASSWORD)
+    signin.sign_in(staffed, "admin", password=PASSWORD)
     store.reset_password(staffed, "officer", new_password="temporary-1")
-    who = signin.sign_in(staffed, "officer", "temporary-1")
+    who = signin.sign_in(staffed, "officer", password="temporary-1")
     assert who.must_change_password
     with pytest.raises(ValidationError, match="รหัสผ่านเดิมไม่ถูกต้อง"):
         store.change_own_password(staffed, old_password="nope", new_password="my-own-pass-1")
@@ -139,11 +139,11 @@ def test_admin_reset_means_change_at_next_sign_in(staffed: AppContext) -> None:
         store.change_own_password(staffed, old_password="temporary-1", new_password="short")
     store.change_own_password(staffed, old_password="temporary-1", new_password="my-own-pass-1")
     assert not staffed.account.must_change_password
-    assert not signin.authenticate(staffed, "officer", "my-own-pass-1").must_change_password
+    assert not signin.authenticate(staffed, "officer", password="my-own-pass-1").must_change_password
 
 
 def test_no_password_nor_hash_in_the_audit_log(staffed: AppContext) -> None:
-    signin.sign_in(staffed, "admin", PASSWORD)
+    signin.sign_in(staffed, "admin", password=PASSWORD)
     store.reset_password(staffed, "officer", new_password="temporary-1")
     with staffed.reading() as session:
         hashes = list(session.scalars(select(StaffAccount.password_hash)))
@@ -153,7 +153,7 @@ def test_no_password_nor_hash_in_the_audit_log(staffed: AppContext) -> None:
 
 
 def test_account_input_is_checked_in_thai(staffed: AppContext) -> None:
-    signin.sign_in(staffed, "admin", PASSWORD)
+    signin.sign_in(staffed, "admin", password=PASSWORD)
     with pytest.raises(ValidationError) as err:
         store.create_account(
             staffed, AccountInput("Officer", "", ("boss",), national_id="1234"), password="short"

@@ -44,7 +44,7 @@ def held(ctx: AppContext) -> HeldRound:
     ).id
     add_slot(ctx, held.round_id, own, minutes=60)
     store.create_account(ctx, STAFF["admin"], password=PASSWORD)
-    signin.sign_in(ctx, "admin", PASSWORD)
+    signin.sign_in(ctx, "admin", password=PASSWORD)
     for name in ("officer", "finance", "approver"):
         store.create_account(ctx, STAFF[name], password=PASSWORD)
     store.create_account(
@@ -58,7 +58,7 @@ def held(ctx: AppContext) -> HeldRound:
 
 
 def _as(ctx: AppContext, user: str) -> None:
-    signin.sign_in(ctx, user, PASSWORD)
+    signin.sign_in(ctx, user, password=PASSWORD)
 
 
 def test_only_a_signed_in_approver_approves_and_typed_names_are_ignored(held: HeldRound) -> None:
@@ -146,11 +146,11 @@ def test_an_override_is_approved_by_a_signed_in_approver_not_typed_text(held: He
     _as(ctx, "finance")
     with pytest.raises(NotAllowedError, match="ต้องให้ผู้อนุมัติเข้าสู่ระบบเพื่ออนุมัติ ไม่ใช่พิมพ์ชื่อ"):
         spending.add_line(ctx, held.round_id, SNACKS, override=Override("ราคาตลาดสูงขึ้น", "นายอำนาจ อนุมัติ"))
-    officer = signin.authenticate(ctx, "officer", PASSWORD)
+    officer = signin.authenticate(ctx, "officer", password=PASSWORD)
     with pytest.raises(NotAllowedError, match=r"นางสาวอรุณี ทำงาน \(officer\) ไม่ใช่ผู้อนุมัติ"):
         spending.add_line(ctx, held.round_id, SNACKS, override=approved_override("ราคาตลาดสูงขึ้น", officer))
     approver = signin.authenticate(
-        ctx, "approver", PASSWORD
+        ctx, "approver", password=PASSWORD
     )  # the approver signs in at the finance officer's PC
     line = spending.add_line(ctx, held.round_id, SNACKS, override=approved_override("ราคาตลาดสูงขึ้น", approver))
     assert (line.approved_by, line.override_reason) == ("นายอำนาจ อนุมัติ", "ราคาตลาดสูงขึ้น")
