@@ -68,8 +68,21 @@ def run(ctx: AppContext, args: argparse.Namespace) -> int:
 
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(["national_id", "name", "registrations", "target", "percent"])
-        for p in registrations_per_person(ctx):
+        rows = registrations_per_person(ctx)
+        for p in rows:
             writer.writerow([p.national_id, p.name, p.registrations, p.target, f"{p.share * 100:.1f}"])
+        if ctx.account is not None:  # names and national IDs left the program: who, which PC, how many
+            from db.base import new_id
+            from desktop.core import audit
+
+            audit.record_output(
+                ctx,
+                action="export",
+                entity="registrations_export",
+                entity_id=new_id(),
+                changes={"people": len(rows)},
+                summary=f"ส่งออกการลงทะเบียนรายบุคคล {len(rows):,} คน (CSV)",
+            )
         return 0
     fy = args.fy or fiscal_year(date.today())
     started = time.perf_counter()

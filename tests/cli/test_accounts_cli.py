@@ -183,6 +183,7 @@ def test_import_batches_name_who_imported_and_exports_are_audited(
     assert code == 0 and "\tนางสาวอรุณี ทำงาน (arunee)\troster.xlsx\t" in out
     code, out, _ = _run(capsys, office_db, "--user", "arunee", "people")
     assert code == 0 and len(out.splitlines()) > 1
+    assert _run(capsys, office_db, "--user", "arunee", "registrations")[0] == 0
     ctx = AppContext.open(office_db, backup=False)
     try:
         with ctx.reading() as session:
@@ -191,3 +192,10 @@ def test_import_batches_name_who_imported_and_exports_are_audited(
         ctx.close()
     assert (export.user_name, export.full_name, export.action) == ("arunee", "นางสาวอรุณี ทำงาน", "export")
     assert export.summary == f"ส่งออกรายชื่อบุคคล {len(out.splitlines()) - 1:,} คน (CSV)"
+    ctx = AppContext.open(office_db, backup=False)
+    try:
+        with ctx.reading() as session:
+            entity = select(AuditEntry.user_name).where(AuditEntry.entity == "registrations_export")
+            assert session.scalars(entity).all() == ["arunee"]
+    finally:
+        ctx.close()
