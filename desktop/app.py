@@ -26,6 +26,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--demo-people", type=int, default=2000)
     parser.add_argument(
+        "--user", default=None, metavar="NAME", help="sign in as this account, password from KRUKHOR_PASSWORD"
+    )
+    parser.add_argument(
         "--quit-after", type=float, default=None, help=argparse.SUPPRESS
     )  # benchmarks, screenshots
     add_self_test_arguments(parser)
@@ -42,9 +45,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from desktop.core.accounts import idle
+    from desktop.core.demo.accounts import create_demo_accounts
+    from desktop.ui.accounts.idle_lock import IdleLock
+    from desktop.ui.accounts.start import sign_in_at_start
     from desktop.ui.dialogs.setup import SetupDialog
     from desktop.ui.fonts import apply_app_font
-    from desktop.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("krukhor")
@@ -57,8 +63,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 3
     if ctx is None:
         return 0
+    if args.quit_after is not None:  # also out of the setup and login dialogs
+        QTimer.singleShot(int(args.quit_after * 1000), lambda: _quit_now(app))
     if args.demo and office.get_office(ctx) is None:
         demo.generate_demo(ctx, people=args.demo_people)
+        create_demo_accounts(ctx)  # passwords in the README
     own = office.get_office(ctx)
     if own is None:
         dialog = SetupDialog(office.list_provinces(ctx))
@@ -72,21 +81,36 @@ def main(argv: Sequence[str] | None = None) -> int:
             RecoveryKeyDialog(
                 recovery_key_text(ctx.db_path), office_name=own.name_th, db_path=ctx.db_path
             ).exec()
+    if not sign_in_at_start(ctx, office_name=own.name_th, user=args.user, started=started):
+        ctx.close()
+        return 0
+    from desktop.ui.main_window import MainWindow  # after the login: the dialog does not wait for every page
+
     window = MainWindow(ctx, own)
+    window.idle_lock = IdleLock(ctx, window, minutes=idle.lock_minutes(ctx))
     # The modules and widgets made so far live as long as the program: moved out of the collector's reach,
     # so its first full collection (~50 ms with PySide6, SQLAlchemy and pythainlp loaded) does not walk them
     # while the dashboard loads.
     gc.freeze()
     window.show()
     print(f"main window shown in {time.perf_counter() - started:.2f} s", file=sys.stderr)
-    if args.quit_after is not None:
-        QTimer.singleShot(int(args.quit_after * 1000), app.quit)
     code = app.exec()
     ctx.close()
     for widget in app.topLevelWidgets():  # a restore from the settings page reopened the file in a new window
         if isinstance(widget, MainWindow):
             widget.ctx.close()
     return code
+
+
+def _quit_now(app: object) -> None:
+    """--quit-after: close an open dialog (its exec() then returns) and leave the event loop."""
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    assert isinstance(app, QApplication)
+    for widget in app.topLevelWidgets():
+        if isinstance(widget, QDialog) and widget.isVisible():
+            widget.reject()
+    app.quit()
 
 
 def _open_with_recovery(db_path: Path) -> AppContext | None:

@@ -14,6 +14,8 @@ from db.base import new_id, utcnow
 from db.resources import resource_path
 from db.rules.money import to_satang
 from db.rules.rate_table import RateTableError, read_rate_table
+from db.rules.staff_roles import ROLES as STAFF_ROLES
+from db.rules.staff_roles import USER_NAME
 from db.sync.codec import encode_row
 from db.sync.registry import get
 from server import store
@@ -71,13 +73,18 @@ def create_user(
     role: str,
     province: str | None,
     full_name: str = "",
+    desktop_roles: tuple[str, ...] = (),
 ) -> User:
+    """A user of the server; with desktop_roles also the office's staff account of that name (e.g. its first
+    admin), published for the province's desktops to pull, with the same argon2id hash (changed at first sign-in)."""
     if role not in ROLES:
         raise AdminError(f"บทบาทต้องเป็นหนึ่งใน {', '.join(ROLES)} / role must be one of them")
     if role.startswith("province_") and not province:
         raise AdminError("ผู้ใช้ระดับจังหวัดต้องระบุ --province / a province role needs --province")
     if len(password) < 10:
         raise AdminError("รหัสผ่านต้องยาวอย่างน้อย 10 ตัวอักษร / password must be at least 10 characters")
+    if desktop_roles:
+        _check_desktop_account(username, desktop_roles, province)
     with sessions.begin() as s:
         if province:
             _require_office(s, province)
@@ -91,7 +98,55 @@ def create_user(
             full_name=full_name,
         )
         s.add(user)
+        if desktop_roles and province:
+            _publish_staff_account(
+                s,
+                username=username,
+                full_name=full_name or username,
+                roles=desktop_roles,
+                province=province,
+                password_hash=user.password_hash,
+            )
         return user
+
+
+def _check_desktop_account(username: str, roles: tuple[str, ...], province: str | None) -> None:
+    if not province:
+        raise AdminError("บัญชีผู้ใช้ของโปรแกรมสำนักงานต้องระบุ --province / desktop roles need --province")
+    if not USER_NAME.match(username):
+        raise AdminError(
+            "ชื่อผู้ใช้ของโปรแกรมสำนักงานต้องเป็นอักษรอังกฤษตัวเล็ก ตัวเลข . _ - ไม่เกิน 50 ตัว / bad desktop user name"
+        )
+    if unknown := [r for r in roles if r not in STAFF_ROLES]:
+        raise AdminError(f"บทบาท {', '.join(unknown)} ไม่มีในโปรแกรมสำนักงาน (มี {', '.join(STAFF_ROLES)})")
+
+
+def _publish_staff_account(
+    s: Session, *, username: str, full_name: str, roles: tuple[str, ...], province: str, password_hash: str
+) -> None:
+    st = get("staff_account")
+    assert st is not None
+    now = utcnow()
+    row = {
+        "id": new_id(),
+        "office_code": province,
+        "created_at": now,
+        "updated_at": now,
+        "version": 1,
+        "deleted": False,
+        "server_seq": None,
+        "user_name": username,
+        "full_name": full_name,
+        "position": "",
+        "national_id": "",
+        "roles": ",".join(r for r in STAFF_ROLES if r in roles),
+        "active": True,
+        "must_change_password": True,  # set at the centre: its owner chooses their own at the first sign-in
+        "password_hash": password_hash,
+    }
+    store.publish(
+        s, table="staff_account", office_code=province, data=encode_row(st.table, row), by="central"
+    )
 
 
 def enrol_code(sessions: sessionmaker[Session], *, province: str, hours: int = 72) -> str:

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
+from db.rules.staff_roles import ROLES as STAFF_ROLES
 from server.config import DEFAULT_DATABASE_URL, Settings
 
 
@@ -45,6 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--province", default=None)
     p.add_argument("--full-name", default="")
     p.add_argument("--password", default=None, help="(or env KRUKHOR_SERVER_NEW_PASSWORD; asked when absent)")
+    p.add_argument(
+        "--desktop-role",
+        action="append",
+        default=[],
+        choices=list(STAFF_ROLES),
+        help="also a staff account of the province's desktops with this role (repeat; e.g. admin for its first admin)",
+    )
     p = admin.add_parser("enrol-code", help="a one-time code to enrol a desktop (printed on the last line)")
     p.add_argument("--province", required=True)
     p.add_argument("--hours", type=int, default=72)
@@ -125,6 +133,7 @@ def _admin(admin, sessions, args: argparse.Namespace) -> int:
             role=args.role,
             province=args.province,
             full_name=args.full_name,
+            desktop_roles=tuple(args.desktop_role),
         )
         print(
             f"สร้างผู้ใช้แล้ว: {user.username} ({user.role}{', ' + user.office_code if user.office_code else ''})"

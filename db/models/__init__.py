@@ -1,6 +1,7 @@
 """All ORM models, imported here so that the metadata is complete for Alembic and the server."""
 
 from db.base import Base
+from db.models.accounts import StaffAccount
 from db.models.audit import AuditEntry
 from db.models.budget import BudgetAllocation, ExpenseLine, PaymentLine, Rate, RoundSpending
 from db.models.geo import District, Province, Subdistrict, Village
@@ -34,6 +35,7 @@ __all__ = [
     "RoundDistrict",
     "RoundLecturer",
     "RoundSpending",
+    "StaffAccount",
     "Subdistrict",
     "SyncConflict",
     "SyncControl",

@@ -18,6 +18,9 @@ class AuditEntry(SyncMixin, Base):
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     user_name: Mapped[str] = mapped_column(String(100), default="")
     device_id: Mapped[str] = mapped_column(String(64), default="")
+    # The signed-in account's full name and the PC's host name ("" before staff accounts, or without any).
+    full_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    device_name: Mapped[str] = mapped_column(String(100), default="", server_default="")
     action: Mapped[str] = mapped_column(String(32))  # create, update, delete, restore, status, ...
     entity: Mapped[str] = mapped_column(String(50), index=True)  # table name
     entity_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)

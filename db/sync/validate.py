@@ -16,6 +16,7 @@ from sqlalchemy import CheckConstraint, String, Table
 from db.rules.errors import RuleError
 from db.rules.national_id import national_id_problem
 from db.rules.phone import normalize_phone
+from db.rules.staff_roles import ARGON2ID_HASH, roles_problem
 from db.sync.codec import column_kinds
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -25,7 +26,11 @@ MAX_JSON_BYTES = 256 * 1024
 SHOWN_CHARS = 40
 
 # Rules of db/rules applied to a field: (table, field) → (rule, blank allowed).
-NATIONAL_ID_FIELDS = {("person", "national_id"): False, ("lecturer", "national_id"): True}
+NATIONAL_ID_FIELDS = {
+    ("person", "national_id"): False,
+    ("lecturer", "national_id"): True,
+    ("staff_account", "national_id"): True,
+}
 PHONE_FIELDS = {("person", "phone"), ("lecturer", "phone")}
 
 
@@ -121,6 +126,20 @@ def _fail(table: str, field: str, value: Any, why: str) -> Invalid:
 
 def check_value(table: Table, field: str, value: Any) -> None:
     """One field's value (JSON form) against its column and the rules of db/rules; raises Invalid."""
+    if (table.name, field) == ("staff_account", "password_hash"):
+        # Only an argon2id hash is ever stored or sent; the refusal never repeats the value (it may be a password).
+        if not (isinstance(value, str) and ARGON2ID_HASH.match(value)):
+            raise Invalid(
+                f"ตาราง {table.name} ช่อง {field}: ต้องเป็นค่าแฮช argon2id เท่านั้น (ไม่แสดงค่าที่ส่งมา) "
+                f"/ invalid {table.name}.{field}"
+            )
+        return
+    if (
+        (table.name, field) == ("staff_account", "roles")
+        and isinstance(value, str)
+        and (p := roles_problem(value))
+    ):
+        raise _fail(table.name, field, value, p)
     kinds = column_kinds(table)
     kind = kinds.get(field)
     name = table.name

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,16 +25,47 @@ from desktop.cli import (
     roster,
     rounds,
     sync,
+    users,
 )
+from desktop.core.accounts.permissions import require
+from desktop.core.accounts.signin import sign_in
 from desktop.core.context import AppContext
-from desktop.core.errors import CoreError
+from desktop.core.errors import CoreError, NotAllowedError
 from desktop.paths import default_db_path
 from desktop.selftest import add_self_test_arguments, run_and_report
 
-GROUPS = (office, demo, people, rounds, roster, printing, attendance, exports, budget, sync, key)
-RUNNERS = {command: group.run for group in GROUPS for command in group.COMMANDS}
+GROUPS = (office, demo, people, rounds, roster, printing, attendance, exports, budget, sync, key, users)
 # Commands that never open the database: reading a card touches no data, a restore needs the file closed.
 WITHOUT_DATABASE = {command: group.run for group in (card, backup) for command in group.COMMANDS}
+RUNNERS = {command: group.run for group in GROUPS for command in group.COMMANDS}
+PASSWORD_ENV = "KRUKHOR_PASSWORD"
+# Commands whose output is personal data, or whose effect the core does not check itself (it checks every
+# audited change, import, print and export): on a database with accounts they need a user with this role.
+CLI_PERMISSIONS = {
+    "people": "export.personal",
+    "registrations": "export.personal",
+    "enrol": "sync.enrol",
+    "key": "key.show",
+    "sync": "sync.run",
+    "sync-resolve": "sync.run",
+    "sync-retry": "sync.run",
+    "sync-discard": "sync.run",
+    "demo": "settings.edit",
+}
+
+
+def sign_in_from_arguments(ctx: AppContext, args: argparse.Namespace) -> None:
+    """--user NAME signs in with the password from KRUKHOR_PASSWORD, or asked when a terminal is attached."""
+    if not args.user:
+        return
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None and sys.stdin.isatty():
+        password = getpass.getpass(f"รหัสผ่านของ {args.user}: ")
+    if not password:
+        raise NotAllowedError(f"ไม่ได้ใส่รหัสผ่านของ {args.user} (ตัวแปรสภาพแวดล้อม {PASSWORD_ENV})")
+    who = sign_in(ctx, args.user, password=password)
+    if who.must_change_password:
+        print(f"คำเตือน: {who.label} ต้องเปลี่ยนรหัสผ่านในโปรแกรมก่อนใช้งานต่อ", file=sys.stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="XXXX-XXXX-…",
         help="open a database copied from another PC with its recovery key (then kept for this user)",
     )
+    parser.add_argument(
+        "--user",
+        default=None,
+        metavar="NAME",
+        help=f"sign in as this staff account (password from {PASSWORD_ENV}, or asked on a terminal)",
+    )
     add_self_test_arguments(parser)
     sub = parser.add_subparsers(dest="command")
     # The order of `krukhor-cli --help`: setting up first, then the work of an office, then sync.
@@ -52,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     people.add_parsers(sub)
     rounds.add_parsers(sub)
     office.add_provinces_parser(sub)
-    for group in (roster, printing, attendance, card, exports, budget, sync, key, backup):
+    for group in (roster, printing, attendance, card, exports, budget, sync, key, backup, users):
         group.add_parsers(sub)
     return parser
 
@@ -83,7 +122,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ข้อผิดพลาด: {exc}", file=sys.stderr)
         return 4
     try:
+        sign_in_from_arguments(ctx, args)
+        if (permission := CLI_PERMISSIONS.get(args.command)) is not None:
+            require(ctx, permission)
         return RUNNERS[args.command](ctx, args)
+    except NotAllowedError as exc:  # not signed in, a wrong password, or an account without the role
+        print(f"ข้อผิดพลาด: {exc}", file=sys.stderr)
+        return 4
     except (CoreError, RuleError) as exc:
         print(f"ข้อผิดพลาด: {exc}", file=sys.stderr)
         return 1

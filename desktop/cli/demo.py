@@ -7,6 +7,7 @@ import time
 
 from desktop.core.context import AppContext
 from desktop.core.demo import province as demo
+from desktop.core.demo.accounts import create_demo_accounts
 
 COMMANDS = ("demo",)
 
@@ -14,6 +15,7 @@ COMMANDS = ("demo",)
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="fill an empty database with a demo province")
     p.add_argument("--people", type=int, default=2000)
+    p.add_argument("--no-accounts", action="store_true", help="leave the database without staff accounts")
 
 
 def run(ctx: AppContext, args: argparse.Namespace) -> int:
@@ -24,4 +26,7 @@ def run(ctx: AppContext, args: argparse.Namespace) -> int:
         f"{s.districts} อำเภอ, {s.rounds} รุ่น, ลงทะเบียน {s.enrolments:,} รายการ "
         f"({time.perf_counter() - started:.1f} วินาที)"
     )
+    if not args.no_accounts:
+        users = create_demo_accounts(ctx)
+        print(f"บัญชีผู้ใช้ตัวอย่าง: {', '.join(users)} (รหัสผ่านดูใน README)")
     return 0

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import AuditEntry
+from desktop.core.accounts.permissions import require
 from desktop.core.context import AppContext
 
 
@@ -34,6 +35,37 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     }
 
 
+_BY_ENTITY = object()
+# What an audited change needs, by entity (and action where one entity holds several kinds of work).
+_ENTITY_PERMISSIONS = {
+    "person": "people.edit",
+    "lecturer": "people.edit",
+    "village": "people.edit",
+    "place": "people.edit",
+    "training_round": "rounds.edit",
+    "enrolment": "rounds.edit",
+    "attendance_mark": "rounds.edit",
+    "expense_line": "spending.record",
+    "payment_line": "spending.record",
+    "rate": "rates.edit",
+    "budget_allocation": "rates.edit",
+    "office": "settings.edit",
+    "registration": "registrations.import",
+    "staff_account": "accounts.manage",
+}
+_ACTION_PERMISSIONS = {
+    ("training_round", "plan"): "spending.record",
+    ("training_round", "pay"): "spending.record",
+    ("round_spending", "approved"): "spending.approve",
+    ("round_spending", "unlock"): "spending.approve",
+    ("round_spending", "exported"): "spending.record",
+}
+
+
+def permission_for(entity: str, action: str) -> str | None:
+    return _ACTION_PERMISSIONS.get((entity, action)) or _ENTITY_PERMISSIONS.get(entity)
+
+
 def record(
     session: Session,
     ctx: AppContext,
@@ -45,12 +77,21 @@ def record(
     changes: dict[str, Any] | None = None,
     summary: str = "",
     batch_id: uuid.UUID | None = None,
+    permission: str | object | None = _BY_ENTITY,
 ) -> None:
+    """Add an entry naming the signed-in account and the PC. Every audited change is also a permission check:
+    by default the one its entity and action call for (permission_for); None when the caller checked already."""
+    if permission is _BY_ENTITY:
+        permission = permission_for(entity, action)
+    if isinstance(permission, str):
+        require(ctx, permission, session=session)
     session.add(
         AuditEntry(
             office_code=office_code,
             user_name=ctx.user_name,
+            full_name=ctx.account.full_name[:200] if ctx.account else "",
             device_id=ctx.device_id,
+            device_name=ctx.device_name,
             action=action,
             entity=entity,
             entity_id=entity_id,
@@ -71,6 +112,17 @@ class AuditRow:
     entity_id: uuid.UUID
     changes: dict[str, Any]
     summary: str
+    full_name: str = ""
+    device_name: str = ""
+
+    @property
+    def who(self) -> str:
+        """The account as the history dialogs show it: "นายสมชาย ใจดี (somchai)", or the bare name before accounts."""
+        return f"{self.full_name} ({self.user_name})" if self.full_name else self.user_name
+
+    @property
+    def where(self) -> str:
+        return self.device_name or self.device_id[:8]
 
 
 # A roster import creates tens of thousands of people: one entry each cost more than writing the people
@@ -101,7 +153,16 @@ def history(ctx: AppContext, *, entity_id: uuid.UUID) -> list[AuditRow]:
     with ctx.reading() as session:
         rows = [
             AuditRow(
-                r.at, r.user_name, r.device_id, r.action, r.entity, r.entity_id, dict(r.changes), r.summary
+                r.at,
+                r.user_name,
+                r.device_id,
+                r.action,
+                r.entity,
+                r.entity_id,
+                dict(r.changes),
+                r.summary,
+                r.full_name,
+                r.device_name,
             )
             for r in session.scalars(
                 select(AuditEntry)
@@ -136,7 +197,18 @@ def _in_groups(session: Session, person_id: uuid.UUID) -> list[AuditRow]:
                 changes = {f: [None, v] for f, v in shown.items()}
                 summary = f"นำเข้า {name} (แถว {person.get('row', '')})"
             found.append(
-                AuditRow(r.at, r.user_name, r.device_id, r.action, "person", person_id, changes, summary)
+                AuditRow(
+                    r.at,
+                    r.user_name,
+                    r.device_id,
+                    r.action,
+                    "person",
+                    person_id,
+                    changes,
+                    summary,
+                    r.full_name,
+                    r.device_name,
+                )
             )
     return found
 
@@ -160,3 +232,27 @@ def apply_update(
             summary=summary,
         )
     return changes
+
+
+def record_output(
+    ctx: AppContext,
+    *,
+    action: str,
+    entity: str,
+    entity_id: uuid.UUID,
+    summary: str,
+    changes: dict | None = None,
+) -> None:
+    """A document with personal data printed or exported: who, on which PC, when (its permission checked before)."""
+    with ctx.transaction() as session:
+        record(
+            session,
+            ctx,
+            office_code=ctx.require_office_code(),
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            changes=changes,
+            summary=summary,
+            permission=None,
+        )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import getpass
+import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, select
@@ -16,6 +17,7 @@ from db.bulkwrite import checkpoint_afterwards, wait_for_checkpoints
 from db.engine import make_session_factory
 from db.migrate import prepare_database
 from db.models import LocalSetting
+from desktop.core.accounts.session import SignedIn
 from desktop.core.errors import SetupRequiredError
 from desktop.core.keys.opening import key_for_database
 from desktop.core.keys.secrets import seal_plain_secrets
@@ -28,6 +30,9 @@ class AppContext:
     user_name: str
     device_id: str
     db_path: Path | None = None
+    # Who is signed in (desktop.core.accounts.signin); None on a database without accounts, or before sign-in.
+    account: SignedIn | None = None
+    device_name: str = field(default_factory=lambda: _host_name())
 
     @classmethod
     def open(
@@ -105,6 +110,13 @@ def set_setting(session: Session, key: str, value: str) -> None:
 
 def get_setting(session: Session, key: str) -> str:
     return _setting(session, key)
+
+
+def _host_name() -> str:
+    try:
+        return socket.gethostname()[:100]
+    except OSError:
+        return ""
 
 
 def _os_user() -> str:

@@ -33,3 +33,7 @@ class StaleEditError(CoreError):
 
 class SetupRequiredError(CoreError):
     pass
+
+
+class NotAllowedError(CoreError):
+    """The person at the keyboard is not signed in, or their account's roles do not permit this."""

@@ -12,6 +12,7 @@ from db.models import Office, Province
 from db.resources import resource_path
 from db.sync.ids import reference_id
 from desktop.core import audit
+from desktop.core.accounts.permissions import require
 from desktop.core.context import AppContext, set_setting
 from desktop.core.errors import NotFoundError, ValidationError
 
@@ -70,6 +71,7 @@ def setup_office(ctx: AppContext, *, province_code: str, head_name: str = "") ->
     """Set (or change) which province this installation's office serves."""
     code = (province_code or "").strip()
     with ctx.transaction() as session:
+        require(ctx, "settings.edit", session=session)  # nothing asked before the first account exists
         ensure_provinces(session)
         province = session.scalar(select(Province).where(Province.code == code))
         if province is None:

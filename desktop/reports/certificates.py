@@ -19,7 +19,8 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
 from db.rules.thai_dates import format_be_date
-from desktop.core import numbering, office
+from desktop.core import audit, numbering, office
+from desktop.core.accounts.permissions import require
 from desktop.core.context import AppContext
 from desktop.core.errors import RuleViolation
 from desktop.core.rounds import enrolment, rounds
@@ -84,6 +85,7 @@ def write_certificates(
 ) -> CertificateResult:
     """Write one certificate page per person who completed the round (see the module docstring)."""
     register_fonts()
+    require(ctx, "print.attendance")
     rnd = rounds.get_round(ctx, round_id)
     office_row = office.get_office(ctx)
     rows = enrolment.list_enrolments(ctx, round_id=round_id)
@@ -139,6 +141,14 @@ def write_certificates(
             if progress is not None and (n % 25 == 0 or n == len(chosen)):
                 progress(n, len(chosen))
         canvas.save()
+    audit.record_output(
+        ctx,
+        action="print",
+        entity="training_round",
+        entity_id=round_id,
+        changes={"certificates": len(chosen)},
+        summary=f"พิมพ์เกียรติบัตรรุ่นที่ {rnd.number}/{rnd.fiscal_year} {len(chosen)} ใบ",
+    )
     return CertificateResult(
         Path(out_path),
         len(chosen),

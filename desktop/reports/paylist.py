@@ -20,6 +20,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from db.rules.money import baht_text, format_baht
 from db.rules.thai_dates import format_be_date
+from desktop.core import audit
+from desktop.core.accounts.permissions import require
 from desktop.core.budget import documents
 from desktop.core.budget.documents import PayList, RoundInfo
 from desktop.core.context import AppContext
@@ -73,6 +75,7 @@ def write_paylist(
 ) -> PayListResult:
     """Write the round's payment lists (every ledger category, or one) to ``out_path`` atomically."""
     register_fonts()
+    require(ctx, "print.payment")
     info = documents.round_info(ctx, round_id)
     lists = documents.pay_lists(ctx, round_id, category=category)
     total_rows = sum(len(pl.rows) for pl in lists)
@@ -88,6 +91,14 @@ def write_paylist(
             if progress is not None:
                 progress(done, total_rows)
         canvas.save()
+    audit.record_output(
+        ctx,
+        action="print",
+        entity="training_round",
+        entity_id=round_id,
+        changes={"rows": total_rows},
+        summary=f"พิมพ์หลักฐานการจ่ายเงินรุ่นที่ {info.number}/{info.fiscal_year} {total_rows} รายการ",
+    )
     return PayListResult(Path(out_path), len(lists), pages, total_rows, sum(pl.total_satang for pl in lists))
 
 

@@ -29,6 +29,7 @@ from db.rules.national_id import format_national_id, mask_national_id
 from db.rules.phone import format_phone
 from db.rules.prefixes import name_sort_key
 from desktop.core import audit, office
+from desktop.core.accounts.permissions import require
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, RuleViolation
 from desktop.core.rounds import enrolment, rounds
@@ -151,6 +152,7 @@ def write_signin_sheet(
     """
     if order not in ORDERS:
         raise RuleViolation(f"ลำดับรายชื่อต้องเป็น {' หรือ '.join(ORDERS)} แต่ได้ {order!r}")
+    require(ctx, "print.attendance")
     register_fonts()
     rnd = rounds.get_round(ctx, round_id)
     days = [d for d in rnd.days if day_no is None or d.day_no == day_no]
@@ -230,6 +232,15 @@ def write_signin_sheet(
         canvas.save()
     if not mask_ids:
         _audit_full_ids(ctx, round_id=round_id, label=f"{rnd.number}/{rnd.fiscal_year}", people=len(enrolled))
+    else:
+        audit.record_output(
+            ctx,
+            action="print",
+            entity="training_round",
+            entity_id=round_id,
+            changes={"people": len(enrolled)},
+            summary=f"พิมพ์แบบลงทะเบียนรุ่นที่ {rnd.number}/{rnd.fiscal_year} {len(enrolled)} คน",
+        )
     return SheetResult(Path(out_path), len(days), total_pages, tuple(len(pages) for _ in days))
 
 
@@ -248,6 +259,7 @@ def _audit_full_ids(ctx: AppContext, *, round_id: uuid.UUID, label: str, people:
             entity_id=round_id,
             changes={"people": people},
             summary=f"พิมพ์แบบลงทะเบียนรุ่นที่ {label} แสดงเลขประจำตัวประชาชนเต็ม {people} คน",
+            permission=None,  # checked before printing
         )
 
 

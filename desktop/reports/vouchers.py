@@ -18,6 +18,8 @@ from reportlab.pdfgen.canvas import Canvas
 from db.rules.money import baht_text, format_baht
 from db.rules.national_id import format_national_id
 from db.rules.thai_dates import format_be_date
+from desktop.core import audit
+from desktop.core.accounts.permissions import require
 from desktop.core.budget import documents
 from desktop.core.budget.documents import RoundInfo, Voucher
 from desktop.core.context import AppContext
@@ -49,6 +51,7 @@ def write_vouchers(
     progress: Progress | None = None,
 ) -> VoucherResult:
     """Write one voucher per payee of the round (or of one category) to ``out_path`` atomically."""
+    require(ctx, "print.payment")
     register_fonts()
     info = documents.round_info(ctx, round_id)
     items = documents.vouchers(ctx, round_id, category=category)
@@ -63,6 +66,14 @@ def write_vouchers(
             if progress is not None:
                 progress(n, len(items))
         canvas.save()
+    audit.record_output(
+        ctx,
+        action="print",
+        entity="training_round",
+        entity_id=round_id,
+        changes={"vouchers": len(items)},
+        summary=f"พิมพ์ใบสำคัญรับเงินรุ่นที่ {info.number}/{info.fiscal_year} {len(items)} ใบ",
+    )
     return VoucherResult(Path(out_path), len(items), sum(v.total_satang for v in items))
 
 

@@ -52,6 +52,7 @@ from db.rules.budget_categories import category_label
 from db.rules.money import satang_to_decimal
 from db.rules.percent import share
 from db.rules.thai_dates import format_be_date
+from desktop.core.accounts.permissions import require
 from desktop.core.context import AppContext
 from desktop.core.exports.figures import province_figures
 from desktop.core.exports.model import HELD, ProvinceFigures
@@ -211,6 +212,7 @@ def _people(ctx: AppContext, fig: ProvinceFigures) -> tuple[PersonRow, ...]:
 def export_workbook(
     ctx: AppContext, *, fiscal_year: int, out_path: str | os.PathLike[str], progress: Progress | None = None
 ) -> WorkbookResult:
+    require(ctx, "export.personal")  # the ครู ข sheet holds names and national IDs
     data = collect(ctx, fiscal_year=fiscal_year)
     office_name = province_figures_office(ctx)
     result = write_workbook(data, out_path=out_path, office_name=office_name, progress=progress)

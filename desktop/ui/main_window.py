@@ -20,10 +20,12 @@ from PySide6.QtWidgets import (
 from db.engine import engine_key
 from db.migrate import DatabaseTooNewError, MigrationError
 from desktop.core import office as offices
+from desktop.core.accounts.permissions import require
 from desktop.core.backups import restore_backup
 from desktop.core.context import AppContext
-from desktop.core.errors import CoreError
+from desktop.core.errors import CoreError, NotAllowedError
 from desktop.core.office import OfficeRow
+from desktop.ui.accounts.common import account_text
 from desktop.ui.pages.budget_page import BudgetPage
 from desktop.ui.pages.home_page import HomePage
 from desktop.ui.pages.import_page import ImportPage
@@ -83,7 +85,9 @@ class MainWindow(QMainWindow):
         self.sync.controller.finished.connect(lambda _o: self.reload_all())
         self.sync.controller.start_background()
         self.settings.restore_requested.connect(self._restore)
-        self.statusBar().showMessage(f"{office.name_th} · ผู้ใช้ {ctx.user_name}")
+        self.statusBar().showMessage(office.name_th)
+        self.account_label = QLabel(account_text(ctx))  # who is at the keyboard
+        self.statusBar().addPermanentWidget(self.account_label)
         self.runner.busy_changed.connect(lambda busy: self.busy.setText("กำลังทำงาน…" if busy else ""))
         for page in (self.rounds, self.people, self.lecturers):
             page.changed.connect(self.home.reload)
@@ -114,6 +118,11 @@ class MainWindow(QMainWindow):
         untouched current file when the restore was refused); None when neither opens (the message was shown)."""
         old = self.ctx
         assert old.db_path is not None
+        try:
+            require(old, "settings.edit")  # replacing the whole database is the admin's call
+        except NotAllowedError as exc:
+            QMessageBox.warning(self, "กู้คืนข้อมูลไม่ได้", exc.message)
+            return None
         key = engine_key(old.engine)
         self.sync.controller.stop_background()
         self.sync.controller.status_timer.stop()
@@ -133,6 +142,7 @@ class MainWindow(QMainWindow):
             failure = exc.message if isinstance(exc, CoreError) else f"{exc.strerror or exc}"
         try:
             ctx = AppContext.open(old.db_path, user_name=old.user_name, backup=False)
+            ctx.account = old.account  # re-checked against the restored accounts at every operation
             own = offices.get_office(ctx) or offices.setup_office(ctx, province_code=self.office.code)
         except (DatabaseTooNewError, MigrationError, CoreError) as exc:
             QMessageBox.critical(self, "เปิดฐานข้อมูลไม่ได้", str(exc))

@@ -40,10 +40,11 @@ def _drop_caches() -> bool:
 def _start_time(gui: Path, db: Path) -> tuple[float, float]:
     """(seconds from spawn to the main window, the app's own figure from main() to the window)."""
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    env["KRUKHOR_PASSWORD"] = "demo-officer-1"
     env.pop("PYTHONPATH", None)
     started = time.perf_counter()
     proc = subprocess.Popen(
-        [str(gui), "--db", str(db), "--quit-after", "0"],
+        [str(gui), "--db", str(db), "--user", "officer", "--quit-after", "0"],  # a demo account (README)
         stderr=subprocess.PIPE,
         text=True,
         encoding="utf-8",

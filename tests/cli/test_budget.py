@@ -22,7 +22,7 @@ def _run(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> tuple[int,
 def test_budget_csv(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "b.sqlite"
     assert _run(capsys, db, "init", "--province", "40")[0] == 0
-    assert _run(capsys, db, "demo", "--people", "300")[0] == 0
+    assert _run(capsys, db, "demo", "--people", "300", "--no-accounts")[0] == 0
     code, out, _err = _run(capsys, db, "budget", "--format", "csv", "--fiscal-year", "2569")
     assert code == 0
     rows = list(csv.reader(io.StringIO(out)))

@@ -32,7 +32,7 @@ def _run(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> tuple[int,
 def demo_db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     db = tmp_path / "cli.sqlite"
     assert _run(capsys, db, "init", "--province", "40")[0] == 0
-    code, out, err = _run(capsys, db, "demo", "--people", "50")
+    code, out, err = _run(capsys, db, "demo", "--people", "50", "--no-accounts")
     assert (code, err) == (0, "")
     assert "50 คน" in out
     return db
@@ -107,7 +107,7 @@ def test_rounds_csv(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_demo_twice_is_refused(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _run(capsys, demo_db, "demo", "--people", "10")
+    code, _, err = _run(capsys, demo_db, "demo", "--people", "10", "--no-accounts")
     assert code == 1
     assert "มีรายชื่อบุคคลอยู่แล้ว" in err
 
@@ -175,7 +175,7 @@ def test_rounds_csv_has_completed_after_enrolled(demo_db: Path, capsys: pytest.C
 def bigger_db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     """Enough people that the demo's open rounds have enrolments (50 leave them empty)."""
     db = tmp_path / "cli400.sqlite"
-    assert _run(capsys, db, "demo", "--people", "400")[0] == 0
+    assert _run(capsys, db, "demo", "--people", "400", "--no-accounts")[0] == 0
     return db
 
 

@@ -54,7 +54,7 @@ def test_print_vouchers_and_paylist(tmp_path, capsys) -> None:
 
     db = tmp_path / "m.sqlite"
     assert main(["--db", str(db), "init", "--province", "40"]) == 0
-    assert main(["--db", str(db), "demo", "--people", "300"]) == 0
+    assert main(["--db", str(db), "demo", "--people", "300", "--no-accounts"]) == 0
     capsys.readouterr()
     assert (
         main(["--db", str(db), "print", "vouchers", "--round", "1/2569", "--out", str(tmp_path / "v.pdf")])

@@ -84,7 +84,7 @@ def test_round_summary_pdf(results_ctx: AppContext, tmp_path: Path) -> None:
 
 def test_cli_export_import_and_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "cli.sqlite"
-    assert main(["--db", str(db), "demo", "--people", "200"]) == 0
+    assert main(["--db", str(db), "demo", "--people", "200", "--no-accounts"]) == 0
     ctx = AppContext.open(db, backup=False)
     add_results(ctx)
     out = tmp_path / "w.xlsx"

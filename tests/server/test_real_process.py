@@ -88,7 +88,7 @@ def test_admin_enrol_sync_and_a_server_gone(running, tmp_path: Path, capsys) -> 
 
     db = str(tmp_path / "office.sqlite")
     assert cli(["--db", db, "init", "--province", "40"]) == 0
-    assert cli(["--db", db, "demo", "--people", "30"]) == 0
+    assert cli(["--db", db, "demo", "--people", "30", "--no-accounts"]) == 0
     assert cli(["--db", db, "enrol", "--server", base, "--code", code]) == 0
     capsys.readouterr()
     assert cli(["--db", db, "sync"]) == 0

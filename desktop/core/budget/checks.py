@@ -10,10 +10,12 @@ from sqlalchemy.orm import Session
 
 from db.models import RoundSpending, TrainingRound
 from db.rules.thai_dates import format_be_date
+from desktop.core.accounts.duties import check_override_approver
 from desktop.core.budget.allocations import allocated_total
 from desktop.core.budget.figures import disbursed_in_year
 from desktop.core.budget.rates import RateRow
 from desktop.core.budget.rules import Override, baht, category_label
+from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, RuleViolation, ValidationError
 
 SPENDING_LABELS = {"draft": "ร่าง", "approved": "อนุมัติแล้ว (จ่ายเงินได้)", "exported": "ส่งออกแล้ว (ล็อก)"}
@@ -74,7 +76,9 @@ def require_approved(session: Session, rnd: TrainingRound, *, paid_on: date | No
         )
 
 
-def check_override(override: Override | None) -> None:
+def check_override(override: Override | None, *, ctx: AppContext | None = None) -> None:
+    if override is not None and ctx is not None and override.valid():
+        check_override_approver(ctx, override)  # with accounts: a signed-in approver, not the recorder
     if override is not None and not override.valid():
         errors = {}
         if not override.reason.strip():

@@ -9,11 +9,13 @@ same person, so "นางสาวกนกวรรณ พรหมวงศ�
 from __future__ import annotations
 
 import re
+import uuid
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import PaymentLine, RoundSpending, TrainingRound
+from desktop.core.accounts.duties import check_payee_account
 from desktop.core.budget.rules import category_label
 from desktop.core.errors import RuleViolation
 
@@ -55,8 +57,17 @@ def check_duties(session: Session, rnd: TrainingRound, *, approver: str, payer: 
             )
 
 
-def check_payee(session: Session, rnd: TrainingRound, *, payee: str, category: str) -> None:
+def check_payee(
+    session: Session,
+    rnd: TrainingRound,
+    *,
+    payee: str,
+    category: str,
+    person_id: uuid.UUID | None = None,
+    lecturer_id: uuid.UUID | None = None,
+) -> None:
     """Refuse to pay the round's payer or approver (chosen at approval) from the round's own money."""
+    check_payee_account(session, rnd, person_id=person_id, lecturer_id=lecturer_id, category=category)
     state = session.scalar(select(RoundSpending).where(RoundSpending.round_id == rnd.id))
     if state is None:
         return

@@ -171,7 +171,7 @@ def add_payment(
 ) -> PaymentRow:
     """Append one payment line, after the lock, attendance, ceiling and allocation checks."""
     units = _validate(data)
-    check_override(override)
+    check_override(override, ctx=ctx)
     with ctx.transaction() as session:
         rnd = load_round(session, round_id)
         _check_round_payable(session, rnd, paid_on=data.paid_on)
@@ -254,7 +254,9 @@ def _append(
     audit_it: bool = True,
 ) -> PaymentLine:
     if reverses_id is None:
-        check_payee(session, rnd, payee=payee_name, category=category)
+        check_payee(
+            session, rnd, payee=payee_name, category=category, person_id=person_id, lecturer_id=lecturer_id
+        )
     line = PaymentLine(
         office_code=rnd.office_code,
         round_id=rnd.id,
@@ -324,7 +326,7 @@ def pay_allowances(
         raise ValidationError({"category": f"{category_label(category)}ไม่ใช่ค่าใช้จ่ายที่จ่ายให้ผู้เข้าอบรม"})
     if rate_satang <= 0:
         raise ValidationError({"rate_satang": "อัตราต่อวันต้องมากกว่า 0 บาท"})
-    check_override(override)
+    check_override(override, ctx=ctx)
     with ctx.transaction() as session:
         rnd = load_round(session, round_id)
         _check_round_payable(session, rnd, paid_on=paid_on)
@@ -375,7 +377,7 @@ def pay_lecturers(
     ctx: AppContext, round_id: uuid.UUID, *, paid_on: date, override: Override | None = None
 ) -> BatchResult:
     """Pay each lecturer the fee the schedule gives (paid hours × the ceiling of their kind), once each."""
-    check_override(override)
+    check_override(override, ctx=ctx)
     with ctx.transaction() as session:
         rnd = load_round(session, round_id)
         _check_round_payable(session, rnd, paid_on=paid_on)

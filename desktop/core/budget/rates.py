@@ -16,6 +16,8 @@ from db.rules.money import to_satang
 from db.rules.rate_table import TRAINING_TYPES, VENUE_TYPES, read_rate_table
 from db.rules.thai_dates import format_be_date
 from desktop.core import audit
+from desktop.core.accounts.permissions import accounts_exist
+from desktop.core.accounts.roles import allowed as role_allows
 from desktop.core.context import AppContext, get_setting
 from desktop.core.errors import NotFoundError, RuleViolation, ValidationError
 
@@ -170,6 +172,8 @@ def rate_in_force(
 
 def can_edit_rates(ctx: AppContext) -> bool:
     with ctx.reading() as session:
+        if accounts_exist(session):  # with staff accounts the admin role decides, not the local list
+            return ctx.account is not None and role_allows(ctx.account.roles, "rates.edit")
         allowed = [u.strip() for u in get_setting(session, EDITORS_SETTING).split(",") if u.strip()]
     return not allowed or ctx.user_name in allowed
 

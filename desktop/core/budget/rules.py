@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from db.rules.budget_categories import CATEGORY_LABELS as CATEGORY_LABELS  # the one table, shared with db/
 from db.rules.budget_categories import category_label as category_label
 from db.rules.money import format_baht
+from desktop.core.accounts.session import SignedIn
 
 # Paid person by person through the ledger (vouchers, pay lists), never as a lump expense line.
 LEDGER_CATEGORIES = ("lecturer", "transport")
@@ -82,6 +83,8 @@ class Override:
 
     reason: str
     approver: str
+    # With staff accounts: the approver who signed in to approve it (accounts.duties.approved_override).
+    account: SignedIn | None = None
 
     def valid(self) -> bool:
         return bool(self.reason.strip() and self.approver.strip())

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from db.models import ExpenseLine, RoundSpending, TrainingRound
 from desktop.core import audit
+from desktop.core.accounts.duties import approval_names
 from desktop.core.budget.checks import (
     SPENDING_LABELS,
     check_allocation,
@@ -201,6 +202,7 @@ def add_line(
 ) -> LineRow:
     """Add a plan or actual line; above a ceiling or the allocation only with an override (reason + approver)."""
     quantity = _validate(data)
+    check_override(override, ctx=ctx)
     with ctx.transaction() as session:
         rnd = load_round(session, round_id)
         _require_open_for(session, rnd, data.kind)
@@ -239,6 +241,7 @@ def update_line(
 ) -> LineRow:
     """Adjust a plan line while the spending is a draft, an actual line while it is approved (within the ceilings)."""
     quantity = _validate(data)
+    check_override(override, ctx=ctx)
     with ctx.transaction() as session:
         line = _load(session, line_id)
         rnd = load_round(session, line.round_id)
@@ -384,6 +387,11 @@ def approve(
     ctx: AppContext, round_id: uuid.UUID, *, approver: str, on: date | None = None, payer_name: str = ""
 ) -> SpendingState:
     """Approve a round's spending: its plan is locked, and from the approval day its money may be paid."""
+    by_account = approval_names(ctx, round_id, payer=payer_name)
+    if (
+        by_account is not None
+    ):  # with staff accounts the approver is the one signed in, the payer a finance user
+        approver, payer_name = by_account
     if not approver.strip():
         raise ValidationError({"approver": "กรุณาระบุชื่อผู้อนุมัติ"})
     return _move(

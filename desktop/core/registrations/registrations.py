@@ -28,6 +28,7 @@ from db.rules.errors import RuleError
 from db.rules.national_id import national_id_problem, normalize_national_id
 from db.rules.thai_dates import parse_be_date
 from desktop.core import audit
+from desktop.core.accounts.permissions import require
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
 from desktop.core.roster.reader import column_letter, read_sheet
@@ -127,6 +128,7 @@ def _blank(v: object) -> bool:
 
 def import_registrations(ctx: AppContext, *, path: Path | str, sheet: str | None = None) -> ImportResult:
     """Read the file and store its rows in one transaction; rows already stored are not counted again."""
+    require(ctx, "registrations.import")
     path = Path(path)
     src = read_sheet(path, sheet=sheet)
     header_row, cols = _find_columns(src.rows)

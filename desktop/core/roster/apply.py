@@ -25,6 +25,7 @@ from db.models import (
     Subdistrict,
     Village,
 )
+from desktop.core.accounts.permissions import require
 from desktop.core.audit import PEOPLE_ENTITY, PEOPLE_FIELDS, PEOPLE_PER_ENTRY, UNDO_ACTION, UNDONE_FIELDS
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError, NotFoundError, RuleViolation
@@ -81,6 +82,7 @@ def apply_plan(
     cancelled: CancelFn | None = None,
 ) -> ImportResult:
     """Write the plan in ONE transaction; a cancel or any error leaves the database as it was."""
+    require(ctx, "roster.import")
     office_code = ctx.require_office_code()
     if office_code != plan.office_code:
         raise RuleViolation("แผนการนำเข้านี้ทำไว้สำหรับสำนักงานอื่น กรุณาตรวจสอบไฟล์ใหม่")
@@ -106,6 +108,8 @@ def apply_plan(
         "at": now,
         "user_name": ctx.user_name,
         "device_id": ctx.device_id,
+        "full_name": ctx.account.full_name if ctx.account else "",
+        "device_name": ctx.device_name,
         "batch_id": batch_id,
     }
     try:
@@ -176,6 +180,8 @@ class _Writer:
             stamp,
             audit_common["user_name"],
             audit_common["device_id"],
+            audit_common["full_name"],
+            audit_common["device_name"],
             self.bind(AuditEntry, "batch_id", audit_common["batch_id"]),
         )
 
@@ -214,6 +220,8 @@ _AUDIT_COLUMNS = (
     "at",
     "user_name",
     "device_id",
+    "full_name",
+    "device_name",
     "batch_id",
 )
 _PERSON_COLUMNS = (
@@ -412,7 +420,7 @@ def list_batches(ctx: AppContext) -> list[BatchRow]:
                 BatchRow(
                     e.batch_id or e.id,
                     e.at,
-                    e.user_name,
+                    f"{e.full_name} ({e.user_name})" if e.full_name else e.user_name,  # who imported
                     str(e.changes.get("file", "")),
                     str(e.changes.get("sheet", "")),
                     *(int(counts.get(k, 0)) for k in ("new", "updated", "unchanged", "rejected", "skipped")),
@@ -425,6 +433,7 @@ def list_batches(ctx: AppContext) -> list[BatchRow]:
 def undo_batch(ctx: AppContext, batch_id: uuid.UUID) -> UndoResult:
     """Undo an import as a whole, in one transaction: remove the people it created (refused when any
     is enrolled or paid), restore the fields it changed, remove the places it created that are unused."""
+    require(ctx, "roster.import")
     office_code = ctx.require_office_code()
     now = utcnow()
     with ctx.transaction() as session:
@@ -455,6 +464,8 @@ def undo_batch(ctx: AppContext, batch_id: uuid.UUID) -> UndoResult:
             "deleted": False,
             "user_name": ctx.user_name,
             "device_id": ctx.device_id,
+            "full_name": ctx.account.full_name if ctx.account else "",
+            "device_name": ctx.device_name,
             "batch_id": batch_id,
         }
         removed = 0

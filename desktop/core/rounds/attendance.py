@@ -16,6 +16,7 @@ from db.rules.errors import RuleError
 from db.rules.national_id import national_id_problem, normalize_national_id
 from db.rules.thai_dates import format_be_date
 from desktop.core import audit
+from desktop.core.accounts.permissions import require
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, RuleViolation, ValidationError
 from desktop.core.people.people import PersonRow, person_row_query, to_person_row
@@ -248,6 +249,7 @@ def check_in(
         raise ValidationError({"source": f'ที่มาของการบันทึก "{source}" ไม่ถูกต้อง'})
     today = today or datetime.now(THAI_TIME).date()
     with ctx.transaction() as session:
+        require(ctx, "rounds.edit", session=session)
         rnd = session.get(TrainingRound, round_id)
         if rnd is None or rnd.deleted:
             return CheckInResult(False, "round_not_found", "ไม่พบรุ่นการอบรมนี้")

@@ -25,6 +25,7 @@ from db.models import LocalSetting, SyncConflict
 from db.sync import local, quarantine, versions
 from db.sync.messages import EnrolResponse, PullResponse, PushRequest, PushResponse
 from db.sync.registry import get
+from desktop.core.accounts.permissions import require
 from desktop.core.context import AppContext, get_setting, set_setting
 from desktop.core.errors import CoreError, NotFoundError, ValidationError
 from desktop.core.keys.secrets import get_secret_setting, set_secret_setting
@@ -185,6 +186,7 @@ def enrol(
     ctx: AppContext, *, server: str, code: str, device_name: str = "", http: httpx.Client | None = None
 ) -> EnrolResult:
     """Exchange a one-time code for this PC's device token; the office must match the server's."""
+    require(ctx, "sync.enrol")
     office = ctx.require_office_code()
     server = server.rstrip("/")
     if not server.startswith(("http://", "https://")):

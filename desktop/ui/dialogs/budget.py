@@ -21,11 +21,15 @@ from PySide6.QtWidgets import (
 from db.rules.errors import RuleError
 from db.rules.money import format_baht, to_satang
 from db.rules.thai_dates import fiscal_year
+from desktop.core.accounts import signin
+from desktop.core.accounts.duties import approved_override
+from desktop.core.accounts.permissions import any_accounts
 from desktop.core.budget.allocations import AllocationInput, AllocationRow
 from desktop.core.budget.allocations import validate as validate_allocation
 from desktop.core.budget.rates import ITEM_LABELS, TRAINING_TYPES, VENUE_TYPES, RateInput, RateRow
 from desktop.core.budget.rules import CATEGORY_LABELS, LEDGER_CATEGORIES, Override
 from desktop.core.budget.spending import LineInput, LineRow
+from desktop.core.context import AppContext
 from desktop.core.errors import ValidationError
 from desktop.ui.widgets import ERROR_STYLE, BEDateEdit, FieldErrors
 
@@ -226,8 +230,10 @@ class RateDialog(_Form):
 class OverrideDialog(_Form):
     """The refusal in full, and the reason and approver needed to go ahead anyway."""
 
-    def __init__(self, message: str, parent: QWidget | None = None) -> None:
+    def __init__(self, message: str, parent: QWidget | None = None, *, ctx: AppContext | None = None) -> None:
         super().__init__("เกินเพดานหรือเกินงบประมาณ", parent)
+        # With staff accounts the approver signs in here (user name and password), never typed as a name.
+        self.ctx = ctx if ctx is not None and any_accounts(ctx) else None
         text = QLabel(message)
         text.setWordWrap(True)
         text.setStyleSheet(ERROR_STYLE)
@@ -235,7 +241,13 @@ class OverrideDialog(_Form):
         self.reason = QLineEdit()
         self.approver = QLineEdit()
         self.errors.add_row(self.form, "เหตุผลที่ต้องเบิกเกิน", "override_reason", self.reason)
-        self.errors.add_row(self.form, "ผู้อนุมัติ", "override_approver", self.approver)
+        self.errors.add_row(
+            self.form, "ชื่อผู้ใช้ของผู้อนุมัติ" if self.ctx else "ผู้อนุมัติ", "override_approver", self.approver
+        )
+        self.approver_password = QLineEdit()
+        self.approver_password.setEchoMode(QLineEdit.EchoMode.Password)
+        if self.ctx is not None:
+            self.errors.add_row(self.form, "รหัสผ่านของผู้อนุมัติ", "approver_password", self.approver_password)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("บันทึกโดยมีผู้อนุมัติ")
 
     def collect(self) -> Override:
@@ -246,4 +258,12 @@ class OverrideDialog(_Form):
             errors["override_approver"] = "กรุณาระบุผู้อนุมัติ"
         if errors:
             raise ValidationError(errors)
+        if self.ctx is not None:
+            try:
+                who = signin.authenticate(
+                    self.ctx, self.approver.text(), password=self.approver_password.text()
+                )
+            except signin.SignInRefused as exc:
+                raise ValidationError({"approver_password": exc.message}) from exc
+            return approved_override(self.reason.text().strip(), who)
         return Override(self.reason.text().strip(), self.approver.text().strip())

@@ -63,8 +63,8 @@ class HistoryDialog(QDialog):
         self.model = RowTableModel(
             [
                 Column("เมื่อ", _when, sort_key=lambda r: r.at),
-                Column("ผู้ใช้", lambda r: r.user_name),
-                Column("เครื่อง", lambda r: r.device_id[:8]),
+                Column("ผู้ใช้", lambda r: r.who),
+                Column("เครื่อง", lambda r: r.where),
                 Column("การกระทำ", lambda r: ACTION_LABELS.get(r.action, r.action)),
                 Column("รายละเอียด", lambda r: r.summary),
                 Column("ค่าที่เปลี่ยน", _changes),

@@ -441,7 +441,7 @@ class BudgetPage(QWidget):
 
         def failed(exc: Exception) -> None:
             if isinstance(exc, OverLimit) and override is None:
-                dialog = OverrideDialog(exc.message, self)
+                dialog = OverrideDialog(exc.message, self, ctx=self.ctx)
                 if dialog.exec():
                     self.write(work, done=done, override=dialog.value)
                 return
@@ -479,10 +479,19 @@ class BudgetPage(QWidget):
         if rid is None:
             return
         if approver is None:
-            approver, ok = QInputDialog.getText(self, "อนุมัติการใช้จ่าย", "ชื่อผู้อนุมัติ:")
+            if self.ctx.account is not None:  # with accounts the approver is the one signed in
+                approver, ok = self.ctx.account.full_name, True
+            else:
+                approver, ok = QInputDialog.getText(self, "อนุมัติการใช้จ่าย", "ชื่อผู้อนุมัติ:")
             if not ok:
                 return
-            payer, ok = QInputDialog.getText(self, "อนุมัติการใช้จ่าย", "ชื่อผู้จ่ายเงิน (พิมพ์ในหลักฐานการจ่ายเงิน):")
+            payer, ok = QInputDialog.getText(
+                self,
+                "อนุมัติการใช้จ่าย",
+                "ผู้จ่ายเงิน (ชื่อผู้ใช้ของเจ้าหน้าที่การเงิน):"
+                if self.ctx.account is not None
+                else "ชื่อผู้จ่ายเงิน (พิมพ์ในหลักฐานการจ่ายเงิน):",
+            )
             if not ok:
                 return
         self.write(

@@ -24,6 +24,7 @@ from desktop.core.backups import BackupInfo, list_backups
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError, ValidationError
 from desktop.core.office import OfficeRow
+from desktop.ui.accounts.accounts_box import AccountsBox
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.widgets import FieldErrors
 
@@ -67,6 +68,8 @@ class SettingsPage(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(QLabel("<b>เครื่องนี้</b>"))
         layout.addLayout(info)
+        self.accounts = AccountsBox(ctx, runner)
+        layout.addWidget(self.accounts)
         layout.addWidget(QLabel("<b>ไฟล์สำรองข้อมูล</b> (เข้ารหัสไว้ ทำทุกครั้งที่เปิดโปรแกรม)"))
         self.backups = QTableWidget(0, 3)
         self.backups.setHorizontalHeaderLabels(["วันเวลา (เวลาประเทศไทย)", "ทำเมื่อ", "ขนาด"])
@@ -124,6 +127,7 @@ class SettingsPage(QWidget):
         box.exec()
         if box.clickedButton() is restore:
             self.restore_requested.emit(Path(chosen.path))
+        self.accounts.reload()
 
     def _show(self, row: OfficeRow | None) -> None:
         if row is None:

@@ -1,0 +1,1 @@
+"""Signing in, the first admin, passwords, the idle lock and the accounts list of the settings page."""

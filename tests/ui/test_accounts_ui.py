@@ -1,0 +1,225 @@
+"""Accounts in the GUI (offscreen): the first admin, the login, the forced password change, the idle lock that
+keeps what was typed, the status bar, and the accounts list shown to an admin only."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
+
+from desktop.core import office
+from desktop.core.accounts import signin, store
+from desktop.core.accounts.passwords import FREE_ATTEMPTS
+from desktop.core.context import AppContext
+from desktop.core.demo.accounts import DEMO_ACCOUNTS, create_demo_accounts
+from desktop.ui.accounts.first_admin import FirstAdminDialog
+from desktop.ui.accounts.idle_lock import IdleLock
+from desktop.ui.accounts.login_dialog import LoginDialog
+from desktop.ui.accounts.password_dialog import ChangePasswordDialog
+
+SCREEN = (1366, 728)  # 1366×768 less the Windows task bar
+
+
+def _fits(dialog: QDialog) -> None:
+    hint = dialog.sizeHint()
+    assert hint.width() <= SCREEN[0] and hint.height() <= SCREEN[1], (hint.width(), hint.height())
+
+
+@pytest.fixture
+def staffed(ui_ctx: AppContext) -> AppContext:
+    create_demo_accounts(ui_ctx)
+    return ui_ctx
+
+
+def _password(user: str) -> str:
+    return DEMO_ACCOUNTS[user][1]
+
+
+def test_first_admin_is_made_and_signed_in(tmp_path, app_font, qtbot) -> None:
+    ctx = AppContext.open(tmp_path / "new.sqlite")
+    try:
+        office.setup_office(ctx, province_code="40")
+        dialog = FirstAdminDialog(ctx, office_name="สำนักงานแรงงานจังหวัดขอนแก่น")
+        qtbot.addWidget(dialog)
+        _fits(dialog)
+        dialog.user_name.setText("somchai")
+        dialog.full_name.setText("นายสมชาย ใจดี")
+        dialog.password.setText("good-password-1")
+        dialog.again.setText("another-one-1")
+        dialog.create()
+        assert dialog.errors.text("password") == "รหัสผ่านทั้งสองช่องไม่ตรงกัน"
+        dialog.again.setText("good-password-1")
+        dialog.create()
+        assert dialog.result() == QDialog.DialogCode.Accepted
+        assert ctx.account is not None and ctx.account.label == "นายสมชาย ใจดี (somchai)"
+        assert ctx.account.roles == frozenset({"admin"})
+    finally:
+        ctx.close()
+
+
+def test_login_refuses_in_thai_then_signs_in(staffed, qtbot) -> None:
+    dialog = LoginDialog(staffed, office_name="สำนักงานแรงงานจังหวัดขอนแก่น")
+    qtbot.addWidget(dialog)
+    _fits(dialog)
+    dialog.user.setText("officer")
+    dialog.password.setText("wrong")
+    dialog.try_sign_in()
+    assert dialog.error.text() == "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"
+    assert dialog.password.text() == ""
+    dialog.password.setText(_password("officer"))
+    dialog.try_sign_in()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert staffed.account.user_name == "officer"
+
+
+def test_the_button_waits_after_five_wrong_passwords(staffed, qtbot) -> None:
+    dialog = LoginDialog(staffed)
+    qtbot.addWidget(dialog)
+    dialog.user.setText("finance")
+    for _ in range(FREE_ATTEMPTS):
+        dialog.password.setText("wrong")
+        dialog.try_sign_in()
+    dialog.password.setText(_password("finance"))
+    dialog.try_sign_in()
+    assert "กรุณารอ" in dialog.error.text() and not dialog.ok.isEnabled()
+    qtbot.waitUntil(dialog.ok.isEnabled, timeout=5_000)  # then the right password works again
+    dialog.password.setText(_password("finance"))
+    dialog.try_sign_in()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_a_reset_password_must_be_changed_at_login(staffed, qtbot) -> None:
+    signin.sign_in(staffed, "admin", password=_password("admin"))
+    store.reset_password(staffed, "officer", new_password="temporary-9")
+    signin.sign_out(staffed)
+    dialog = LoginDialog(staffed)
+    qtbot.addWidget(dialog)
+    dialog.user.setText("officer")
+    dialog.password.setText("temporary-9")
+
+    def fill() -> None:
+        change = QApplication.activeModalWidget()
+        assert isinstance(change, ChangePasswordDialog)
+        _fits(change)
+        change.old.setText("temporary-9")
+        change.new.setText("officer-own-pass")
+        change.again.setText("officer-own-pass")
+        change._ok()
+
+    QTimer.singleShot(100, fill)
+    dialog.try_sign_in()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert not staffed.account.must_change_password
+    assert signin.authenticate(staffed, "officer", password="officer-own-pass").user_name == "officer"
+
+
+def test_idle_lock_keeps_unsaved_work_and_opens_only_with_the_password(staffed, qtbot) -> None:
+    from desktop.ui.main_window import MainWindow
+
+    signin.sign_in(staffed, "officer", password=_password("officer"))
+    window = MainWindow(staffed, office.get_office(staffed))
+    qtbot.addWidget(window)
+    window.show()
+    assert "นางสาวอรุณี ทำงานดี (officer)" in window.account_label.text()
+    form = QDialog(window)  # a form left half-filled, open when the lock comes
+    unsaved = QLineEdit(form)
+    unsaved.setText("ชื่อที่พิมพ์ค้างไว้")
+    form.open()
+    lock = IdleLock(staffed, window, minutes=0.005)  # 0.3 s
+    qtbot.waitUntil(lambda: lock.locked, timeout=5_000)
+    screen = lock.screen
+    assert screen.isVisible() and screen.windowTitle() == "ล็อกหน้าจอ"
+    covered = {
+        c.parentWidget() for c in lock.covers if c.isVisible() and c.geometry() == c.parentWidget().rect()
+    }
+    assert {window, form} <= covered  # nothing shows behind the lock screen
+    assert screen.user.text() == "officer" and screen.user.isReadOnly()
+    screen.reject()  # Esc does not open it
+    assert lock.locked and screen.isVisible()
+    screen.password.setText("wrong")
+    screen.try_sign_in()
+    assert screen.error.text() == "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง" and lock.locked
+    screen.password.setText(_password("officer"))
+    screen.try_sign_in()
+    assert not lock.locked
+    assert form.isVisible() and unsaved.text() == "ชื่อที่พิมพ์ค้างไว้"
+    assert lock.covers == []
+    lock.timer.stop()
+    window.runner.wait()
+
+
+def test_the_accounts_list_is_for_admins_only(staffed, qtbot) -> None:
+    from desktop.ui.pages.settings_page import SettingsPage
+    from desktop.ui.tasks import TaskRunner
+
+    signin.sign_in(staffed, "officer", password=_password("officer"))
+    runner = TaskRunner()
+    page = SettingsPage(staffed, runner)
+    qtbot.addWidget(page)
+    page.show()
+    page.reload()
+    runner.wait()
+    assert not page.accounts.admin_part.isVisible()
+    assert page.accounts.own_button.isVisible()
+    signin.sign_in(staffed, "admin", password=_password("admin"))
+    page.reload()
+    qtbot.waitUntil(lambda: page.accounts.model.rowCount() == 4, timeout=5_000)
+    assert page.accounts.admin_part.isVisible()
+    names = {page.accounts.model.row_at(i).user_name for i in range(4)}
+    assert names == {"admin", "officer", "finance", "approver"}
+    runner.wait()
+
+
+def test_an_override_needs_the_approver_to_sign_in_on_the_form(staffed, qtbot) -> None:
+    from desktop.core.errors import ValidationError
+    from desktop.ui.dialogs.budget import OverrideDialog
+
+    signin.sign_in(staffed, "finance", password=_password("finance"))
+    dialog = OverrideDialog("ราคาอาหารว่าง 40.00 บาท เกินเพดาน 35.00 บาท", ctx=staffed)
+    qtbot.addWidget(dialog)
+    _fits(dialog)
+    dialog.reason.setText("ราคาตลาดสูงขึ้น")
+    dialog.approver.setText("approver")
+    dialog.approver_password.setText("wrong")
+    with pytest.raises(ValidationError) as err:
+        dialog.collect()
+    assert err.value.errors == {"approver_password": "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"}
+    dialog.approver_password.setText(_password("approver"))
+    override = dialog.collect()
+    assert override.account is not None and override.account.user_name == "approver"
+    assert override.approver == DEMO_ACCOUNTS["approver"][0].full_name
+
+
+def test_a_start_without_accounts_asks_for_the_admin_then_later_starts_for_a_login(
+    tmp_path, app_font, qtbot
+) -> None:
+    from desktop.ui.accounts.start import sign_in_at_start
+
+    ctx = AppContext.open(tmp_path / "init-only.sqlite")  # as `krukhor-cli init --province 40` leaves it
+    try:
+        office.setup_office(ctx, province_code="40")
+
+        def make_admin() -> None:
+            dialog = QApplication.activeModalWidget()
+            assert isinstance(dialog, FirstAdminDialog)
+            dialog.user_name.setText("head")
+            dialog.full_name.setText("นางสาวหัวหน้า ดูแล")
+            dialog.password.setText("head-password-1")
+            dialog.again.setText("head-password-1")
+            dialog.create()
+
+        QTimer.singleShot(200, make_admin)
+        assert sign_in_at_start(ctx, office_name="สำนักงานแรงงานจังหวัดขอนแก่น")
+        assert ctx.account.user_name == "head"
+        signin.sign_out(ctx)
+
+        def quit_login() -> None:
+            dialog = QApplication.activeModalWidget()
+            assert isinstance(dialog, LoginDialog)
+            dialog.reject()  # ออกจากโปรแกรม
+
+        QTimer.singleShot(200, quit_login)
+        assert not sign_in_at_start(ctx, office_name="สำนักงานแรงงานจังหวัดขอนแก่น")
+        assert ctx.account is None
+    finally:
+        ctx.close()
