@@ -33,7 +33,7 @@ from db.sync.messages import (
     PushRequest,
     PushResponse,
 )
-from server import central, national, store
+from server import central, national, pruning, store
 from server.config import Settings
 from server.database import make_server_engine, make_sessions, migrate
 from server.models import CENTRAL_ROLES, Conflict, Device, EnrolCode, User, UserSession
@@ -322,6 +322,14 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         x_krukhor_client_time: Annotated[str | None, Header()] = None,
     ) -> PushResponse:
         """Apply a batch of changes exactly once (a replayed mutation id gets its first answer back)."""
+        if who.device_id is not None:
+            with sessions() as s:
+                if pruning.must_resync(s, who.device_id):
+                    raise ApiError(
+                        409,
+                        "resync_required",
+                        pruning.RESYNC_MESSAGE.format(days=pruning.MAX_OFFLINE_DAYS),
+                    )
         try:
             results = store.push(sessions, who, body)
         except Forbidden as exc:

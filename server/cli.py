@@ -56,6 +56,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fiscal-year", type=int, required=True, help="BE, e.g. 2570")
     p.add_argument("--amount", required=True, help="baht, e.g. 266063.16")
     p.add_argument("--ref-no", default="")
+    p = admin.add_parser(
+        "prune-mutations",
+        help="forget mutation ids older than the longest offline period (docs/national-scale.md)",
+    )
+    p.add_argument(
+        "--days", type=int, default=180, help="keep this many days (default 180, the rule's minimum)"
+    )
+    p = admin.add_parser(
+        "import-registrations", help="import the ministry app's national registration export (CSV, streamed)"
+    )
+    p.add_argument("file")
     return parser
 
 
@@ -141,6 +152,26 @@ def _admin(admin, sessions, args: argparse.Namespace) -> int:
             ref_no=args.ref_no,
         )
         print(f"จัดสรรงบประมาณให้จังหวัด {args.province} แล้ว ({row_id})")
+    elif cmd == "prune-mutations":
+        from server import pruning
+
+        if args.days < pruning.MAX_OFFLINE_DAYS:
+            raise admin.AdminError(
+                f"ต้องเก็บอย่างน้อย {pruning.MAX_OFFLINE_DAYS} วัน / keep at least {pruning.MAX_OFFLINE_DAYS} days"
+            )
+        from db.base import utcnow
+
+        with sessions.begin() as s:
+            gone = pruning.prune(s, now=utcnow(), keep_days=args.days)
+        print(f"ลบรหัสการเปลี่ยนแปลงที่เก่ากว่า {args.days} วันแล้ว {gone:,} รายการ")
+    elif cmd == "import-registrations":
+        from server import registrations
+
+        report = registrations.import_file(sessions, args.file)
+        for line in report.problems[:50]:
+            print(line, file=sys.stderr)
+        print(report.line())
+        return 0 if report.stored or not report.problems else 1
     return 0
 
 
