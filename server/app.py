@@ -35,6 +35,8 @@ from db.sync.messages import (
 )
 from server import central, national, pruning, store
 from server.config import Settings
+from server.dashboard import auth as dashboard_auth
+from server.dashboard import routes as dashboard_routes
 from server.database import make_server_engine, make_sessions, migrate
 from server.models import CENTRAL_ROLES, Conflict, Device, EnrolCode, User, UserSession
 from server.security import (
@@ -120,6 +122,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     app.state.sessions = sessions
     app.state.national_cache = {}  # office figures from synced rows, reused until the office's rows change
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    dashboard_routes.install(app, sessions, settings)
 
     @app.exception_handler(ApiError)
     async def _api_error(_req: Request, exc: ApiError) -> JSONResponse:
@@ -421,7 +424,9 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         fy: Annotated[int | None, Query(ge=2500, le=2700)] = None,
     ) -> Response:
         """The consolidated national workbook of a fiscal year (default: the current one), central staff only."""
-        if not authorization or authorization.lower().startswith("basic "):
+        if dashboard_auth.central_user(sessions, request.cookies.get(dashboard_auth.SESSION_COOKIE)):
+            pass  # signed in on the dashboard
+        elif not authorization or authorization.lower().startswith("basic "):
             if not _basic_ok(authorization):
                 return _basic_challenge()
         elif not principal(request, authorization).central:
