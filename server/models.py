@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Uuid,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from db.base import NAMING_CONVENTION, UTCDateTime, utcnow
@@ -122,7 +123,9 @@ class SyncRow(ServerBase):
     version: Mapped[int] = mapped_column(Integer)
     seq: Mapped[int] = mapped_column(BigInteger, index=True)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
-    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # JSONB on PostgreSQL (s0005): the national figures read fields inside it, which JSONB does without
+    # re-parsing the text (about 3.5 times faster at 76 provinces, docs/national-scale.md).
+    data: Mapped[dict[str, Any]] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(200), default="")
     # The device whose push wrote the newest version (None: the centre's): that PC is not sent it back.

@@ -20,6 +20,9 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("sync_row") as batch:
         batch.add_column(sa.Column("updated_device", sa.Uuid(), nullable=True))
+    if op.get_bind().dialect.name == "postgresql":
+        # Rewrites the table (minutes at national size): run in a maintenance window.
+        op.execute("ALTER TABLE sync_row ALTER COLUMN data TYPE jsonb USING data::jsonb")
     op.create_index("ix_mutation_received_at", "mutation", ["received_at"])
     op.create_table(
         "registration_record",
@@ -63,5 +66,7 @@ def downgrade() -> None:
     op.drop_table("registration_tally")
     op.drop_table("registration_record")
     op.drop_index("ix_mutation_received_at", table_name="mutation")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("ALTER TABLE sync_row ALTER COLUMN data TYPE json USING data::json")
     with op.batch_alter_table("sync_row") as batch:
         batch.drop_column("updated_device")
