@@ -7,8 +7,8 @@ In a schema of its own (dropped at the end unless --keep): every province's sync
 village per ครู ข, people, 20 rounds, an enrolment per person, expense and payment lines, an allocation) by
 COPY; the registrations as typed records by one INSERT … SELECT over generate_series, then the per-ครู ข
 tallies; a sample of the ministry's national export through the real import (`import_file`); and the realistic
-share through the real push endpoint: every office pushes its ครู ข's registration totals (1,000 changes per
-office, all offices at once, 2 server worker processes). Prints national figures cold/warm, the dashboard page,
+share through the real push endpoint: every office pushes 1,000 new single registrations of its ครู ข (all
+offices at once, 2 server worker processes). Prints national figures cold/warm, the dashboard page,
 the national workbook, one office's first pull, the push latencies, database size and server memory; the last
 line is ``national figures: <seconds> s at <N> registrations``. The machine may be shared: give `uptime` too.
 """
@@ -187,7 +187,7 @@ def build(engine, *, provinces: list[str], people: int, registrations: int) -> d
     return persons
 
 
-def _registration_change(code: str, i: int, person_id: str, count: int) -> dict:
+def _registration_change(code: str, i: int, person_id: str, worker: str) -> dict:
     rid = str(uuid.uuid4())
     now = datetime.now(UTC).isoformat()
     nid = _nid(code, i)
@@ -205,10 +205,10 @@ def _registration_change(code: str, i: int, person_id: str, count: int) -> dict:
             "server_seq": None,
             "national_id": nid,
             "person_id": person_id,
-            "kind": "total",
-            "count": count,
+            "kind": "single",
+            "count": 1,
             "registered_on": "2026-03-01",
-            "source_key": f"t:{nid}",
+            "source_key": f"w:{worker}",
             "source_file": "bench",
             "batch_id": None,
         },
@@ -377,7 +377,7 @@ def _run(args: argparse.Namespace, url: str, schema: str) -> str:
             flush=True,
         )
 
-        # Every office pushes its ครู ข's registration totals at once.
+        # Every office pushes 1,000 new single registrations (w: keys of new workers) at once.
         tokens = {}
         for code in codes:
             tokens[code] = httpx.post(
@@ -387,8 +387,11 @@ def _run(args: argparse.Namespace, url: str, schema: str) -> str:
             ).json()["token"]
         n_changes = min(args.changes, people)
         payloads = {
-            code: [_registration_change(code, i, persons[code][i], 100 + i % 50) for i in range(n_changes)]
-            for code in codes
+            code: [
+                _registration_change(code, i, persons[code][i], make_national_id(f"7{o:03d}{i:08d}"))
+                for i in range(n_changes)
+            ]
+            for o, code in enumerate(codes)
         }
         latencies: list[float] = []
         errors: list[str] = []
