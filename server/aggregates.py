@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -32,12 +32,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from db.exchange.national import DEFAULT_RATIO, STATUSES
-from server.models import OfficeActivity, RegistrationRecord, RegistrationTally, SyncRow
+from server.models import OfficeActivity, RegistrationRecord, RegistrationTally, StoredFigures, SyncRow
 
 ROW = SyncRow.__table__
 RECORD = RegistrationRecord.__table__
 TALLY = RegistrationTally.__table__
 ACTIVITY = OfficeActivity.__table__
+STORED = StoredFigures.__table__
 CENTRAL_TABLES = ("budget_allocation", "rate")  # the centre's rows say nothing about a province's sync
 CHUNK = 400
 
@@ -274,6 +275,46 @@ def figures(
     return out
 
 
+def stored(
+    session: Session, *, fiscal_year: int, offices: list[str]
+) -> dict[str, tuple[tuple[int, int], OfficeFigures]]:
+    """The figures kept in the database for these offices: office → ((last_seq, stamp), figures)."""
+    out = {}
+    for start in range(0, len(offices), CHUNK):
+        q = select(STORED.c.office_code, STORED.c.last_seq, STORED.c.stamp, STORED.c.data).where(
+            STORED.c.fiscal_year == fiscal_year, STORED.c.office_code.in_(offices[start : start + CHUNK])
+        )
+        for code, seq, stamp, data in session.execute(q):
+            districts = tuple(DistrictFigures(**d) for d in data["districts"])
+            fig = OfficeFigures(
+                **{**data, "districts": districts, "rounds_by_status": tuple(data["rounds_by_status"])}
+            )
+            out[code] = ((seq, stamp), fig)
+    return out
+
+
+def store(session: Session, *, figures: dict[str, tuple[tuple[int, int], OfficeFigures]]) -> None:
+    """Keep freshly computed figures for every process (upsert; the newer stamp is what the next reader checks)."""
+    rows = [
+        {
+            "office_code": code,
+            "fiscal_year": fig.fiscal_year,
+            "last_seq": stamp[0],
+            "stamp": stamp[1],
+            "data": asdict(fig),
+        }
+        for code, (stamp, fig) in sorted(figures.items())
+    ]
+    if not rows:
+        return
+    stmt = _insert(session)(STORED)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["office_code", "fiscal_year"],
+        set_={"last_seq": stmt.excluded.last_seq, "stamp": stmt.excluded.stamp, "data": stmt.excluded.data},
+    )
+    session.execute(stmt, rows)
+
+
 def _exec(session: Session | Connection, q: Any) -> Iterable[Any]:
     return session.execute(q).all()
 
@@ -386,18 +427,18 @@ def put_records(
         else:
             removals.append(key)
     ins = _insert(session)
-    for start in range(0, len(upserts), CHUNK):
-        stmt = ins(RECORD).values(upserts[start : start + CHUNK])
-        session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["office_code", "source_key"],
-                set_={
-                    "national_id": stmt.excluded.national_id,
-                    "count": stmt.excluded.count,
-                    "origin": origin,
-                },
-            )
+    if upserts:
+        # executemany of one cached statement (a multi-VALUES insert would be compiled anew for every batch).
+        stmt = ins(RECORD)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["office_code", "source_key"],
+            set_={
+                "national_id": stmt.excluded.national_id,
+                "count": stmt.excluded.count,
+                "origin": stmt.excluded.origin,
+            },
         )
+        session.execute(stmt, upserts)
     for start in range(0, len(removals), CHUNK):
         session.execute(
             delete(RECORD).where(
@@ -405,14 +446,12 @@ def put_records(
             )
         )
     moved = [{"office_code": office, "national_id": nid, "count": n} for nid, n in sorted(delta.items()) if n]
-    for start in range(0, len(moved), CHUNK):
-        stmt = ins(TALLY).values(moved[start : start + CHUNK])
-        session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["office_code", "national_id"],
-                set_={"count": TALLY.c.count + stmt.excluded.count},
-            )
+    if moved:
+        stmt = ins(TALLY)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["office_code", "national_id"], set_={"count": TALLY.c.count + stmt.excluded.count}
         )
+        session.execute(stmt, moved)
 
 
 # ------------------------------------------------------------------------------------------ rebuild
@@ -505,4 +544,6 @@ __all__ = [
     "rebuild",
     "rebuild_tally",
     "rows_written",
+    "store",
+    "stored",
 ]

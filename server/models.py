@@ -235,3 +235,16 @@ class PruneMark(ServerBase):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     before: Mapped[datetime] = mapped_column()
+
+
+class StoredFigures(ServerBase):
+    """An office's national figures for a fiscal year as last computed, with the activity stamp they belong to:
+    every server process (and a restarted server) reuses them until the office's stamp moves."""
+
+    __tablename__ = "stored_figures"
+
+    office_code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    fiscal_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger)
+    stamp: Mapped[int] = mapped_column(BigInteger)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)

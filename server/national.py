@@ -239,7 +239,17 @@ def collect(session: Session, *, fiscal_year: int, cache: FiguresCache | None = 
         or hit[0] != act.get(o.code, (0, 0))[:2]
     ]
     if stale:
-        computed = aggregates.figures(session, fiscal_year=fiscal_year, offices=stale)
+        # Second level: the figures another process (or this server before a restart) kept in the database.
+        kept = aggregates.stored(session, fiscal_year=fiscal_year, offices=stale)
+        reuse = {c: kept[c][1] for c in stale if c in kept and kept[c][0] == tuple(act.get(c, (0, 0))[:2])}
+        todo = [c for c in stale if c not in reuse]
+        computed = aggregates.figures(session, fiscal_year=fiscal_year, offices=todo) if todo else {}
+        if computed:
+            aggregates.store(
+                session, figures={c: (tuple(act.get(c, (0, 0))[:2]), f) for c, f in computed.items()}
+            )
+            session.commit()
+        computed.update(reuse)
         for code in stale:
             fresh[code] = computed.get(code)
             if cache is not None and code in computed:

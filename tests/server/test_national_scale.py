@@ -19,7 +19,7 @@ from desktop.core.exports.figures import province_figures
 from desktop.core.sync import client as sync_client
 from server import aggregates, national, pruning, registrations
 from server.cli import main as server_cli
-from server.models import Device, Mutation, RegistrationTally, SyncRow
+from server.models import Device, Mutation, RegistrationTally, StoredFigures, SyncRow
 from tests.exports.conftest import add_results
 from tests.fixtures.sync_harness import Flaky, Server, client_for
 
@@ -190,3 +190,22 @@ def test_a_pc_offline_longer_than_the_pruned_period_is_told_to_resync(server: Se
     assert sync_client.sync(b, http=server.http).failed == 0
     # The command refuses a period shorter than the rule's.
     assert server_cli(["--database-url", server.url, "admin", "prune-mutations", "--days", "30"]) == 1
+
+
+def test_figures_are_kept_for_every_process_until_the_office_changes(
+    server: Server, province: AppContext
+) -> None:
+    true = _registrations(server)  # computed (no process cache) and kept in stored_figures
+    with server.sessions.begin() as s:
+        kept = s.get(StoredFigures, ("40", FY))
+        assert kept is not None and kept.stamp > 0
+        # Mark the kept copy: a process without figures of its own (a second worker, a restart) shows it.
+        data = dict(kept.data)
+        data["districts"] = [{**d, "registrations": 0} for d in data["districts"]]
+        data["districts"][0]["registrations"] = 7
+        kept.data = data
+    assert _registrations(server) == 7
+    with province.transaction() as s:
+        s.scalars(select(Registration).order_by(Registration.national_id)).first().count += 1
+    sync_client.sync(province, http=server.http)  # the office's stamp moves: computed again
+    assert _registrations(server) == true + 1

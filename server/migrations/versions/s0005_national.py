@@ -55,12 +55,22 @@ def upgrade() -> None:
         sa.Column("before", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_prune_mark")),
     )
+    op.create_table(
+        "stored_figures",
+        sa.Column("office_code", sa.String(length=2), nullable=False),
+        sa.Column("fiscal_year", sa.Integer(), nullable=False),
+        sa.Column("last_seq", sa.BigInteger(), nullable=False),
+        sa.Column("stamp", sa.BigInteger(), nullable=False),
+        sa.Column("data", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("office_code", "fiscal_year", name=op.f("pk_stored_figures")),
+    )
     from server.aggregates import rebuild  # the same code that keeps them in step on push
 
     rebuild(op.get_bind())
 
 
 def downgrade() -> None:
+    op.drop_table("stored_figures")
     op.drop_table("prune_mark")
     op.drop_table("office_activity")
     op.drop_table("registration_tally")
