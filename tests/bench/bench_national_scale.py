@@ -301,7 +301,14 @@ def _run(args: argparse.Namespace, url: str, schema: str) -> str:
     )
     print(f"built in {time.perf_counter() - t_build:.1f} s", flush=True)
 
+    def forget() -> None:
+        """Nothing computed before: the figures kept for every worker go too (a truly cold start)."""
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM stored_figures"))
+
     def figures(label: str, cache: dict) -> float:
+        if not cache:
+            forget()
         t0 = time.perf_counter()
         with sessions() as s:
             rows = national.collect(s, fiscal_year=FY, cache=cache)
@@ -314,7 +321,7 @@ def _run(args: argparse.Namespace, url: str, schema: str) -> str:
         return took
 
     cache: dict = {}
-    figures("cold (nothing cached in the server)", cache)
+    figures("cold (nothing computed before)", cache)
     figures("warm (nothing changed)", cache)
 
     srv = ServerProcess(url, workers=args.workers)
@@ -329,6 +336,7 @@ def _run(args: argparse.Namespace, url: str, schema: str) -> str:
                 "/dashboard/login", data={"username": "bench", "password": "bench pass 123", "csrf": csrf}
             )
             assert r.status_code in (200, 303), r.status_code
+            forget()
             times = []
             for _ in range(8):
                 t0 = time.perf_counter()
@@ -336,7 +344,7 @@ def _run(args: argparse.Namespace, url: str, schema: str) -> str:
                 times.append(time.perf_counter() - t0)
                 assert r.status_code == 200 and 'id="provinces"' in r.text, r.status_code
             print(
-                f"dashboard page: first {times[0]:.2f} s (each worker computes once), then median "
+                f"dashboard page: first {times[0]:.2f} s (nothing computed yet), second {times[1]:.2f} s, then median "
                 f"{statistics.median(times[2:]):.2f} s max {max(times[2:]):.2f} s, {len(r.content):,} bytes",
                 flush=True,
             )
@@ -471,7 +479,7 @@ def _run(args: argparse.Namespace, url: str, schema: str) -> str:
             t0 = time.perf_counter()
             web.get("/dashboard", params={"fy": FY})
             print(
-                f"dashboard page after 76 offices changed (recomputed): {time.perf_counter() - t0:.2f} s",
+                f"dashboard page after {len(codes)} offices changed (recomputed): {time.perf_counter() - t0:.2f} s",
                 flush=True,
             )
         done.set()
