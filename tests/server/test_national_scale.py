@@ -4,11 +4,14 @@ centre's own import of the national export counted once, efficient pull, and pru
 from __future__ import annotations
 
 import csv
+import json
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, update
+from alembic import command
+from sqlalchemy import func, select, text, update
 
 from db.base import utcnow
 from db.models import Person, Registration
@@ -19,6 +22,7 @@ from desktop.core.exports.figures import province_figures
 from desktop.core.sync import client as sync_client
 from server import aggregates, national, pruning, registrations
 from server.cli import main as server_cli
+from server.database import alembic_config, make_server_engine, migrate
 from server.models import Device, Mutation, RegistrationTally, StoredFigures, SyncRow
 from tests.exports.conftest import add_results
 from tests.fixtures.sync_harness import Flaky, Server, client_for
@@ -209,3 +213,46 @@ def test_figures_are_kept_for_every_process_until_the_office_changes(
         s.scalars(select(Registration).order_by(Registration.national_id)).first().count += 1
     sync_client.sync(province, http=server.http)  # the office's stamp moves: computed again
     assert _registrations(server) == true + 1
+
+
+def test_upgrading_a_server_with_synced_registrations_fills_the_new_tables(server_db_url: str) -> None:
+    """s0005 on a database that already holds rows: records, tallies and activity are built from them."""
+    engine = make_server_engine(server_db_url)
+    try:
+        cfg = alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "s0003")
+        rows = [
+            ("registration", {"source_key": "t:1", "national_id": "1101700000001", "count": 30}, False),
+            ("registration", {"source_key": "w:2", "national_id": "1101700000001", "count": 1}, False),
+            ("registration", {"source_key": "w:3", "national_id": "1101700000002", "count": 1}, True),
+            ("person", {"national_id": "1101700000001"}, False),
+        ]
+        with engine.begin() as conn:
+            for seq, (table, data, deleted) in enumerate(rows, start=1):
+                rid = uuid.uuid4()
+                conn.execute(
+                    text(
+                        "INSERT INTO sync_row (table_name, row_id, office_code, version, seq, deleted, data, "
+                        "updated_at, updated_by) VALUES (:t, :r, '40', 1, :s, :d, :j, :at, 'x')"
+                    ),
+                    {
+                        "t": table,
+                        "r": rid if engine.dialect.name == "postgresql" else rid.hex,
+                        "s": seq,
+                        "d": deleted,
+                        "j": json.dumps({"id": str(rid), **data, "deleted": deleted}),
+                        "at": utcnow(),
+                    },
+                )
+        migrate(engine)
+        with engine.connect() as conn:
+            tallies = dict(conn.execute(text("SELECT national_id, count FROM registration_tally")).all())
+            activity = conn.execute(
+                text("SELECT office_code, last_seq, synced_rows FROM office_activity")
+            ).all()
+        assert tallies == {"1101700000001": 31}
+        assert [tuple(a) for a in activity] == [("40", 4, 4)]
+    finally:
+        engine.dispose()
