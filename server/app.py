@@ -33,8 +33,10 @@ from db.sync.messages import (
     PushRequest,
     PushResponse,
 )
-from server import central, national, store
+from server import central, national, pruning, store
 from server.config import Settings
+from server.dashboard import auth as dashboard_auth
+from server.dashboard import routes as dashboard_routes
 from server.database import make_server_engine, make_sessions, migrate
 from server.limits import Budget, client_address, forgive, take_try
 from server.models import CENTRAL_ROLES, Conflict, Device, EnrolCode, User, UserSession
@@ -112,6 +114,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     app.state.sessions = sessions
     app.state.national_cache = {}  # office figures from synced rows, reused until the office's rows change
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    dashboard_routes.install(app, sessions, settings)
 
     @app.exception_handler(ApiError)
     async def _api_error(_req: Request, exc: ApiError) -> JSONResponse:
@@ -334,6 +337,14 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         x_krukhor_client_time: Annotated[str | None, Header()] = None,
     ) -> PushResponse:
         """Apply a batch of changes exactly once (a replayed mutation id gets its first answer back)."""
+        if who.device_id is not None:
+            with sessions() as s:
+                if pruning.must_resync(s, who.device_id):
+                    raise ApiError(
+                        409,
+                        "resync_required",
+                        pruning.RESYNC_MESSAGE.format(days=pruning.MAX_OFFLINE_DAYS),
+                    )
         try:
             results = store.push(sessions, who, body)
         except Forbidden as exc:
@@ -425,7 +436,9 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         fy: Annotated[int | None, Query(ge=2500, le=2700)] = None,
     ) -> Response:
         """The consolidated national workbook of a fiscal year (default: the current one), central staff only."""
-        if not authorization or authorization.lower().startswith("basic "):
+        if dashboard_auth.central_user(sessions, request.cookies.get(dashboard_auth.SESSION_COOKIE)):
+            pass  # signed in on the dashboard
+        elif not authorization or authorization.lower().startswith("basic "):
             if not _basic_ok(authorization, request):
                 return _basic_challenge()
         elif not principal(request, authorization).central:

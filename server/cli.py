@@ -69,6 +69,17 @@ def build_parser() -> argparse.ArgumentParser:
         "publish-rates", help="publish the rate table (CSV as resources/reference/rates.csv) to every office"
     )
     p.add_argument("file")
+    p = admin.add_parser(
+        "prune-mutations",
+        help="forget mutation ids older than the longest offline period (docs/national-scale.md)",
+    )
+    p.add_argument(
+        "--days", type=int, default=180, help="keep this many days (default 180, the rule's minimum)"
+    )
+    p = admin.add_parser(
+        "import-registrations", help="import the ministry app's national registration export (CSV, streamed)"
+    )
+    p.add_argument("file")
     return parser
 
 
@@ -169,6 +180,26 @@ def _admin(admin, sessions, args: argparse.Namespace) -> int:
             raise admin.AdminError(f"อ่านไฟล์ {args.file} ไม่ได้: {exc}") from None
         r = admin.publish_rates(sessions, text=text)
         print(f"เผยแพร่อัตราแล้ว: ใหม่ {r.new} แก้ไข {r.changed} ไม่เปลี่ยน {r.unchanged} (ทุกจังหวัดจะได้รับเมื่อซิงก์)")
+    elif cmd == "prune-mutations":
+        from server import pruning
+
+        if args.days < pruning.MAX_OFFLINE_DAYS:
+            raise admin.AdminError(
+                f"ต้องเก็บอย่างน้อย {pruning.MAX_OFFLINE_DAYS} วัน / keep at least {pruning.MAX_OFFLINE_DAYS} days"
+            )
+        from db.base import utcnow
+
+        with sessions.begin() as s:
+            gone = pruning.prune(s, now=utcnow(), keep_days=args.days)
+        print(f"ลบรหัสการเปลี่ยนแปลงที่เก่ากว่า {args.days} วันแล้ว {gone:,} รายการ")
+    elif cmd == "import-registrations":
+        from server import registrations
+
+        report = registrations.import_file(sessions, args.file)
+        for line in report.problems[:50]:
+            print(line, file=sys.stderr)
+        print(report.line())
+        return 0 if report.stored or not report.problems else 1
     return 0
 
 

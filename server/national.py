@@ -6,7 +6,6 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -17,7 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -27,8 +26,9 @@ from db.exchange.national import STATUSES, ProvinceSummary
 from db.exchange.workbook_format import STATUS_LABELS, TOTAL_LABEL
 from db.exchange.workbook_reader import WorkbookFormatError, read_workbook
 from db.rules.money import satang_to_decimal
+from server import aggregates
 from server.admin import province_names
-from server.models import OfficeAccount, ProvinceWorkbook, SyncRow
+from server.models import OfficeAccount, ProvinceWorkbook
 from server.store import Principal
 
 FORMAT_ID = "krukhor-national-workbook"
@@ -67,8 +67,6 @@ SOURCE_HEADERS = (
     "หมายเหตุ",
 )
 SOURCE_LABELS = {"sync": "ซิงก์", "upload": "ไฟล์สมุดงาน", "none": "ยังไม่มีข้อมูล"}
-# Rows the centre publishes (allocations, rates) say nothing about when the province last synced.
-CENTRAL_TABLES = ("budget_allocation", "rate")
 
 BAHT = "#,##0.00"
 COUNT = "#,##0"
@@ -104,6 +102,7 @@ class NationalRow:
     synced_rows: int
     upload: ProvinceWorkbook | None
     note: str
+    figures: aggregates.OfficeFigures | None = None  # per district, when the synced rows are the source
 
 
 # ------------------------------------------------------------------------------------------- upload
@@ -191,50 +190,77 @@ def store_upload(
 
 # ------------------------------------------------------------------------------------------ collect
 
-FiguresCache = dict[tuple[str, int], tuple[Any, ProvinceSummary]]
+FiguresCache = dict[tuple[str, int], tuple[Any, aggregates.OfficeFigures]]
 
 
-def _rows_of(session: Session, code: str, table: str) -> Iterator[dict[str, Any]]:
-    q = (
-        select(SyncRow.data, SyncRow.deleted)
-        .where(SyncRow.office_code == code, SyncRow.table_name == table)
-        .execution_options(yield_per=2000)
+def summary_of(
+    fig: aggregates.OfficeFigures | None, *, code: str, name: str, fiscal_year: int
+) -> ProvinceSummary:
+    """The province line of the national figures (db.exchange.national.ProvinceSummary) from the SQL figures."""
+    if fig is None:
+        return national.empty(code, name, fiscal_year)
+    return ProvinceSummary(
+        code=code,
+        name=name,
+        fiscal_year=fiscal_year,
+        target=fig.total("target"),
+        trained_year=fig.total("trained_year"),
+        trained_to_date=fig.total("trained_to_date"),
+        villages_covered=fig.total("villages_covered"),
+        registrations=fig.total("registrations"),
+        registration_target=fig.total("registration_target"),
+        rounds_by_status=fig.rounds_by_status,
+        allocated_satang=fig.allocated_satang,
+        planned_satang=fig.planned_satang,
+        actual_satang=fig.actual_satang,
+        spent_satang=fig.spent_satang,
     )
-    for data, deleted in session.execute(q):
-        yield {**data, "deleted": True} if deleted and not data.get("deleted") else data
 
 
 def collect(session: Session, *, fiscal_year: int, cache: FiguresCache | None = None) -> list[NationalRow]:
     """One row per office: its figures from the newer of its synced rows and its uploaded workbook.
 
-    ``cache`` keeps each office's figures from synced rows until its rows change (the app keeps one).
+    The synced figures come from server.aggregates (SQL); ``cache`` keeps each office's until its activity
+    stamp moves (every push or registration import moves it), so a warm call reads one small table.
     """
-    synced = {
-        code: (at, n)
-        for code, at, n in session.execute(
-            select(SyncRow.office_code, func.max(SyncRow.updated_at), func.count())
-            .where(SyncRow.table_name.not_in(CENTRAL_TABLES))
-            .group_by(SyncRow.office_code)
-        )
-    }
-    # Every change to an office's rows (tombstones included: rows are never removed) raises its highest
-    # sequence number, so (max seq, row count) says whether its figures can be reused.
-    stamps = {
-        code: (seq, n)
-        for code, seq, n in session.execute(
-            select(SyncRow.office_code, func.max(SyncRow.seq), func.count()).group_by(SyncRow.office_code)
-        )
-    }
+    act = aggregates.activity(session)
     uploads = {
         u.office_code: u
         for u in session.scalars(select(ProvinceWorkbook).where(ProvinceWorkbook.fiscal_year == fiscal_year))
     }
     names = province_names()
+    offices = list(session.scalars(select(OfficeAccount).order_by(OfficeAccount.code)))
+    fresh: dict[str, aggregates.OfficeFigures | None] = {}
+    stale = [
+        o.code
+        for o in offices
+        if cache is None
+        or (hit := cache.get((o.code, fiscal_year))) is None
+        or hit[0] != act.get(o.code, (0, 0))[:2]
+    ]
+    if stale:
+        # Second level: the figures another process (or this server before a restart) kept in the database.
+        kept = aggregates.stored(session, fiscal_year=fiscal_year, offices=stale)
+        reuse = {c: kept[c][1] for c in stale if c in kept and kept[c][0] == tuple(act.get(c, (0, 0))[:2])}
+        todo = [c for c in stale if c not in reuse]
+        computed = aggregates.figures(session, fiscal_year=fiscal_year, offices=todo) if todo else {}
+        if computed:
+            aggregates.store(
+                session, figures={c: (tuple(act.get(c, (0, 0))[:2]), f) for c, f in computed.items()}
+            )
+            session.commit()
+        computed.update(reuse)
+        for code in stale:
+            fresh[code] = computed.get(code)
+            if cache is not None and code in computed:
+                cache[(code, fiscal_year)] = (act.get(code, (0, 0))[:2], computed[code])
     out = []
-    for office in session.scalars(select(OfficeAccount).order_by(OfficeAccount.code)):
+    for office in offices:
         code = office.code
         name = names.get(code, office.name_th)
-        synced_at, n = synced.get(code, (None, 0))
+        _seq, _stamp, synced_at, n = act.get(code, (0, 0, None, 0))
+        if not n:
+            synced_at = None
         if synced_at is not None and synced_at.tzinfo is None:
             synced_at = synced_at.replace(tzinfo=UTC)
         upload = uploads.get(code)
@@ -243,31 +269,21 @@ def collect(session: Session, *, fiscal_year: int, cache: FiguresCache | None = 
             uploaded_as_of = uploaded_as_of.replace(tzinfo=UTC)
         source = national.newer(synced_at, uploaded_as_of)
         note = ""
+        fig = fresh[code] if code in fresh else (cache or {}).get((code, fiscal_year), (None, None))[1]
         if synced_at is not None and upload is not None:
             note = "มีทั้งข้อมูลซิงก์และไฟล์ ใช้" + ("ไฟล์สมุดงาน" if source == "upload" else "ข้อมูลซิงก์") + "ซึ่งใหม่กว่า"
         if source == "upload" and upload is not None:
             summary = ProvinceSummary.from_json({**upload.summary, "name": name})
+            fig = None
         else:
-            key, stamp = (code, fiscal_year), stamps.get(code)
-            hit = cache.get(key) if cache is not None else None
-            if hit is not None and hit[0] == stamp and hit[1].name == name:
-                summary = hit[1]
-            else:
-                summary = national.from_rows(
-                    lambda table, code=code: _rows_of(session, code, table),
-                    code=code,
-                    name=name,
-                    fiscal_year=fiscal_year,
-                )
-                if cache is not None:
-                    cache[key] = (stamp, summary)
+            summary = summary_of(fig, code=code, name=name, fiscal_year=fiscal_year)
             if synced_at is None:
                 source = "none"
         if office.target is not None:
             # The centre's own target for the province overrides the village count (as on the /central page).
             summary = _with_target(summary, office.target)
             note = (note + " · " if note else "") + "เป้าหมายกำหนดโดยส่วนกลาง"
-        out.append(NationalRow(summary, source, synced_at, n, upload, note))
+        out.append(NationalRow(summary, source, synced_at, n, upload, note, fig))
     return out
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, tuple_, update
+from sqlalchemy import func, insert, or_, select, tuple_, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -30,7 +30,7 @@ from db.sync.messages import Change, ChangeResult, ConflictInfo, PullResponse, P
 from db.sync.naturalkeys import NATURAL_KEYS, key_label
 from db.sync.registry import SyncKind, get
 from db.sync.validate import shown
-from server import naturalkeys, unlocks
+from server import aggregates, naturalkeys, unlocks
 from server.models import CENTRAL_OFFICE, CENTRAL_ROLES, Conflict, Device, Mutation, SyncCounter, SyncRow
 
 CHUNK = 400
@@ -207,8 +207,16 @@ def _push_once(session: Session, principal: Principal, req: PushRequest) -> list
                 "data": data,
                 "updated_at": now,
                 "updated_by": by,
+                "updated_device": principal.device_id,
             }
             (changed_rows if key in rows else new_rows).append(values)
+        aggregates.rows_written(
+            session,
+            office=office,
+            written=[(k[0], rows[k].data if k in rows else None, state[k][0] or {}) for k in dirty],
+            top_seq=top,
+            now=now,
+        )
         if new_rows:
             session.execute(insert(SyncRow), new_rows)
         naturalkeys.record(
@@ -425,6 +433,9 @@ def pull(
     ).where(SyncRow.seq > cursor, SyncRow.seq <= mark)
     if scope is not None:
         q = q.where(SyncRow.office_code.in_(scope))
+    if principal.device_id is not None:
+        # The PC already holds the newest version of the rows it wrote (its push answer carried them).
+        q = q.where(or_(SyncRow.updated_device.is_(None), SyncRow.updated_device != principal.device_id))
     remaining = None
     if count:
         remaining = session.scalar(select(func.count()).select_from(q.subquery()))
@@ -478,4 +489,6 @@ def publish(session: Session, *, table: str, office_code: str, data: dict[str, A
         existing.version, existing.seq, existing.data, existing.updated_by = version, seq, data, by
         existing.deleted = bool(data.get("deleted"))
         existing.updated_at = utcnow()
+        existing.updated_device = None
+    aggregates.bump(session, [office_code])
     return seq

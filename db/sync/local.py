@@ -342,6 +342,20 @@ def record_results(conn: Connection, results: list[ChangeResult]) -> ResultCount
                 )
             still_open = _open_entries(conn, table, [_uid(r.data["id"]) for r in merged])
             _write_rows(conn, st, [r.data for r in merged if _key(r.data["id"]) not in still_open])
+            # The server does not send a PC back the rows it wrote (efficient pull): a new row taken as sent
+            # gets its server sequence and version here instead.
+            taken = [
+                {"_id": _uid(r.data["id"]), "_seq": r.seq, "_version": r.version}
+                for r in rows
+                if not (r.conflicts or not creates.get(str(r.mutation_id), False))
+            ]
+            if taken:
+                conn.execute(
+                    update(st.table)
+                    .where(st.table.c.id == bindparam("_id"))
+                    .values(server_seq=bindparam("_seq"), version=bindparam("_version")),
+                    taken,
+                )
     return ResultCounts(applied, conflicts, failed)
 
 

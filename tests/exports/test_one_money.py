@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from db.base import Base
-from db.exchange import national
 from db.exchange.workbook_reader import read_workbook
 from db.models import BudgetAllocation, ExpenseLine, PaymentLine, TrainingRound
 from db.rules.money import format_baht
+from db.sync.codec import encode_row
+from db.sync.registry import get
 from desktop.cli import main
 from desktop.core.budget import report
 from desktop.core.context import AppContext
@@ -26,6 +26,9 @@ from desktop.core.exports.figures import province_figures
 from desktop.reports.budget_report import write_budget_report
 from desktop.reports.summary_pdf import write_province_summary
 from desktop.reports.workbook import export_workbook
+from server import aggregates
+from server.database import make_server_engine, make_sessions, migrate
+from server.models import SyncRow
 from tests.reports.conftest import pdf_text
 
 FY = 2569
@@ -61,12 +64,44 @@ def _expected(ctx: AppContext) -> tuple[int, int, int, int]:
     return int(allocated), int(vendor), int(people), int(reversals)
 
 
-def _rows(ctx: AppContext):
-    """The office's rows as the server keeps them (plain dicts), for the national figures."""
-    tables = Base.metadata.tables
-    with ctx.reading() as s:
-        data = {name: [dict(r._mapping) for r in s.execute(select(tables[name]))] for name in national.TABLES}
-    return lambda name: data[name]
+def _server_figures(ctx: AppContext, tmp_path: Path):
+    """The office's rows as the server keeps them (JSON in sync_row), and the figures its database computes."""
+    engine = make_server_engine(f"sqlite:///{tmp_path / 'server.sqlite'}")
+    migrate(engine)
+    try:
+        with ctx.reading() as s, make_sessions(engine).begin() as ss:
+            seq = 0
+            for name in (
+                "district",
+                "village",
+                "training_round",
+                "enrolment",
+                "person",
+                "registration",
+                "budget_allocation",
+                "expense_line",
+                "payment_line",
+            ):
+                table = get(name).table
+                for r in s.execute(select(table)):
+                    seq += 1
+                    data = encode_row(table, dict(r._mapping))
+                    ss.add(
+                        SyncRow(
+                            table_name=name,
+                            row_id=r.id,
+                            office_code="40",
+                            version=1,
+                            seq=seq,
+                            deleted=bool(r.deleted),
+                            data=data,
+                        )
+                    )
+            ss.flush()
+            aggregates.rebuild(ss)
+            return aggregates.figures(ss, fiscal_year=FY)["40"]
+    finally:
+        engine.dispose()
 
 
 def test_every_place_shows_the_same_disbursed_and_remaining(
@@ -106,8 +141,8 @@ def test_every_place_shows_the_same_disbursed_and_remaining(
     total = next(r for r in csv.DictReader(io.StringIO(capsys.readouterr().out)) if r["category"] == "รวม")
     assert (total["spent"], total["remaining"]) == (f"{disbursed / 100:.2f}", f"{remaining / 100:.2f}")
 
-    server = national.from_rows(_rows(results_ctx), code="40", name="ขอนแก่น", fiscal_year=FY)
-    assert (server.spent_satang, server.remaining_satang) == (disbursed, remaining)
+    server = _server_figures(results_ctx, tmp_path)
+    assert (server.spent_satang, server.allocated_satang - server.spent_satang) == (disbursed, remaining)
 
 
 MONEY_SUM = re.compile(r"func\.sum\(\s*(ExpenseLine|PaymentLine)\.amount_satang")

@@ -14,15 +14,21 @@ same file twice changes nothing, and a newer export adds only what is new:
 
 from __future__ import annotations
 
-import hashlib
-import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, insert, select, update
 
 from db.base import new_id, utcnow
+from db.exchange.registration_columns import (
+    Columns,
+    find_header,
+    reference_key,
+    row_digest,
+    total_key,
+    worker_key,
+)
 from db.models import Enrolment, Person, Registration, TrainingRound
 from db.rules.errors import RuleError
 from db.rules.national_id import national_id_problem, normalize_national_id
@@ -32,8 +38,6 @@ from desktop.core.accounts.permissions import require
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
 from desktop.core.roster.reader import column_letter, read_sheet
-
-HEADER_SCAN_ROWS = 15
 
 
 class RegistrationFileError(CoreError):
@@ -69,53 +73,13 @@ class ImportResult:
         )
 
 
-@dataclass
-class _Columns:
-    kru_id: int
-    worker_id: int | None = None
-    reference: int | None = None
-    count: int | None = None
-    day: int | None = None
-    names: dict[int, str] = field(default_factory=dict)
-
-
-def _norm(cell: object) -> str:
-    return re.sub(r"[\s._\-]", "", str(cell or "")).lower()
-
-
-def _find_columns(rows) -> tuple[int, _Columns]:
-    for src in rows[:HEADER_SCAN_ROWS]:
-        heads = [_norm(c) for c in src.cells]
-        kru = [
-            i
-            for i, h in enumerate(heads)
-            if ("ครูข" in h or "kru" in h) and ("เลข" in h or "id" in h or "บัตร" in h)
-        ]
-        if not kru:
-            ids = [
-                i for i, h in enumerate(heads) if h in ("nationalid", "เลขประจำตัวประชาชน", "เลขบัตรประชาชน")
-            ]
-            kru = ids[:1] if len(ids) == 1 else []
-        if not kru:
-            continue
-        cols = _Columns(kru_id=kru[0])
-        for i, h in enumerate(heads):
-            if i == cols.kru_id or not h:
-                continue
-            if ("ผู้ลงทะเบียน" in h or "แรงงาน" in h or "worker" in h or "registrant" in h) and (
-                "เลข" in h or "id" in h or "บัตร" in h
-            ):
-                cols.worker_id = i
-            elif h in ("ref", "reference", "registrationid") or "รหัสการลงทะเบียน" in h or "เลขที่ลงทะเบียน" in h:
-                cols.reference = i
-            elif "จำนวน" in h or "ยอด" in h or h == "count":
-                cols.count = i
-            elif "วันที่" in h or h == "date":
-                cols.day = i
-        return src.number, cols
-    raise RegistrationFileError(
-        'ไม่พบคอลัมน์เลขประจำตัวประชาชนของครู ข ในไฟล์ (เช่น หัวคอลัมน์ "เลขประจำตัวประชาชนครู ข" หรือ "national_id")'
-    )
+def _find_columns(rows) -> tuple[int, Columns]:
+    found = find_header((r.number, r.cells) for r in rows)
+    if found is None:
+        raise RegistrationFileError(
+            'ไม่พบคอลัมน์เลขประจำตัวประชาชนของครู ข ในไฟล์ (เช่น หัวคอลัมน์ "เลขประจำตัวประชาชนครู ข" หรือ "national_id")'
+        )
+    return found
 
 
 def _cell(cells: tuple, i: int | None) -> object:
@@ -190,7 +154,7 @@ def import_registrations(ctx: AppContext, *, path: Path | str, sheet: str | None
                     )
                 )
                 continue
-            key = f"t:{nid}"
+            key = total_key(nid)
             if key in seen_rows:
                 rejected.append(
                     Rejected(r.number, col, f"ครู ข {nid} มียอดซ้ำกับแถว {seen_rows[key]} ในไฟล์เดียวกัน")
@@ -216,7 +180,7 @@ def import_registrations(ctx: AppContext, *, path: Path | str, sheet: str | None
                         )
                     )
                     continue
-                key = f"w:{wid}"
+                key = worker_key(wid)
                 if key in seen_rows:
                     rejected.append(
                         Rejected(
@@ -227,7 +191,7 @@ def import_registrations(ctx: AppContext, *, path: Path | str, sheet: str | None
                     )
                     continue
             elif not _blank(ref):
-                key = f"r:{str(ref).strip()}"[:120]
+                key = reference_key(ref)
                 if key in seen_rows:
                     rejected.append(
                         Rejected(
@@ -236,9 +200,7 @@ def import_registrations(ctx: AppContext, *, path: Path | str, sheet: str | None
                     )
                     continue
             else:
-                digest = hashlib.sha1(
-                    "\x1f".join("" if _blank(c) else str(c).strip() for c in r.cells).encode()
-                ).hexdigest()[:16]
+                digest = row_digest(r.cells)
                 n = 1
                 while f"h:{nid}:{digest}:{n}" in seen_rows:
                     n += 1
