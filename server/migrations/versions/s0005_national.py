@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "s0005_national"
-down_revision: str | Sequence[str] | None = "s0003"
+down_revision: str | Sequence[str] | None = "s0004_sync"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
