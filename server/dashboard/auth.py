@@ -17,16 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.base import utcnow
 from server.config import Settings
+from server.limits import Budget, forgive, take_try
 from server.models import CENTRAL_ROLES, User, UserSession
-from server.security import (
-    DUMMY_HASH,
-    clear_failures,
-    new_token,
-    record_failure,
-    token_hash,
-    too_many_failures,
-    verify_password,
-)
+from server.security import DUMMY_HASH, new_token, token_hash, verify_password
 
 SESSION_COOKIE = "krukhor_session"
 LOGIN_CSRF_COOKIE = "krukhor_login_csrf"
@@ -52,24 +45,29 @@ def session_csrf(token: str) -> str:
     return hashlib.sha256(("csrf|" + token).encode()).hexdigest()[:32]
 
 
-def sign_in(sessions: sessionmaker[Session], settings: Settings, *, username: str, password: str) -> str:
-    """A new session token for a central account, or SignInRefused (the API's limits on failures apply)."""
-    key = f"login:{username.lower()}"
+def sign_in(
+    sessions: sessionmaker[Session], settings: Settings, *, username: str, password: str, address: str
+) -> str:
+    """A new session token for a central account, or SignInRefused (the API's failure budgets apply, shared
+    with /api/v1/auth/login: the same keys per user+address and per address, reserved before argon2 runs)."""
+    user_key, address_key = f"login:{username.lower()[:80]}|{address}", f"ip:{address}"
     with sessions.begin() as s:
-        if too_many_failures(
-            s, key, limit=settings.max_failures, window_minutes=settings.failure_window_minutes
-        ):
-            raise SignInRefused(
-                429, f"เข้าสู่ระบบผิดหลายครั้งเกินไป กรุณารอ {settings.failure_window_minutes} นาทีแล้วลองใหม่"
-            )
+        wait = take_try(
+            s,
+            [Budget(user_key, settings.max_failures), Budget(address_key, settings.address_max_failures)],
+            window=timedelta(minutes=settings.failure_window_minutes),
+            base_seconds=settings.failure_delay_seconds,
+        )
+    if wait > 0:
+        raise SignInRefused(429, f"เข้าสู่ระบบผิดหลายครั้งเกินไป กรุณารอ {max(1, round(wait)):,} วินาทีแล้วลองใหม่")
+    with sessions.begin() as s:
         user = s.scalar(select(User).where(User.username == username))
         ok = verify_password(user.password_hash if user else DUMMY_HASH, password)
         if not ok or user is None or user.disabled:
-            record_failure(s, key)
             failed = True
         else:
             failed = False
-            clear_failures(s, key)
+            forgive(s, clear=[user_key], refund=[address_key])
             if user.role not in CENTRAL_ROLES:
                 raise SignInRefused(403, "หน้านี้สำหรับเจ้าหน้าที่ส่วนกลางเท่านั้น บัญชีนี้เป็นบัญชีของจังหวัด")
             token = new_token()

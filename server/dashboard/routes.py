@@ -19,6 +19,7 @@ from db.rules.thai_dates import fiscal_year as fiscal_year_of
 from server import national
 from server.config import Settings
 from server.dashboard import auth, render
+from server.limits import client_address
 
 FONTS = ("Sarabun-Regular.ttf", "Sarabun-Bold.ttf")
 YEAR = Annotated[int | None, Query(ge=2500, le=2700)]
@@ -104,7 +105,16 @@ def install(app: FastAPI, sessions: sessionmaker[Session], settings: Settings) -
             return login_form("แบบฟอร์มหมดอายุหรือไม่ได้มาจากหน้านี้ กรุณาเข้าสู่ระบบอีกครั้ง", username, 403)
         try:
             token = await run_in_threadpool(
-                auth.sign_in, sessions, settings, username=username.strip(), password=password
+                auth.sign_in,
+                sessions,
+                settings,
+                username=username.strip(),
+                password=password,
+                address=client_address(
+                    request.client.host if request.client else None,
+                    request.headers.get("x-forwarded-for"),
+                    settings.trusted_proxies,
+                ),
             )
         except auth.SignInRefused as exc:
             return login_form(exc.message, username, exc.status)
