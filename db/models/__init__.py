@@ -4,6 +4,7 @@ from db.base import Base
 from db.models.audit import AuditEntry
 from db.models.budget import BudgetAllocation, ExpenseLine, PaymentLine, Rate, RoundSpending
 from db.models.geo import District, Province, Subdistrict, Village
+from db.models.numbering import DocumentNumber
 from db.models.office import LocalSetting, Office
 from db.models.people import Lecturer, Person
 from db.models.registrations import Registration
@@ -18,6 +19,7 @@ __all__ = [
     "BudgetAllocation",
     "ChangeCounter",
     "District",
+    "DocumentNumber",
     "Enrolment",
     "ExpenseLine",
     "Lecturer",

@@ -29,6 +29,7 @@ KIND_OF_TABLE: dict[str, SyncKind] = {
     "budget_allocation": SyncKind.SERVER,
     "attendance_mark": SyncKind.APPEND,
     "payment_line": SyncKind.APPEND,
+    "document_number": SyncKind.APPEND,
     "audit_entry": SyncKind.APPEND,
     "expense_line": SyncKind.LOCKABLE,
 }
