@@ -211,3 +211,9 @@ def test_namesakes_are_listed_in_national_id_order(ctx: AppContext) -> None:
     earlier = people.create_person(ctx, _input(national_id=NID_A))
     assert [r.id for r in people.list_people(ctx)] == [earlier.id, later.id]
     assert [r.id for r in people.search_people(ctx, "สมชาย")] == [earlier.id, later.id]
+
+
+def test_the_row_query_width_is_what_readers_slice_by() -> None:
+    from desktop.core.people.people import PERSON_ROW_WIDTH, person_row_query
+
+    assert len(person_row_query().selected_columns) == PERSON_ROW_WIDTH
