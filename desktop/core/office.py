@@ -85,6 +85,7 @@ def setup_office(ctx: AppContext, *, province_code: str, head_name: str = "") ->
                 province_id=province.id,
                 name_th=f"สำนักงานแรงงานจังหวัด{province.name_th}",
                 head_name=head_name,
+                head_position=signer_title("", province.name_th),
             )
             session.add(office)
             session.flush()
@@ -141,5 +142,16 @@ def _office_row(office: Office, province: Province) -> OfficeRow:
         office.address,
         office.phone,
         office.head_name,
-        office.head_position,
+        signer_title(office.head_position, province.name_th),
     )
+
+
+GENERIC_HEAD = "แรงงานจังหวัด"
+
+
+def signer_title(head_position: str, province_name: str) -> str:
+    """The head's title as signed: the generic แรงงานจังหวัด names its province (แรงงานจังหวัดขอนแก่น)."""
+    title = " ".join((head_position or "").split())
+    if title in ("", GENERIC_HEAD):
+        return f"{GENERIC_HEAD}{province_name}"
+    return title

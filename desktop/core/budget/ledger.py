@@ -33,6 +33,7 @@ from desktop.core.budget.rules import (
 )
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, RuleViolation, ValidationError
+from desktop.core.numbering import issue_number
 from desktop.core.rounds.attendance import latest_marks
 
 
@@ -166,6 +167,15 @@ def _lecturer_name(lec: Lecturer) -> str:
     return f"{lec.prefix}{lec.first_name} {lec.last_name}".strip()
 
 
+def require_lecturer_address(lec: Lecturer) -> None:
+    """A voucher must name where the payee lives or works, so a lecturer without one cannot be paid."""
+    if not (lec.address or "").strip():
+        raise RuleViolation(
+            f"วิทยากร {_lecturer_name(lec)} ยังไม่มี 'ที่อยู่หรือที่ทำการ' (สถานที่อยู่หรือที่ทำการ) "
+            "ซึ่งต้องพิมพ์ในใบสำคัญรับเงิน จึงจ่ายเงินไม่ได้ กรุณาบันทึกในข้อมูลวิทยากรก่อน"
+        )
+
+
 def add_payment(
     ctx: AppContext, round_id: uuid.UUID, data: PaymentInput, *, override: Override | None = None
 ) -> PaymentRow:
@@ -198,6 +208,7 @@ def add_payment(
             if lec is None:
                 raise NotFoundError("ไม่พบวิทยากรนี้")
             name = _lecturer_name(lec)
+            require_lecturer_address(lec)
             if data.category == "lecturer":
                 rate = rate_in_force(
                     session,
@@ -274,6 +285,17 @@ def _append(
     )
     session.add(line)
     session.flush()
+    if reverses_id is None:  # the voucher's number, issued with the money it records (a reversal voids it)
+        issue_number(
+            session,
+            office_code=rnd.office_code,
+            device_id=ctx.device_id,
+            series="voucher",
+            fiscal_year=rnd.fiscal_year,
+            entity_table="payment_line",
+            entity_id=line.id,
+            issued_by=ctx.user_name,
+        )
     if audit_it:
         audit.record(
             session,
@@ -382,6 +404,10 @@ def pay_lecturers(
         fees = lecturer_fees(session, rnd)
         paid = _net_paid(session, rnd.id, "lecturer", PaymentLine.lecturer_id)
         todo = [f for f in fees if f.amount_satang > 0 and paid.get(f.lecturer_id, 0) <= 0]
+        for f in todo:
+            lec = session.get(Lecturer, f.lecturer_id)
+            assert lec is not None
+            require_lecturer_address(lec)
         total = sum(f.amount_satang for f in todo)
         check_allocation(session, rnd, adding_satang=total, override=override)
         for f in todo:
