@@ -36,7 +36,13 @@ def paid(ctx) -> HeldRound:
     spending.approve(
         ctx, held.round_id, approver="นายผู้อนุมัติ ใจดี", payer_name="นางสาวผู้จ่าย เงินดี", on=date(2026, 10, 1)
     )
-    ledger.pay_allowances(ctx, held.round_id, rate_satang=12_550, paid_on=PAID)  # 125.50 a day
+    spent = [25_100, 25_100, 12_550, 12_550]  # what each present person spent on transport
+    ledger.pay_transport(
+        ctx,
+        held.round_id,
+        entries=[ledger.TransportEntry(p, a) for p, a in zip(held.person_ids, spent, strict=False)],
+        paid_on=PAID,
+    )
     ledger.pay_lecturers(ctx, held.round_id, paid_on=PAID)
     first = ledger.list_payments(ctx, held.round_id)[0]
     ledger.reverse(ctx, first.id, reason="จ่ายผิด")
