@@ -66,9 +66,25 @@ def write_vouchers(
     return VoucherResult(Path(out_path), len(items), sum(v.total_satang for v in items))
 
 
+def _space_wrap(text: str, width: float, font: str) -> list[str]:
+    """Lines broken at spaces, measured word by word: the words of names and addresses repeat from voucher
+    to voucher, so their shapes are cached, where measuring every growing line would shape each anew."""
+    space = text_width(" ", font, BODY)
+    lines: list[str] = []
+    line, used = "", 0.0
+    for word in text.split():
+        w = text_width(word, font, BODY)
+        if w > width:  # a word wider than the line: the general wrapper breaks it
+            return wrap(text, width, font, BODY, prefer_spaces=True)
+        if line and used + space + w > width:
+            lines.append(line)
+            line, used = "", 0.0
+        line, used = (f"{line} {word}", used + space + w) if line else (word, w)
+    return [*lines, line] if line else lines
+
+
 def _line(canvas: Canvas, y: float, text: str, *, font: str = FONT_REGULAR, indent: float = 0) -> float:
-    fits = text_width(text, font, BODY) <= WIDTH - indent
-    for part in [text] if fits else wrap(text, WIDTH - indent, font, BODY, prefer_spaces=True):
+    for part in _space_wrap(text, WIDTH - indent, font):
         draw_text(canvas, MARGIN_X + indent, y, part, font, BODY)
         y -= LEAD
     return y
