@@ -145,7 +145,7 @@ def _write_list(canvas: Canvas, info: RoundInfo, pl: PayList) -> int:
                     "seq": str(i),
                     "voucher_no": r.voucher_no,
                     "name": r.name,
-                    "rate": format_baht(r.rate_satang),
+                    "rate": "ตามจริง" if r.actual else format_baht(r.rate_satang),
                     "units": _units(r.units),
                     "amount": format_baht(r.amount_satang),
                     "received_on": "",  # written by hand when the person signs

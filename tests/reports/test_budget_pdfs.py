@@ -101,6 +101,7 @@ def test_pay_list_columns_total_in_words_and_signature_lines(
     assert "(นายผู้อนุมัติใจดี)" in flat and "(นางสาวผู้จ่ายเงินดี)" in flat
     assert "ผู้จ่ายเงิน" in flat and "ผู้อนุมัติ" in flat
     assert "ตำแหน่งแรงงานจังหวัดขอนแก่น" in flat  # the approving head's title names the province
+    assert flat.count("ตามจริง") == 3  # transport at actual cost: no rate, the days present in its column
     assert "21ต.ค.2569" not in flat  # the receipt date is written by each person on the day they are paid
     reversed_name = next(p for p in ledger.list_payments(paid.ctx, paid.round_id) if p.reversed).payee_name
     assert _flat(reversed_name) not in flat
@@ -236,7 +237,7 @@ def test_each_voucher_has_a_running_number_the_pay_list_shows_beside_the_same_mo
     assert len(vouchers) == 4  # unique numbers, one per voucher
     listed = "\n".join(pdf_text(tmp_path / "p.pdf"))
     for number, (name, amount) in vouchers.items():
-        assert re.search(rf"{number} {name} [\d,.]+ [\d.]+ {amount}", listed), (number, name, amount)
+        assert re.search(rf"{number} {name} (ตามจริง|[\d,.]+) [\d.]+ {amount}", listed), (number, name, amount)
     # The reversed payment's number (0001) is never printed again; the person's voucher has the address.
     assert "0001/2570" not in vouchers and "0001/2570" not in listed
     person_page = next(p for p in pdf_text(tmp_path / "v.pdf") if "สมชาย1" in p)

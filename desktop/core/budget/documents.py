@@ -14,7 +14,7 @@ from db.models import Lecturer, Person
 from desktop.core import office
 from desktop.core.budget.checks import load_round
 from desktop.core.budget.duties import same_person
-from desktop.core.budget.ledger import PaymentRow, _payments
+from desktop.core.budget.ledger import ACTUAL_NOTE, PaymentRow, _payments, present_half_days
 from desktop.core.budget.rules import CATEGORY_LABELS, LEDGER_CATEGORIES, category_label
 from desktop.core.budget.spending import get_state
 from desktop.core.context import AppContext
@@ -72,6 +72,7 @@ class PayListRow:
     amount_satang: int
     paid_on: date | None
     note: str
+    actual: bool = False  # transport at actual cost: no rate; units are the days present
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,11 +183,22 @@ def pay_lists(ctx: AppContext, round_id: uuid.UUID, *, category: str | None = No
     lines = _effective(ctx, round_id, category)
     with ctx.reading() as session:
         numbers = voucher_numbers(session, [p.id for p in lines])
+        days = {x.person_id: x.days for x in present_half_days(session, round_id).values()}
     by_cat: dict[str, list[PayListRow]] = defaultdict(list)
     for p in lines:
+        # Transport paid at actual cost is one amount per person (units 1): the list shows the days present.
+        actual = p.note == ACTUAL_NOTE and p.person_id in days
+        units = Decimal(days[p.person_id]) if actual else p.units
         by_cat[p.category].append(
             PayListRow(
-                numbers.get(p.id, ""), p.payee_name, p.rate_satang, p.units, p.amount_satang, p.paid_on, ""
+                numbers.get(p.id, ""),
+                p.payee_name,
+                p.rate_satang,
+                units,
+                p.amount_satang,
+                p.paid_on,
+                p.override_reason,
+                actual,
             )
         )
     cats = [c for c in (*LEDGER_CATEGORIES, *sorted(by_cat)) if c in by_cat]

@@ -333,6 +333,9 @@ def _net_paid(session: Session, round_id: uuid.UUID, category: str, column) -> d
     }
 
 
+ACTUAL_NOTE = "จ่ายตามจริง"  # the note of a transport line paid at actual cost (one amount, no rate)
+
+
 @dataclass(frozen=True, slots=True)
 class TransportEntry:
     """What one present participant actually spent on transport, from the signed sheet."""
@@ -463,7 +466,7 @@ def pay_transport(
                 units=Decimal(1),
                 amount=e.amount_satang,
                 paid_on=paid_on,
-                note="จ่ายตามจริง",
+                note=ACTUAL_NOTE,
                 override=override,
                 audit_it=False,
             )
