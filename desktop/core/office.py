@@ -87,6 +87,7 @@ def setup_office(ctx: AppContext, *, province_code: str, head_name: str = "") ->
                 province_id=province.id,
                 name_th=f"สำนักงานแรงงานจังหวัด{province.name_th}",
                 head_name=head_name,
+                head_position=titled("", province.name_th),
             )
             session.add(office)
             session.flush()
@@ -143,19 +144,24 @@ def _office_row(office: Office, province: Province) -> OfficeRow:
         office.address,
         office.phone,
         office.head_name,
-        office.head_position,
+        titled(office.head_position, province.name_th),
     )
 
 
-def signer_title(row: OfficeRow | None) -> str:
-    """The head's title as printed under a signature, naming the province (แรงงานจังหวัดขอนแก่น, not แรงงานจังหวัด).
+GENERIC_HEAD = "แรงงานจังหวัด"
 
-    A title that ends with "จังหวัด" (the stored default is just that word) gets the office's province; a title that
-    already names it, or names no province at all (ผู้อำนวยการ…), is printed as it is. Empty when none is set.
-    """
-    if row is None:
-        return ""
-    title = " ".join((row.head_position or "").split())
-    if title.endswith("จังหวัด") and row.province_name and not title.endswith(row.province_name):
-        return f"{title}{row.province_name}"
+
+def titled(head_position: str, province_name: str) -> str:
+    """The head's title as signed, naming the province: the stored default แรงงานจังหวัด (or nothing) becomes
+    แรงงานจังหวัดขอนแก่น; a title that already names it, or names no province (ผู้อำนวยการ…), stays as it is."""
+    title = " ".join((head_position or "").split()) or GENERIC_HEAD
+    if title.endswith("จังหวัด") and province_name and not title.endswith(province_name):
+        return f"{title}{province_name}"
     return title
+
+
+def signer_title(row: OfficeRow | None) -> str:
+    """The title printed under the head's signature (see titled); empty when none is set."""
+    if row is None or not (row.head_position or "").strip():
+        return ""
+    return titled(row.head_position, row.province_name)

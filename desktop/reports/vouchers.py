@@ -1,6 +1,6 @@
-"""Receipt vouchers (ใบสำคัญรับเงิน) of a round: one portrait A4 page per payee.
+"""Receipt vouchers (ใบสำคัญรับเงิน) of a round: one portrait A4 page per payment line, with its running number.
 
-The payee's name, ID and address, the date, what the money was for, the amount in figures and in
+The voucher's number (issued with the payment, docs/money.md), the payee's name, ID and address or workplace, the date, what the money was for, the amount in figures and in
 Thai words; the payee's and the payer's signature lines are left blank (the wet signature is the
 evidence that the money reached the person). Reversed payments are left out.
 """
@@ -77,9 +77,25 @@ def write_vouchers(
     return VoucherResult(Path(out_path), len(items), sum(v.total_satang for v in items))
 
 
+def _space_wrap(text: str, width: float, font: str) -> list[str]:
+    """Lines broken at spaces, measured word by word: the words of names and addresses repeat from voucher
+    to voucher, so their shapes are cached, where measuring every growing line would shape each anew."""
+    space = text_width(" ", font, BODY)
+    lines: list[str] = []
+    line, used = "", 0.0
+    for word in text.split():
+        w = text_width(word, font, BODY)
+        if w > width:  # a word wider than the line: the general wrapper breaks it
+            return wrap(text, width, font, BODY, prefer_spaces=True)
+        if line and used + space + w > width:
+            lines.append(line)
+            line, used = "", 0.0
+        line, used = (f"{line} {word}", used + space + w) if line else (word, w)
+    return [*lines, line] if line else lines
+
+
 def _line(canvas: Canvas, y: float, text: str, *, font: str = FONT_REGULAR, indent: float = 0) -> float:
-    fits = text_width(text, font, BODY) <= WIDTH - indent
-    for part in [text] if fits else wrap(text, WIDTH - indent, font, BODY, prefer_spaces=True):
+    for part in _space_wrap(text, WIDTH - indent, font):
         draw_text(canvas, MARGIN_X + indent, y, part, font, BODY)
         y -= LEAD
     return y
@@ -87,9 +103,12 @@ def _line(canvas: Canvas, y: float, text: str, *, font: str = FONT_REGULAR, inde
 
 def _draw(canvas: Canvas, info: RoundInfo, v: Voucher) -> None:
     y = PAGE_H - MARGIN_TOP
+    right = PAGE_W - MARGIN_X
+    # The running number links this voucher to its line on the pay list; lines paid before numbering have none.
+    number = f"เลขที่ {v.number}" if v.number else "เลขที่ ............"
+    draw_text(canvas, right, y + 8, number, FONT_REGULAR, BODY, align="right")
     draw_text(canvas, PAGE_W / 2, y, "ใบสำคัญรับเงิน", FONT_BOLD, TITLE, align="center")
     y -= LEAD * 1.6
-    right = PAGE_W - MARGIN_X
     if info.office_name:
         draw_text(canvas, right, y, f"ที่ {info.office_name}", FONT_REGULAR, BODY, align="right")
     else:
@@ -112,9 +131,9 @@ def _draw(canvas: Canvas, info: RoundInfo, v: Voucher) -> None:
     if nid:
         y = _line(canvas, y, f"เลขประจำตัวประชาชน {nid}")
     if v.address:
-        y = _line(canvas, y, f"ที่อยู่ {v.address}")
+        y = _line(canvas, y, f"ที่อยู่หรือที่ทำการ {v.address}")
     else:
-        dotted_fill(canvas, MARGIN_X, y, ["ที่อยู่ ", WIDTH - 40], size=BODY, align="left")
+        dotted_fill(canvas, MARGIN_X, y, ["ที่อยู่หรือที่ทำการ ", WIDTH - 110], size=BODY, align="left")
         y -= LEAD
     y = _line(canvas, y, f"ได้รับเงินจาก {info.office_name} ดังรายการต่อไปนี้")
     y -= 6

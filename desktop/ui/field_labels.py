@@ -26,6 +26,13 @@ FIELD_LABELS = {
     "deleted": "ถูกลบ",
     "address": "ที่อยู่",
     "head_name": "ชื่อหัวหน้าสำนักงาน",
+    "birth_date": "วันเกิด",
+    "house_no": "บ้านเลขที่",
+    "address_street": "ตรอก/ซอย/ถนน",
+    "address_moo": "หมู่ที่ (ที่อยู่)",
+    "address_subdistrict": "ตำบล (ที่อยู่)",
+    "address_district": "อำเภอ (ที่อยู่)",
+    "address_province": "จังหวัด (ที่อยู่)",
 }
 
 

@@ -182,7 +182,7 @@ def test_a_holder_whose_name_differs_is_shown_it_and_may_take_the_cards(
     qtbot.waitUntil(lambda: box.last_result is not None, timeout=5_000)
     assert box.last_result.ok
     assert "ชื่อ: สมชาย → สมชาติ" in box.result.text()
-    assert box.action.text() == "ปรับชื่อตามบัตรประชาชน"
+    assert box.action.text() == "ปรับข้อมูลตามบัตรประชาชน"
     box.action.click()
-    qtbot.waitUntil(lambda: "ปรับชื่อตามบัตรแล้ว" in box.result.text(), timeout=5_000)
+    qtbot.waitUntil(lambda: "ปรับข้อมูลตามบัตรแล้ว" in box.result.text(), timeout=5_000)
     assert people.search_people(ctx, HOLDER)[0].first_name == "สมชาติ"

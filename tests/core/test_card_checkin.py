@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import AttendanceMark, AuditEntry
+from db.rules.national_id import make_national_id
 from desktop.core.cardreader import checkin
 from desktop.core.cardreader.thaiid import Address, CardData
 from desktop.core.context import AppContext
@@ -82,7 +83,7 @@ def test_names_that_differ_are_shown_and_updated_from_the_card_audited(ctx: AppC
     diff = checkin.differences(person, CARD)
     assert diff["first_name"] == ("สมชัย", "สมชาย")
     assert "ชื่อ: สมชัย → สมชาย" in checkin.differences_text(diff)
-    row = checkin.update_names_from_card(ctx, person_id=person.id, card=CARD, expected_version=person.version)
+    row = checkin.update_from_card(ctx, person_id=person.id, card=CARD, expected_version=person.version)
     assert row.first_name == "สมชาย" and not {
         k for k in checkin.differences(row, CARD) if k in checkin.NAME_FIELDS
     }
@@ -90,7 +91,7 @@ def test_names_that_differ_are_shown_and_updated_from_the_card_audited(ctx: AppC
         summaries = list(session.scalars(select(AuditEntry.summary)))
     assert any("ตามบัตรประชาชน (source card)" in s for s in summaries)
     with pytest.raises(StaleEditError):
-        checkin.update_names_from_card(ctx, person_id=person.id, card=CARD, expected_version=person.version)
+        checkin.update_from_card(ctx, person_id=person.id, card=CARD, expected_version=person.version)
 
 
 def test_walk_in_prefill_takes_names_and_address_parts() -> None:
@@ -103,3 +104,49 @@ def test_walk_in_prefill_takes_names_and_address_parts() -> None:
         "เมืองขอนแก่น",
         "ขอนแก่น",
     )
+
+
+def test_the_walk_in_stores_the_cards_birth_date_and_address(ctx: AppContext) -> None:
+    from desktop.core.rounds import planning
+
+    rid, _ = _setup(ctx)
+    other = replace(CARD, national_id=make_national_id("310060041234"), first_name="สมหญิง", prefix="นาง")
+    prefill = checkin.walk_in_prefill(other)
+    result = planning.add_walk_in(
+        ctx,
+        round_id=rid,
+        person=PersonInput(
+            national_id=prefill.national_id,
+            prefix=prefill.prefix,
+            first_name=prefill.first_name,
+            last_name=prefill.last_name,
+            address=prefill.address,
+        ),
+    )
+    row = people.get_person(ctx, result.person.id)
+    assert row.birth_date == date(1967, 6, 15)
+    assert row.address_text == "บ้านเลขที่ 99/1 หมู่ที่ 5 ตำบลในเมือง อำเภอเมืองขอนแก่น จังหวัดขอนแก่น"
+    assert checkin.differences(row, other) == {}
+
+
+def test_an_address_that_differs_is_shown_and_updated_from_the_card_audited(ctx: AppContext) -> None:
+    _rid, person = _setup(ctx)
+    diff = checkin.differences(person, CARD)
+    assert diff["house_no"] == ("", "99/1") and diff["birth_date"] == ("", "1967-06-15")
+    text = checkin.differences_text(diff)
+    assert "บ้านเลขที่: - → 99/1" in text and "วันเกิด: - → 15 มิ.ย. 2510" in text
+    row = checkin.update_from_card(ctx, person_id=person.id, card=CARD, expected_version=person.version)
+    assert checkin.differences(row, CARD) == {}
+    assert row.address_text.startswith("บ้านเลขที่ 99/1 หมู่ที่ 5 ตำบลในเมือง")
+    # An edit of the other fields keeps the address (nothing typed is lost).
+    edited = people.update_person(ctx, row.id, replace(people.as_input(row), phone="0812345678"))
+    assert edited.address == row.address
+    kept = people.update_person(
+        ctx, row.id, PersonInput(national_id=NID, first_name="สมชาย", last_name="ใจดี")
+    )
+    assert kept.house_no == "99/1"
+    with ctx.reading() as session:
+        entry = session.scalars(
+            select(AuditEntry).where(AuditEntry.summary.like("%ที่อยู่ตามบัตรประชาชน (source card)%"))
+        ).one()
+    assert entry.changes["house_no"] == ["", "99/1"]

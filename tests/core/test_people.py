@@ -229,3 +229,9 @@ def test_a_prefix_the_table_rewrites_keeps_the_name_as_typed(ctx: AppContext) ->
     assert original(same.id) == ""  # nothing rewritten, nothing to keep
     people.update_person(ctx, row.id, _input(prefix="จ่าสิบเอก", first_name="สมชาย", position="กำนัน"))
     assert original(row.id) == "จ.ส.อ.สมชาย ใจดี"  # an edit in the canonical form keeps what was typed first
+
+
+def test_the_row_query_width_is_what_readers_slice_by() -> None:
+    from desktop.core.people.people import PERSON_ROW_WIDTH, person_row_query
+
+    assert len(person_row_query().selected_columns) == PERSON_ROW_WIDTH

@@ -27,8 +27,8 @@ def paid(ctx) -> HeldRound:
         name_th="สำนักงานแรงงานจังหวัดขอนแก่น",
         address="",
         phone="",
-        head_name="นางสาวพรทิพย์ ศรีสุข",
-        head_position="แรงงานจังหวัดขอนแก่น",
+        head_name="นายผู้อนุมัติ ใจดี",
+        head_position="แรงงานจังหวัด",  # the generic title: printed with the province
     )
     held = make_held(ctx)
     add_slot(ctx, held.round_id, held.nonstate_lecturer, minutes=85)  # 1.5 h × 1,200 = 1,800
@@ -36,7 +36,13 @@ def paid(ctx) -> HeldRound:
     spending.approve(
         ctx, held.round_id, approver="นายผู้อนุมัติ ใจดี", payer_name="นางสาวผู้จ่าย เงินดี", on=date(2026, 10, 1)
     )
-    ledger.pay_allowances(ctx, held.round_id, rate_satang=12_550, paid_on=PAID)  # 125.50 a day
+    spent = [25_100, 25_100, 12_550, 12_550]  # what each present person spent on transport
+    ledger.pay_transport(
+        ctx,
+        held.round_id,
+        entries=[ledger.TransportEntry(p, a) for p, a in zip(held.person_ids, spent, strict=False)],
+        paid_on=PAID,
+    )
     ledger.pay_lecturers(ctx, held.round_id, paid_on=PAID)
     first = ledger.list_payments(ctx, held.round_id)[0]
     ledger.reverse(ctx, first.id, reason="จ่ายผิด")
@@ -78,12 +84,24 @@ def test_pay_list_columns_total_in_words_and_signature_lines(
     assert res.total_satang == sum(p.amount_satang for p in rows)
     text = "\n".join(pdf_text(out))
     flat = _flat(text)
-    for head in ("ลำดับ", "ชื่อ-สกุล", "อัตรา", "จำนวนวัน", "จำนวนเงิน", "วันที่รับเงิน", "ลายมือชื่อผู้รับเงิน", "หมายเหตุ"):
+    for head in (
+        "ลำดับ",
+        "เลขที่ใบสำคัญ",
+        "ชื่อ-สกุล",
+        "อัตรา",
+        "จำนวนวัน",
+        "จำนวนเงิน",
+        "วันที่รับเงิน",
+        "ลายมือชื่อผู้รับเงิน",
+        "หมายเหตุ",
+    ):
         assert _flat(head) in flat
     assert "หลักฐานการจ่ายเงินค่าพาหนะผู้เข้ารับการฝึกอบรม" in flat
     assert _flat(f"รวมเงินทั้งสิ้น {format_baht(res.total_satang)} บาท ({baht_text(res.total_satang)})") in flat
     assert "(นายผู้อนุมัติใจดี)" in flat and "(นางสาวผู้จ่ายเงินดี)" in flat
     assert "ผู้จ่ายเงิน" in flat and "ผู้อนุมัติ" in flat
+    assert "ตำแหน่งแรงงานจังหวัดขอนแก่น" in flat  # the approving head's title names the province
+    assert flat.count("ตามจริง") == 3  # transport at actual cost: no rate, the days present in its column
     assert "21ต.ค.2569" not in flat  # the receipt date is written by each person on the day they are paid
     reversed_name = next(p for p in ledger.list_payments(paid.ctx, paid.round_id) if p.reversed).payee_name
     assert _flat(reversed_name) not in flat
@@ -203,3 +221,91 @@ def test_a_long_pay_list_carries_its_sum_from_page_to_page(paid: HeldRound, tmp_
     last = pages[-1]
     assert _flat(f"รวมเงินทั้งสิ้น {format_baht(res.total_satang)} บาท ({baht_text(res.total_satang)})") in last
     assert "ผู้อนุมัติ" in last
+
+
+def test_each_voucher_has_a_running_number_the_pay_list_shows_beside_the_same_money(
+    paid: HeldRound, tmp_path: Path, pdf_text
+) -> None:
+    write_vouchers(paid.ctx, round_id=paid.round_id, out_path=tmp_path / "v.pdf")
+    write_paylist(paid.ctx, round_id=paid.round_id, out_path=tmp_path / "p.pdf")
+    vouchers = {}
+    for page in pdf_text(tmp_path / "v.pdf"):
+        number = re.search(r"เลขที่ (\d{4}/2570)", page).group(1)
+        name = re.search(r"ข้าพเจ้า (\S+ \S+)", page).group(1)
+        amount = re.search(r"รวมเงิน ([\d,]+\.\d\d)", page).group(1)
+        vouchers[number] = (name, amount)
+    assert len(vouchers) == 4  # unique numbers, one per voucher
+    listed = "\n".join(pdf_text(tmp_path / "p.pdf"))
+    for number, (name, amount) in vouchers.items():
+        assert re.search(rf"{number} {name} (ตามจริง|[\d,.]+) [\d.]+ {amount}", listed), (number, name, amount)
+    # The reversed payment's number (0001) is never printed again; the person's voucher has the address.
+    assert "0001/2570" not in vouchers and "0001/2570" not in listed
+    person_page = next(p for p in pdf_text(tmp_path / "v.pdf") if "สมชาย1" in p)
+    assert _flat("ที่อยู่หรือที่ทำการ บ้านเลขที่ 11/1 หมู่ที่ 3 ตำบลบ้านเป็ด อำเภอเมืองขอนแก่น จังหวัดขอนแก่น") in _flat(
+        person_page
+    )
+    lecturer_page = next(p for p in pdf_text(tmp_path / "v.pdf") if "ค่าตอบแทนวิทยากร" in p)
+    assert _flat("สำนักงานจัดหางานจังหวัดขอนแก่น ศูนย์ราชการจังหวัด") in _flat(lecturer_page)
+
+
+def test_a_correction_is_a_reversal_and_a_new_voucher_with_a_new_number(
+    paid: HeldRound, tmp_path: Path, pdf_text
+) -> None:
+    from desktop.core.budget import documents
+
+    before = {v.payee_name: v.number for v in documents.vouchers(paid.ctx, paid.round_id)}
+    line = next(p for p in ledger.list_payments(paid.ctx, paid.round_id) if p.effective and p.person_id)
+    ledger.reverse(paid.ctx, line.id, reason="จำนวนวันผิด")
+    ledger.add_payment(
+        paid.ctx,
+        paid.round_id,
+        ledger.PaymentInput(
+            category="transport",
+            payee_kind="person",
+            person_id=line.person_id,
+            rate_satang=10_000,
+            units=1,
+            paid_on=PAID,
+        ),
+    )
+    after = {v.payee_name: v.number for v in documents.vouchers(paid.ctx, paid.round_id)}
+    assert after[line.payee_name] not in before.values()  # a new number, never the old one reused
+    assert after[line.payee_name] == "0006/2570"
+    assert {k: v for k, v in after.items() if k != line.payee_name} == {
+        k: v for k, v in before.items() if k != line.payee_name
+    }
+
+
+def test_a_lecturer_without_an_address_or_workplace_cannot_be_paid(ctx) -> None:
+    from desktop.core.people import lecturers
+    from tests.fixtures.budget import make_lecturer
+
+    held = make_held(ctx)
+    bare = make_lecturer(ctx, "ไร้ที่อยู่", is_state=False, address="")
+    add_slot(ctx, held.round_id, bare, minutes=60)
+    spending.approve(
+        ctx, held.round_id, approver="นายผู้อนุมัติ ใจดี", payer_name="นางสาวผู้จ่าย เงินดี", on=date(2026, 10, 1)
+    )
+    with pytest.raises(RuleViolation, match="ที่อยู่หรือที่ทำการ"):
+        ledger.pay_lecturers(ctx, held.round_id, paid_on=PAID)
+    assert ledger.list_payments(ctx, held.round_id) == []  # nothing of the batch was written
+    with pytest.raises(RuleViolation, match="นายไร้ที่อยู่ วิทยากร"):
+        ledger.add_payment(
+            ctx,
+            held.round_id,
+            ledger.PaymentInput(
+                category="lecturer", payee_kind="lecturer", lecturer_id=bare, rate_satang=60_000, paid_on=PAID
+            ),
+        )
+    lecturers.update_lecturer(
+        ctx,
+        bare,
+        lecturers.LecturerInput(
+            prefix="นาย",
+            first_name="ไร้ที่อยู่",
+            last_name="วิทยากร",
+            is_state=False,
+            address="มหาวิทยาลัยขอนแก่น ถนนมิตรภาพ จังหวัดขอนแก่น",
+        ),
+    )
+    assert ledger.pay_lecturers(ctx, held.round_id, paid_on=PAID).lines == 1

@@ -48,3 +48,51 @@ def test_two_pcs_offline_at_once_never_issue_the_same_number(server: Server, des
 
     # After the sync both keep their own lanes.
     assert _issue(a, 1) == ["0009/2569"] and _issue(b, 1) == ["2-0006/2569"]
+
+
+def test_vouchers_paid_on_two_pcs_offline_keep_unique_numbers_after_sync(server: Server, desktops) -> None:
+    from datetime import date
+
+    from desktop.core.budget import documents, ledger, spending
+    from desktop.core.budget.rules import Override
+    from tests.fixtures.budget import add_slot, make_held
+
+    a, b = desktops("pc_a"), desktops("pc_b")
+    held = make_held(a)
+    add_slot(a, held.round_id, held.nonstate_lecturer, minutes=60)
+    spending.approve(
+        a, held.round_id, approver="นายผู้อนุมัติ ใจดี", payer_name="นางสาวผู้จ่าย เงินดี", on=date(2026, 10, 1)
+    )
+    ledger.pay_lecturers(a, held.round_id, paid_on=date(2026, 10, 21))  # 0001/2570 on A
+    for ctx in (a, b):
+        report = sync_client.sync(ctx, http=server.http)
+        assert report.failed == 0 and not report.problems
+
+    def pay(ctx, person_id) -> None:
+        ledger.add_payment(
+            ctx,
+            held.round_id,
+            ledger.PaymentInput(
+                category="transport",
+                payee_kind="person",
+                person_id=person_id,
+                rate_satang=15_000,
+                units=1,
+                paid_on=date(2026, 10, 21),
+            ),
+            # Allocations come from the central office, so B (which never got A's local one) needs a reason.
+            override=Override("งบประมาณจัดสรรยังไม่ถึงเครื่องนี้ (ทดสอบ)", "นายผู้อนุมัติ ใจดี"),
+        )
+
+    # Offline at the same time: A pays two people, B the other two.
+    pay(a, held.person_ids[0])
+    pay(a, held.person_ids[1])
+    pay(b, held.person_ids[2])
+    pay(b, held.person_ids[3])
+    for ctx in (a, b, a):
+        report = sync_client.sync(ctx, http=server.http)
+        assert report.failed == 0 and not report.problems
+    on_a = {v.line_id: v.number for v in documents.vouchers(a, held.round_id)}
+    on_b = {v.line_id: v.number for v in documents.vouchers(b, held.round_id)}
+    assert on_a == on_b and len(on_a) == 5
+    assert sorted(on_a.values()) == ["0001/2570", "0002/2570", "0003/2570", "2-0001/2570", "2-0002/2570"]

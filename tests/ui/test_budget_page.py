@@ -180,3 +180,45 @@ def test_rates_are_edited_only_by_allowed_users(window, qtbot, monkeypatch) -> N
     page.reload()
     qtbot.waitUntil(lambda: not page.rate_edit_button.isEnabled() and page.runner.idle, timeout=10_000)
     assert "ไม่มีสิทธิ์" in page.rate_note.text()
+
+
+def test_transport_grid_pays_each_present_person_their_actual_fare(window, qtbot, tmp_path) -> None:
+    page = _page(window, qtbot)
+    page.tabs.setCurrentIndex(1)
+    row = next(
+        r
+        for r in page.round_rows
+        if spending.get_state(page.ctx, r.id).status == "approved"
+        and any(p.effective for p in ledger.list_payments(page.ctx, r.id, category="transport"))
+    )
+    page.select_round(row.id)
+    qtbot.waitUntil(
+        lambda: page.state is not None and page.state.round_id == row.id and page.runner.idle, timeout=10_000
+    )
+    paid = [p for p in ledger.list_payments(page.ctx, row.id, category="transport") if p.effective]
+    ledger.reverse(page.ctx, paid[0].id, reason="จำนวนเงินผิด")
+    seen = {}
+
+    def fill(dialog) -> bool:
+        rows = dialog.rows
+        assert {r.person_id for r in rows} >= {paid[0].person_id}  # the people recorded present
+        i = next(n for n, r in enumerate(rows) if r.person_id == paid[0].person_id)
+        assert dialog.table.item(i, 4).text() == ""  # no amount written in for the officer
+        over = rows[i].ceiling_satang / 100 + 1
+        dialog.set_amount(i, f"{over:.2f}")
+        dialog._accept()
+        seen["error"] = dialog.error.text()
+        dialog.grab().save(str(tmp_path / "transport.png"))
+        dialog.set_amount(i, "135")
+        dialog._accept()
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    page.pay_transport(dialog_hook=fill)
+    qtbot.waitUntil(lambda: page.runner.idle and "ค่าพาหนะตามจริง 1 คน" in page.message.text(), timeout=10_000)
+    assert "เกินเพดาน" in seen["error"] and "ต้องระบุเหตุผล" in seen["error"]
+    fresh = [
+        p
+        for p in ledger.list_payments(page.ctx, row.id, category="transport")
+        if p.effective and p.person_id == paid[0].person_id
+    ]
+    assert [p.amount_satang for p in fresh] == [13_500]

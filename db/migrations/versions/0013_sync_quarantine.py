@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013_sync_quarantine"
-down_revision: str | Sequence[str] | None = "0011_document_numbers"
+down_revision: str | Sequence[str] | None = "0011b_money_addresses"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

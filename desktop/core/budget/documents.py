@@ -10,14 +10,17 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from db.models import District, Lecturer, Person, Province, Subdistrict, Village
+from db.models import Lecturer, Person
 from desktop.core import office
 from desktop.core.budget.checks import load_round
-from desktop.core.budget.ledger import PaymentRow, _payments
+from desktop.core.budget.duties import same_person
+from desktop.core.budget.ledger import ACTUAL_NOTE, PaymentRow, _payments, present_half_days
 from desktop.core.budget.rules import CATEGORY_LABELS, LEDGER_CATEGORIES, category_label
 from desktop.core.budget.spending import get_state
 from desktop.core.context import AppContext
 from desktop.core.errors import RuleViolation, ValidationError
+from desktop.core.numbering import numbers_for
+from desktop.core.people import people
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,7 @@ class RoundInfo:
     payer_name: str
     approver_name: str
     spending_status: str
+    approver_title: str = ""  # the office head's title (naming the province) when the head approved
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,10 @@ class VoucherItem:
 
 @dataclass(frozen=True, slots=True)
 class Voucher:
+    """One payment line's receipt; its number was issued with the payment and is never reused."""
+
+    number: str
+    line_id: uuid.UUID
     payee_name: str
     national_id: str
     address: str
@@ -57,12 +65,14 @@ class Voucher:
 
 @dataclass(frozen=True, slots=True)
 class PayListRow:
+    voucher_no: str
     name: str
     rate_satang: int
     units: Decimal
     amount_satang: int
     paid_on: date | None
     note: str
+    actual: bool = False  # transport at actual cost: no rate; units are the days present
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +111,9 @@ def round_info(ctx: AppContext, round_id: uuid.UUID) -> RoundInfo:
             state.payer_name,
             state.approved_by,
             state.status,
+            own.head_position
+            if own and own.head_name and same_person(own.head_name, state.approved_by)
+            else "",
         )
 
 
@@ -117,8 +130,19 @@ def _units_text(units: Decimal) -> str:
     return f"{units.normalize():f}"
 
 
+def _person_addresses(session, person_ids: set) -> dict:
+    out = {}
+    for start in range(0, len(person_ids), 500):
+        chunk = list(person_ids)[start : start + 500]
+        query = people.person_row_query().where(Person.id.in_(chunk))
+        for r in session.execute(query):
+            row = people.to_person_row(r)
+            out[row.id] = (row.national_id, row.address_text)
+    return out
+
+
 def vouchers(ctx: AppContext, round_id: uuid.UUID, *, category: str | None = None) -> list[Voucher]:
-    """One voucher per payee, listing what they were paid in the round (reversed lines left out)."""
+    """One voucher per effective payment line, with its running number (reversed lines left out)."""
     lines = _effective(ctx, round_id, category)
     if not lines:
         raise RuleViolation("รุ่นนี้ยังไม่มีรายการจ่ายเงิน จึงไม่มีใบสำคัญรับเงินให้พิมพ์")
@@ -126,25 +150,7 @@ def vouchers(ctx: AppContext, round_id: uuid.UUID, *, category: str | None = Non
     person_ids = {p.person_id for p in lines if p.person_id}
     lecturer_ids = {p.lecturer_id for p in lines if p.lecturer_id}
     with ctx.reading() as session:
-        persons = {
-            r[0]: (r[1], _address(r[2:]))
-            for r in session.execute(
-                select(
-                    Person.id,
-                    Person.national_id,
-                    Village.moo,
-                    Village.name_th,
-                    Subdistrict.name_th,
-                    District.name_th,
-                    Province.name_th,
-                )
-                .outerjoin(Village, Person.village_id == Village.id)
-                .outerjoin(Subdistrict, Village.subdistrict_id == Subdistrict.id)
-                .outerjoin(District, Subdistrict.district_id == District.id)
-                .outerjoin(Province, District.province_id == Province.id)
-                .where(Person.id.in_(person_ids))
-            )
-        }
+        persons = _person_addresses(session, person_ids)
         lecturers = {
             r[0]: (r[1] or "", r[2])
             for r in session.execute(
@@ -153,38 +159,47 @@ def vouchers(ctx: AppContext, round_id: uuid.UUID, *, category: str | None = Non
                 )
             )
         }
-    grouped: dict[tuple, list[PaymentRow]] = defaultdict(list)
-    for p in lines:
-        grouped[(p.payee_kind, p.person_id or p.lecturer_id or p.payee_name)].append(p)
+        numbers = voucher_numbers(session, [p.id for p in lines])
     where = f"รุ่นที่ {info.number}/{info.fiscal_year}"
     out = []
-    for (_kind, _key), rows in grouped.items():
-        first = rows[0]
-        nid, address = "", ""
-        if first.person_id in persons:
-            nid, address = persons[first.person_id]
-        elif first.lecturer_id in lecturers:
-            nid, address = lecturers[first.lecturer_id]
-        items = []
-        for p in rows:
-            unit = "ชั่วโมง" if p.category == "lecturer" else "วัน"
-            text = (
-                f"{category_label(p.category)} โครงการฝึกอบรมครู ข {where} "
-                f"({_units_text(p.units)} {unit} × {_baht(p.rate_satang)} บาท)"
-            )
-            items.append(VoucherItem(text, p.amount_satang))
-        paid = max((p.paid_on for p in rows if p.paid_on), default=None)
-        out.append(Voucher(first.payee_name, nid, address, paid, tuple(items)))
+    for p in lines:
+        nid, address = persons.get(p.person_id) or lecturers.get(p.lecturer_id) or ("", "")
+        unit = "ชั่วโมง" if p.category == "lecturer" else "วัน"
+        text = f"{category_label(p.category)} โครงการฝึกอบรมครู ข {where}"
+        if p.category != "transport" or p.units != 1:
+            text += f" ({_units_text(p.units)} {unit} × {_baht(p.rate_satang)} บาท)"
+        item = VoucherItem(text, p.amount_satang)
+        out.append(Voucher(numbers.get(p.id, ""), p.id, p.payee_name, nid, address, p.paid_on, (item,)))
     return out
+
+
+def voucher_numbers(session, line_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The running number issued with each payment line (older lines, paid before numbering, have none)."""
+    return numbers_for(session, series="voucher", entity_table="payment_line", entity_ids=line_ids)
 
 
 def pay_lists(ctx: AppContext, round_id: uuid.UUID, *, category: str | None = None) -> list[PayList]:
     """The group payment list of each ledger category (or one), effective lines in the order paid."""
     lines = _effective(ctx, round_id, category)
+    with ctx.reading() as session:
+        numbers = voucher_numbers(session, [p.id for p in lines])
+        days = {x.person_id: x.days for x in present_half_days(session, round_id).values()}
     by_cat: dict[str, list[PayListRow]] = defaultdict(list)
     for p in lines:
+        # Transport paid at actual cost is one amount per person (units 1): the list shows the days present.
+        actual = p.note == ACTUAL_NOTE and p.person_id in days
+        units = Decimal(days[p.person_id]) if actual else p.units
         by_cat[p.category].append(
-            PayListRow(p.payee_name, p.rate_satang, p.units, p.amount_satang, p.paid_on, "")
+            PayListRow(
+                numbers.get(p.id, ""),
+                p.payee_name,
+                p.rate_satang,
+                units,
+                p.amount_satang,
+                p.paid_on,
+                p.override_reason,
+                actual,
+            )
         )
     cats = [c for c in (*LEDGER_CATEGORIES, *sorted(by_cat)) if c in by_cat]
     result = [PayList(c, tuple(by_cat[c])) for c in dict.fromkeys(cats)]
@@ -197,20 +212,3 @@ def _baht(satang: int) -> str:
     from db.rules.money import format_baht
 
     return format_baht(satang)
-
-
-def _address(parts: tuple) -> str:
-    moo, village, sub, district, province = parts
-    if sub is None:
-        return ""
-    out = []
-    if moo is not None:
-        if village and not village.startswith("บ้าน"):
-            village = f"บ้าน{village}"
-        out.append(f"หมู่ที่ {moo}" + (f" {village}" if village else ""))
-    out.append(f"ตำบล{sub}")
-    if district:
-        out.append(f"อำเภอ{district}")
-    if province:
-        out.append(f"จังหวัด{province}")
-    return " ".join(out)

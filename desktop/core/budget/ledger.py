@@ -10,9 +10,11 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import Enrolment, Lecturer, PaymentLine, Person, TrainingRound
+from db.models import Enrolment, ExpenseLine, Lecturer, PaymentLine, Person, RoundSpending, TrainingRound
 from desktop.core import audit
+from desktop.core.accounts.session import SignedIn
 from desktop.core.budget.checks import (
+    OverLimit,
     check_allocation,
     check_ceiling,
     check_override,
@@ -33,6 +35,7 @@ from desktop.core.budget.rules import (
 )
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, RuleViolation, ValidationError
+from desktop.core.numbering import issue_number
 from desktop.core.rounds.attendance import latest_marks
 
 
@@ -166,6 +169,15 @@ def _lecturer_name(lec: Lecturer) -> str:
     return f"{lec.prefix}{lec.first_name} {lec.last_name}".strip()
 
 
+def require_lecturer_address(lec: Lecturer) -> None:
+    """A voucher must name where the payee lives or works, so a lecturer without one cannot be paid."""
+    if not (lec.address or "").strip():
+        raise RuleViolation(
+            f"วิทยากร {_lecturer_name(lec)} ยังไม่มี 'ที่อยู่หรือที่ทำการ' (สถานที่อยู่หรือที่ทำการ) "
+            "ซึ่งต้องพิมพ์ในใบสำคัญรับเงิน จึงจ่ายเงินไม่ได้ กรุณาบันทึกในข้อมูลวิทยากรก่อน"
+        )
+
+
 def add_payment(
     ctx: AppContext, round_id: uuid.UUID, data: PaymentInput, *, override: Override | None = None
 ) -> PaymentRow:
@@ -198,6 +210,7 @@ def add_payment(
             if lec is None:
                 raise NotFoundError("ไม่พบวิทยากรนี้")
             name = _lecturer_name(lec)
+            require_lecturer_address(lec)
             if data.category == "lecturer":
                 rate = rate_in_force(
                     session,
@@ -276,6 +289,17 @@ def _append(
     )
     session.add(line)
     session.flush()
+    if reverses_id is None:  # the voucher's number, issued with the money it records (a reversal voids it)
+        issue_number(
+            session,
+            office_code=rnd.office_code,
+            device_id=ctx.device_id,
+            series="voucher",
+            fiscal_year=rnd.fiscal_year,
+            entity_table="payment_line",
+            entity_id=line.id,
+            issued_by=ctx.user_name,
+        )
     if audit_it:
         audit.record(
             session,
@@ -312,51 +336,141 @@ def _net_paid(session: Session, round_id: uuid.UUID, category: str, column) -> d
     }
 
 
-def pay_allowances(
+ACTUAL_NOTE = "จ่ายตามจริง"  # the note of a transport line paid at actual cost (one amount, no rate)
+
+
+@dataclass(frozen=True, slots=True)
+class TransportEntry:
+    """What one present participant actually spent on transport, from the signed sheet."""
+
+    person_id: uuid.UUID
+    amount_satang: int
+    reason: str = ""  # why more than the per-person ceiling was paid (required then)
+
+
+@dataclass(frozen=True, slots=True)
+class TransportRow:
+    """A participant recorded present, for the transport grid: the ceiling is a suggestion, never a default."""
+
+    person_id: uuid.UUID
+    name: str
+    days: int
+    ceiling_satang: int | None  # the approved plan's per-person-day amount × days present
+    paid_satang: int  # net of reversals
+
+
+def _transport_rate(session: Session, round_id: uuid.UUID) -> int | None:
+    """The plan's transport amount per person per day (the round's default), or None without a plan line."""
+    return session.scalar(
+        select(func.max(ExpenseLine.unit_price_satang)).where(
+            ExpenseLine.round_id == round_id,
+            ExpenseLine.kind == "plan",
+            ExpenseLine.category == "transport",
+            ExpenseLine.deleted.is_(False),
+        )
+    )
+
+
+def transport_sheet(ctx: AppContext, round_id: uuid.UUID) -> list[TransportRow]:
+    """The people recorded present in the round, by name, with their ceiling and what they were paid."""
+    with ctx.reading() as session:
+        rnd = load_round(session, round_id)
+        presence = {p.person_id: p for p in present_half_days(session, rnd.id).values()}
+        rate = _transport_rate(session, rnd.id)
+        paid = _net_paid(session, rnd.id, "transport", PaymentLine.person_id)
+        people = (
+            session.scalars(select(Person).where(Person.id.in_(list(presence)))).all() if presence else []
+        )
+        rows = [
+            TransportRow(
+                p.id,
+                _person_name(p),
+                presence[p.id].days,
+                rate * presence[p.id].days if rate else None,
+                paid.get(p.id, 0),
+            )
+            for p in people
+        ]
+    rows.sort(key=lambda r: r.name)
+    return rows
+
+
+def pay_transport(
     ctx: AppContext,
     round_id: uuid.UUID,
     *,
-    rate_satang: int,
+    entries: list[TransportEntry],
     paid_on: date,
-    category: str = "transport",
-    override: Override | None = None,
+    approver: str = "",
+    approver_account: SignedIn | None = None,
 ) -> BatchResult:
-    """Pay a per-day allowance to every participant recorded present (days present × rate), once each."""
-    if category not in PARTICIPANT_CATEGORIES:
-        raise ValidationError({"category": f"{category_label(category)}ไม่ใช่ค่าใช้จ่ายที่จ่ายให้ผู้เข้าอบรม"})
-    if rate_satang <= 0:
-        raise ValidationError({"rate_satang": "อัตราต่อวันต้องมากกว่า 0 บาท"})
-    check_override(override, ctx=ctx)
+    """Pay each present participant the transport they actually spent, from the signed sheet, in one go.
+
+    Refused as a whole (nothing written): someone not recorded present, someone already paid, an amount that
+    is not positive, an amount above the per-person ceiling (the approved plan's amount × days present)
+    without a reason. The approver of an amount above the ceiling is the one given, else the round's.
+    """
+    if not entries:
+        raise ValidationError({"entries": "ยังไม่ได้กรอกค่าพาหนะของผู้ใด"})
+    seen: set[uuid.UUID] = set()
+    for e in entries:
+        if e.person_id in seen:
+            raise ValidationError({"entries": "มีผู้เข้าอบรมซ้ำในรายการค่าพาหนะ"})
+        seen.add(e.person_id)
     with ctx.transaction() as session:
         rnd = load_round(session, round_id)
         _check_round_payable(session, rnd, paid_on=paid_on)
-        presence = present_half_days(session, rnd.id)
-        if not presence:
-            raise RuleViolation(f"{round_label(rnd)} ยังไม่มีบันทึกการเข้าอบรม จึงจ่าย{category_label(category)}ไม่ได้")
-        paid = _net_paid(session, rnd.id, category, PaymentLine.person_id)
-        people = {
-            p.id: p
-            for p in session.scalars(
-                select(Person).where(Person.id.in_([x.person_id for x in presence.values()]))
-            )
-        }
-        todo = [p for p in presence.values() if paid.get(p.person_id, 0) <= 0]
-        todo.sort(key=lambda p: (people[p.person_id].first_name, people[p.person_id].last_name))
-        total = sum(line_amount(p.days, rate_satang) for p in todo)
-        check_allocation(session, rnd, adding_satang=total, override=override)
-        for p in todo:
+        presence = {p.person_id: p for p in present_half_days(session, rnd.id).values()}
+        paid = _net_paid(session, rnd.id, "transport", PaymentLine.person_id)
+        people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(list(seen))))}
+        rate = _transport_rate(session, rnd.id)
+        who = approver.strip() or session.scalar(
+            select(RoundSpending.approved_by).where(RoundSpending.round_id == rnd.id)
+        )
+        lines = []
+        for e in entries:
+            person = people.get(e.person_id)
+            if person is None:
+                raise NotFoundError("ไม่พบผู้รับเงินนี้")
+            name = _person_name(person)
+            if not isinstance(e.amount_satang, int) or e.amount_satang <= 0:
+                raise ValidationError({"amount_satang": f"ค่าพาหนะของ {name} ต้องมากกว่า 0 บาท"})
+            present = presence.get(e.person_id)
+            if present is None:
+                raise RuleViolation(
+                    f"{name} ไม่มีบันทึกการเข้าอบรมใน{round_label(rnd)} จึงจ่ายค่าพาหนะไม่ได้ (จ่ายเฉพาะผู้ที่ลงชื่อเข้าอบรม)"
+                )
+            if paid.get(e.person_id, 0) > 0:
+                raise RuleViolation(
+                    f"จ่ายค่าพาหนะให้ {name} แล้ว {baht(paid[e.person_id])} หากจำนวนผิดให้กลับรายการเดิมก่อน"
+                )
+            ceiling = rate * present.days if rate else None
+            override = None
+            if ceiling is not None and e.amount_satang > ceiling:
+                if not e.reason.strip():
+                    raise OverLimit(
+                        f"ค่าพาหนะของ {name} {baht(e.amount_satang)} เกินเพดานต่อคน {baht(ceiling)} "
+                        f"({present.days} วัน × {baht(rate)} ตามแผนที่อนุมัติ) ต้องระบุเหตุผลที่จ่ายเกิน"
+                    )
+                override = Override(e.reason.strip(), who or "", approver_account)
+                check_override(override, ctx=ctx)  # with accounts: the approver signed in for it
+            lines.append((e, person, name, present, override))
+        total = sum(e.amount_satang for e in entries)
+        check_allocation(session, rnd, adding_satang=total, override=None)
+        for e, person, name, _present, override in lines:
             _append(
                 session,
                 ctx,
                 rnd,
-                category=category,
+                category="transport",
                 payee_kind="person",
-                person_id=p.person_id,
-                payee_name=_person_name(people[p.person_id]),
-                rate_satang=rate_satang,
-                units=Decimal(p.days),
-                amount=line_amount(p.days, rate_satang),
+                person_id=person.id,
+                payee_name=name,
+                rate_satang=e.amount_satang,
+                units=Decimal(1),
+                amount=e.amount_satang,
                 paid_on=paid_on,
+                note=ACTUAL_NOTE,
                 override=override,
                 audit_it=False,
             )
@@ -367,10 +481,10 @@ def pay_allowances(
             action="pay",
             entity="training_round",
             entity_id=rnd.id,
-            changes={"lines": [None, len(todo)], "total_satang": [None, total]},
-            summary=f"จ่าย{category_label(category)} {round_label(rnd)} {len(todo)} คน รวม {baht(total)}",
+            changes={"lines": [None, len(lines)], "total_satang": [None, total]},
+            summary=f"จ่ายค่าพาหนะตามจริง {round_label(rnd)} {len(lines)} คน รวม {baht(total)}",
         )
-        return BatchResult(len(todo), total, len(presence) - len(todo))
+        return BatchResult(len(lines), total, 0)
 
 
 def pay_lecturers(
@@ -384,6 +498,10 @@ def pay_lecturers(
         fees = lecturer_fees(session, rnd)
         paid = _net_paid(session, rnd.id, "lecturer", PaymentLine.lecturer_id)
         todo = [f for f in fees if f.amount_satang > 0 and paid.get(f.lecturer_id, 0) <= 0]
+        for f in todo:
+            lec = session.get(Lecturer, f.lecturer_id)
+            assert lec is not None
+            require_lecturer_address(lec)
         total = sum(f.amount_satang for f in todo)
         check_allocation(session, rnd, adding_satang=total, override=override)
         for f in todo:

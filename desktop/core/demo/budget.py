@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -18,7 +19,7 @@ from desktop.core.budget.spending import LineInput
 from desktop.core.context import AppContext
 
 LUNCH_SATANG = 12_000  # a realistic lunch, well under the ceiling
-TRANSPORT_SATANG = 20_000  # per day present
+TRANSPORT_SATANG = 20_000  # the plan's transport per person per day present: the ceiling of an actual fare
 APPROVER = "นางสาวพรทิพย์ ศรีสุข"
 PAYER = "นางสมใจ ชาญวิทยากุล"  # the office's finance officer: neither a payee nor the approver
 # Enrolments whose position in the round is a multiple of this were absent (when the demo marks attendance).
@@ -64,7 +65,7 @@ def add_demo_budget(ctx: AppContext) -> DemoBudget:
         spending.approve(ctx, rid, approver=APPROVER, on=starts[rid] - timedelta(days=7), payer_name=PAYER)
         approved += 1
         if _actuals(ctx, rid):
-            lines += ledger.pay_allowances(ctx, rid, rate_satang=TRANSPORT_SATANG, paid_on=end).lines
+            lines += _pay_transport(ctx, rid, paid_on=end)
         lines += ledger.pay_lecturers(ctx, rid, paid_on=end).lines
         if i == len(done) - 3:  # one mistake, corrected by a reversal
             first = next((p for p in ledger.list_payments(ctx, rid) if p.payee_kind == "person"), None)
@@ -74,6 +75,19 @@ def add_demo_budget(ctx: AppContext) -> DemoBudget:
         if status == "closed" and i < 3:
             spending.mark_exported(ctx, rid)
     return DemoBudget(len(rounds), lines, approved)
+
+
+def _pay_transport(ctx: AppContext, rid, *, paid_on: date) -> int:
+    """Each present person's actual fare from the signed sheet: different amounts, within the ceiling."""
+    rng = random.Random(str(rid))
+    entries = []
+    for row in ledger.transport_sheet(ctx, rid):
+        ceiling = row.ceiling_satang or TRANSPORT_SATANG * row.days
+        fare = rng.randrange(6, 21) * 1_000 * row.days  # 60.00 to 200.00 a day, the round trip by songthaew
+        entries.append(ledger.TransportEntry(row.person_id, min(fare, ceiling)))
+    if not entries:
+        return 0
+    return ledger.pay_transport(ctx, rid, entries=entries, paid_on=paid_on).lines
 
 
 def _start_dates(ctx: AppContext, ids: list) -> dict:

@@ -151,7 +151,7 @@ def generate_demo(ctx: AppContext, *, people: int = 2000) -> DemoSummary:
                     "organisation": lec["organisation"],
                     "is_state": lec["is_state"],
                     "phone": f"08{rng.randrange(10**8):08d}",
-                    "address": "",
+                    "address": lec.get("address", ""),  # สถานที่อยู่หรือที่ทำการ, printed on vouchers
                     "note": "",
                     "national_id": None,
                 }
@@ -244,6 +244,10 @@ def _person(rng: random.Random, spec: dict, village: dict) -> dict:
         position = rng.choices([p for p, _ in OTHER_POSITIONS], weights=[w for _, w in OTHER_POSITIONS])[0]
     # Born before 1984 (first digit 3) mostly; a few younger people registered at birth (1).
     first12 = rng.choice("3333331") + f"{rng.randrange(10**11):011d}"
+    # The address and birth date come from their own generator, so every other demo value stays as it was.
+    own = random.Random(village["code"])
+    born = date(own.randrange(1950, 1984) if first12[0] == "3" else own.randrange(1984, 1998), 1, 1)
+    born += timedelta(days=own.randrange(365))
     return {
         "national_id": make_national_id(first12),
         "prefix": prefix,
@@ -254,6 +258,8 @@ def _person(rng: random.Random, spec: dict, village: dict) -> dict:
         "village_id": village["id"],
         "phone": _mobile(rng.choice("689"), rng.randrange(10**8)),
         "note": "",
+        "birth_date": born,
+        "house_no": f"{own.randrange(1, 250)}" + (f"/{own.randrange(1, 9)}" if own.random() < 0.2 else ""),
     }
 
 

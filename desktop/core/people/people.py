@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import asdict, dataclass, field
+from datetime import date
 
 from sqlalchemy import Select, String, or_, select, type_coerce
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from desktop.core import audit
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, StaleEditError, ValidationError
 from desktop.core.fastquery import fetch_all_rows
+from desktop.core.people.addresses import PersonAddress, address_line, clean_address
 from desktop.core.softdelete import set_deleted
 
 POSITIONS = (
@@ -45,6 +47,7 @@ class PersonInput:
     village_id: uuid.UUID | None = None
     phone: str = ""
     note: str = ""
+    address: PersonAddress | None = None  # None: leave the stored birth date and address as they are
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +71,13 @@ class PersonRow:
     note: str
     version: int
     deleted: bool = field(default=False)
+    birth_date: date | None = None
+    house_no: str = ""
+    address_street: str = ""
+    address_moo: str = ""
+    address_subdistrict: str = ""
+    address_district: str = ""
+    address_province: str = ""
 
     @property
     def id(self) -> uuid.UUID:
@@ -87,6 +97,24 @@ class PersonRow:
             return ""
         name = f" {self.village_name}" if self.village_name else ""
         return f"ม.{self.moo}{name} ต.{self.subdistrict} อ.{self.district}"
+
+    @property
+    def address(self) -> PersonAddress:
+        return PersonAddress(
+            self.birth_date,
+            self.house_no,
+            self.address_street,
+            self.address_moo,
+            self.address_subdistrict,
+            self.address_district,
+            self.address_province,
+        )
+
+    @property
+    def address_text(self) -> str:
+        """The full address printed on a voucher (the village gives the place when the address has none)."""
+        place = (self.subdistrict, self.district, self.province) if self.village_code else None
+        return address_line(self.address, village_moo=self.moo, village_place=place)
 
 
 def validate(data: PersonInput) -> dict[str, object]:
@@ -118,9 +146,16 @@ def validate(data: PersonInput) -> dict[str, object]:
         errors["phone"] = exc.message
     clean["village_id"] = data.village_id
     clean["note"] = data.note.strip()
+    if data.address is not None:
+        columns, address_errors = clean_address(data.address)
+        clean.update(columns)
+        errors.update(address_errors)
     if errors:
         raise ValidationError(errors)
     return clean
+
+
+PERSON_ROW_WIDTH = 24  # columns of person_row_query; a query that adds columns reads its own after these
 
 
 def person_row_query(*, raw_ids: bool = False) -> Select:
@@ -146,6 +181,13 @@ def person_row_query(*, raw_ids: bool = False) -> Select:
             Person.note,
             Person.version,
             Person.deleted,
+            Person.birth_date,
+            Person.house_no,
+            Person.address_street,
+            Person.address_moo,
+            Person.address_subdistrict,
+            Person.address_district,
+            Person.address_province,
         )
         .outerjoin(Village, Person.village_id == Village.id)
         .outerjoin(Subdistrict, Village.subdistrict_id == Subdistrict.id)
@@ -181,7 +223,16 @@ def to_person_row(r: tuple) -> PersonRow:
         r[14],
         r[15],
         bool(r[16]),
+        _as_date(r[17]),
+        *r[18:24],
     )
+
+
+def _as_date(value: object) -> date | None:
+    # The raw-cursor path (list_people) gets SQLite's ISO text, the ORM path a date.
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
 
 
 def list_people(ctx: AppContext, *, include_deleted: bool = False) -> list[PersonRow]:

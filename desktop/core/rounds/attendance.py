@@ -19,6 +19,7 @@ from desktop.core import audit
 from desktop.core.accounts.permissions import require
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, RuleViolation, ValidationError
+from desktop.core.people.people import PERSON_ROW_WIDTH as W
 from desktop.core.people.people import PersonRow, person_row_query, to_person_row
 from desktop.core.rounds.completion import apply_completion, is_complete
 from desktop.core.rounds.marks import HALF_LABELS, HALVES, IN_ORDER, Slot, latest_marks, round_slots
@@ -105,12 +106,12 @@ def get_grid(ctx: AppContext, *, round_id: uuid.UUID) -> AttendanceGrid:
         latest = latest_marks(session, round_id)
         rows = []
         for r in session.execute(query):
-            eid = r[17]
+            eid = r[W]
             marks = tuple(
                 latest[(eid, s.day_no, s.half)][0] if (eid, s.day_no, s.half) in latest else None
                 for s in slots
             )
-            rows.append(GridRow(eid, to_person_row(r[:17]), bool(r[18]), r[19], marks))
+            rows.append(GridRow(eid, to_person_row(r[:W]), bool(r[W + 1]), r[W + 2], marks))
         return AttendanceGrid(
             round_id,
             rnd.number,

@@ -12,6 +12,7 @@ from db.models import Enrolment, Person, TrainingRound
 from desktop.core import audit
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, RuleViolation
+from desktop.core.people.people import PERSON_ROW_WIDTH as W
 from desktop.core.people.people import PersonRow, person_row_query, to_person_row
 
 
@@ -180,8 +181,8 @@ def list_enrolments(ctx: AppContext, *, round_id: uuid.UUID) -> list[EnrolmentRo
     with ctx.reading() as session:
         out = []
         for r in session.execute(query):
-            person = to_person_row(r[:17])
-            out.append(EnrolmentRow(r[17], round_id, person, r[18], r[19], r[20], r[21]))
+            person = to_person_row(r[:W])
+            out.append(EnrolmentRow(r[W], round_id, person, r[W + 1], r[W + 2], r[W + 3], r[W + 4]))
         return out
 
 

@@ -46,7 +46,7 @@ class LecturerDialog(RecordDialog):
             ("หน่วยงาน", "organisation", self.organisation),
             ("ประเภทวิทยากร", "is_state", self.kind),
             ("โทรศัพท์", "phone", self.phone),
-            ("ที่อยู่", "address", self.address),
+            ("ที่อยู่หรือที่ทำการ", "address", self.address),
         ):
             self.add_field(label, field, widget)
         if row is not None:

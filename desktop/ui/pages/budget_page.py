@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import date
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.rules.errors import RuleError
-from db.rules.money import format_baht, to_satang
+from db.rules.money import format_baht
 from db.rules.thai_dates import format_be_date
 from desktop.core.budget import allocations, ledger, plan, rates, report, spending
 from desktop.core.budget.checks import OverLimit
@@ -33,6 +32,7 @@ from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
 from desktop.core.rounds import rounds
 from desktop.ui.dialogs.budget import AllocationDialog, LineDialog, OverrideDialog, RateDialog
+from desktop.ui.dialogs.transport import TransportDialog
 from desktop.ui.table_model import Column, RowTableModel, make_table_view
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.widgets import ERROR_STYLE
@@ -514,27 +514,33 @@ class BudgetPage(QWidget):
         if rid is not None:
             self.write(lambda _o: spending.mark_exported(self.ctx, rid), done="บันทึกว่าส่งออกแล้ว")
 
-    def pay_transport(self, rate_text: str | None = None, paid_on: date | None = None) -> None:
+    def pay_transport(self, dialog_hook: Callable[[TransportDialog], bool] | None = None) -> None:
+        """The transport grid for the round's present people; each is paid what they actually spent."""
         rid = self.current_round_id()
-        if rid is None:
-            return
-        if rate_text is None:
-            rate_text, ok = QInputDialog.getText(
-                self, "จ่ายค่าพาหนะ", "อัตราต่อวัน (บาท) จ่ายเฉพาะผู้ที่มีบันทึกการเข้าอบรม:"
-            )
-            if not ok:
-                return
-        try:
-            rate = to_satang(rate_text, field="rate")
-        except RuleError as exc:
-            self.show_error(CoreError(exc.message))
-            return
         row = next((r for r in self.round_rows if r.id == rid), None)
-        when = paid_on or (row.end_date if row else date.today())
-        self.write(
-            lambda o: ledger.pay_allowances(self.ctx, rid, rate_satang=rate, paid_on=when, override=o),
-            done="บันทึกการจ่ายค่าพาหนะแล้ว",
-        )
+        if rid is None or row is None:
+            return
+        try:
+            rows = ledger.transport_sheet(self.ctx, rid)
+        except CoreError as exc:
+            self.show_error(exc)
+            return
+        if not rows:
+            self.show_error(CoreError("รุ่นนี้ยังไม่มีบันทึกการเข้าอบรม จึงจ่ายค่าพาหนะไม่ได้ (จ่ายเฉพาะผู้ที่ลงชื่อเข้าอบรม)"))
+            return
+        dialog = TransportDialog(rows, title=f"รุ่นที่ {row.number}/{row.fiscal_year}", parent=self)
+        if not (dialog_hook(dialog) if dialog_hook else dialog.exec()):
+            return
+        entries, when, ctx = dialog.value, row.end_date, self.ctx
+
+        def work(o: Override | None) -> Any:
+            # An override given on the page's form is the reason of every amount above the ceiling.
+            given = [e if e.reason or o is None else replace(e, reason=o.reason) for e in entries]
+            return ledger.pay_transport(
+                ctx, rid, entries=given, paid_on=when, approver=o.approver if o else ""
+            )
+
+        self.write(work, done=f"บันทึกการจ่ายค่าพาหนะตามจริง {len(entries)} คนแล้ว")
 
     def pay_lecturers(self) -> None:
         rid = self.current_round_id()

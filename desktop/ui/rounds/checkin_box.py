@@ -234,7 +234,7 @@ class CheckInBox(QWidget):
         self.checked_in.emit(result)
 
     def _offer_card_update(self, result: CheckInResult) -> None:
-        """A known holder whose stored names or place differ from the chip: show it, offer the names."""
+        """A known holder whose stored names or address differ from the chip: show it, offer to update them."""
         card, person = self.last_card, result.person
         if card is None or person is None or person.national_id != card.national_id:
             return
@@ -244,9 +244,9 @@ class CheckInBox(QWidget):
         self.result.setText(
             f"{self.result.text()}\nข้อมูลบนบัตรต่างจากที่บันทึกไว้: {card_checkin.differences_text(diff)}"
         )
-        if any(k in card_checkin.NAME_FIELDS for k in diff) and not self.action.isVisibleTo(self):
+        if not self.action.isVisibleTo(self):
             self._card_update = (person, card)
-            self.action.setText("ปรับชื่อตามบัตรประชาชน")
+            self.action.setText("ปรับข้อมูลตามบัตรประชาชน")
             self.action.setVisible(True)
 
     def _act(self) -> None:
@@ -259,10 +259,12 @@ class CheckInBox(QWidget):
             ctx = self.ctx
             self.action.setVisible(False)
             self.runner.run(
-                lambda: card_checkin.update_names_from_card(
+                lambda: card_checkin.update_from_card(
                     ctx, person_id=person.id, card=card, expected_version=person.version
                 ),
-                on_done=lambda row: self.result.setText(f"✔ ปรับชื่อตามบัตรแล้ว: {row.full_name}"),
+                on_done=lambda row: self.result.setText(
+                    f"✔ ปรับข้อมูลตามบัตรแล้ว: {row.full_name} {row.address_text}".rstrip()
+                ),
                 on_error=self._failed,
             )
             return

@@ -27,6 +27,7 @@ from db.rules.thai_dates import format_be_date
 from desktop.core.cardreader.checkin import WalkInPrefill
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError, RuleViolation, ValidationError
+from desktop.core.people.addresses import address_line
 from desktop.core.people.people import POSITIONS, PREFIXES, PersonInput
 from desktop.core.rounds import enrolment, planning
 from desktop.core.rounds.planning import Candidate, PlanningView
@@ -219,12 +220,9 @@ class PlanningWidget(QWidget):
 
 
 def card_summary(p: WalkInPrefill) -> str:
-    """What else the chip says, shown beside the form (the village is chosen from the roster, not typed)."""
-    parts = [f"บ้านเลขที่ {p.house_no}" if p.house_no else "", f"หมู่ที่ {p.moo}" if p.moo else ""]
-    parts += [f"ตำบล{p.subdistrict}" if p.subdistrict else "", f"อำเภอ{p.district}" if p.district else ""]
-    parts += [f"จังหวัด{p.province}" if p.province else ""]
-    born = f"เกิด {format_be_date(p.birth_date, style='medium')}" if p.birth_date else ""
-    return "ข้อมูลจากบัตรประชาชน: " + " ".join(x for x in [*parts, born] if x)
+    """What else the chip says, stored with the person (the roster village is chosen later, not typed)."""
+    born = f" เกิด {format_be_date(p.birth_date, style='medium')}" if p.birth_date else ""
+    return f"ข้อมูลจากบัตรประชาชน (บันทึกเป็นที่อยู่): {address_line(p.address)}{born}"
 
 
 class WalkInDialog(QDialog):
@@ -245,6 +243,7 @@ class WalkInDialog(QDialog):
         self.ctx, self.runner, self.round, self.present = ctx, runner, round_row, present
         national_id = prefill.national_id if prefill else national_id
         self.result_row: planning.WalkInResult | None = None
+        self.prefill = prefill
         self.setWindowTitle(f"ผู้เข้าร่วมหน้างาน รุ่นที่ {round_row.number}/{round_row.fiscal_year}")
         self.national_id = QLineEdit(national_id)
         self.prefix = QComboBox(editable=True)
@@ -298,6 +297,7 @@ class WalkInDialog(QDialog):
             last_name=self.last_name.text(),
             position=self.position.currentText(),
             phone=self.phone.text(),
+            address=self.prefill.address if self.prefill is not None else None,
         )
 
     def save(self) -> None:

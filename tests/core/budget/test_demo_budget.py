@@ -41,3 +41,27 @@ def test_demo_budget_is_consistent(demo_ctx: AppContext) -> None:
         assert rep.allocated > 0 and rep.totals.planned > 0 and rep.totals.spent > 0
         assert rep.totals.spent <= rep.allocated
     assert report.budget_report(ctx, fiscal_year=2569).totals.approved > 0
+
+
+def test_demo_pays_actual_transport_and_has_addresses_on_its_vouchers(demo_ctx: AppContext) -> None:
+    from db.models import Lecturer, Person
+    from desktop.core.budget import documents
+
+    ctx = demo_ctx
+    with ctx.reading() as session:
+        fares = list(
+            session.scalars(
+                select(PaymentLine.amount_satang).where(
+                    PaymentLine.category == "transport", PaymentLine.reverses_id.is_(None)
+                )
+            )
+        )
+        without_house = session.scalar(select(func.count()).where(Person.house_no == ""))
+        without_address = session.scalar(select(func.count()).where(Lecturer.address == ""))
+        rid = session.scalar(select(PaymentLine.round_id).where(PaymentLine.category == "lecturer").limit(1))
+    assert len(fares) > 50 and len(set(fares)) > 5  # what each spent, not one flat amount
+    assert without_house == 0 and without_address == 0
+    vouchers = documents.vouchers(ctx, rid)
+    assert all(v.address and v.number for v in vouchers)
+    assert len({v.number for v in vouchers}) == len(vouchers)
+    assert any(v.address.startswith("บ้านเลขที่ ") for v in vouchers)

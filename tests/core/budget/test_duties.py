@@ -24,7 +24,8 @@ def paid(held: HeldRound) -> HeldRound:
     spending.approve(held.ctx, held.round_id, approver=HEAD, payer_name=FINANCE, on=APPROVED)
     add_slot(held.ctx, held.round_id, held.nonstate_lecturer, minutes=60)
     ledger.pay_lecturers(held.ctx, held.round_id, paid_on=PAID)
-    ledger.pay_allowances(held.ctx, held.round_id, rate_satang=10_000, paid_on=PAID)
+    entries = [ledger.TransportEntry(p, 10_000) for p in held.person_ids[:4]]
+    ledger.pay_transport(held.ctx, held.round_id, entries=entries, paid_on=PAID)
     spending.unlock(held.ctx, held.round_id, reason="เปลี่ยนผู้จ่ายเงิน")
     return held
 

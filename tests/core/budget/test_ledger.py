@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from db.models import PaymentLine
 from desktop.core.budget import ledger, spending
 from desktop.core.budget.checks import OverLimit
-from desktop.core.budget.ledger import PaymentInput
+from desktop.core.budget.ledger import PaymentInput, TransportEntry
 from desktop.core.budget.rules import Override
+from desktop.core.budget.spending import LineInput
 from desktop.core.errors import RuleViolation, ValidationError
 from tests.fixtures.budget import HeldRound, add_slot
 
@@ -22,9 +23,32 @@ APPROVED = date(2026, 10, 1)
 
 @pytest.fixture
 def held(held: HeldRound) -> HeldRound:
-    """The held round with its spending approved before the payments (money is paid only against approval)."""
+    """The held round with its spending approved before the payments (money is paid only against approval).
+
+    Its plan allows 150.00 transport per person per day: the ceiling of what one person can be paid."""
+    spending.add_line(
+        held.ctx,
+        held.round_id,
+        LineInput(
+            kind="plan",
+            category="transport",
+            description="6 คน × 2 วัน",
+            quantity=Decimal(12),
+            unit_price_satang=15_000,
+        ),
+    )
     spending.approve(held.ctx, held.round_id, approver="ผู้อนุมัติ", on=APPROVED)
     return held
+
+
+def _transport(held: HeldRound, amounts: dict[int, int], *, paid_on: date = PAID, reasons=None):
+    """Pay person i the amount (satang) they spent, from the signed sheet."""
+    reasons = reasons or {}
+    entries = [TransportEntry(held.person_ids[i], a, reasons.get(i, "")) for i, a in amounts.items()]
+    return ledger.pay_transport(held.ctx, held.round_id, entries=entries, paid_on=paid_on)
+
+
+PRESENT_ACTUALS = {0: 24_000, 1: 30_000, 2: 8_750, 3: 15_000}  # what each spent, each different
 
 
 def test_presence_takes_the_latest_mark(held: HeldRound) -> None:
@@ -36,14 +60,40 @@ def test_presence_takes_the_latest_mark(held: HeldRound) -> None:
     assert by_person[held.person_ids[3]].days == 1
 
 
-def test_allowances_go_only_to_people_present_and_only_once(held: HeldRound) -> None:
-    res = ledger.pay_allowances(held.ctx, held.round_id, rate_satang=15_000, paid_on=PAID)
-    assert res.lines == 4
-    assert res.total_satang == (2 + 2 + 1 + 1) * 15_000
-    again = ledger.pay_allowances(held.ctx, held.round_id, rate_satang=15_000, paid_on=PAID)
-    assert again.lines == 0 and again.skipped == 4
+def test_transport_is_paid_at_each_persons_actual_cost_once(held: HeldRound) -> None:
+    sheet = ledger.transport_sheet(held.ctx, held.round_id)
+    assert {r.person_id for r in sheet} == set(held.person_ids[:4])  # only the people recorded present
+    ceilings = {r.person_id: r.ceiling_satang for r in sheet}
+    assert ceilings[held.person_ids[0]] == 30_000 and ceilings[held.person_ids[3]] == 15_000  # days × 150.00
+    res = _transport(held, PRESENT_ACTUALS)
+    assert (res.lines, res.total_satang) == (4, sum(PRESENT_ACTUALS.values()))
     rows = ledger.list_payments(held.ctx, held.round_id)
-    assert {r.person_id for r in rows} == set(held.person_ids[:4])
+    assert {r.person_id: r.amount_satang for r in rows} == {
+        held.person_ids[i]: a for i, a in PRESENT_ACTUALS.items()
+    }  # no flat rate: each line is what that person spent
+    with pytest.raises(RuleViolation, match="แล้ว"):
+        _transport(held, {0: 10_000})
+    assert len(ledger.list_payments(held.ctx, held.round_id)) == 4
+
+
+def test_transport_for_someone_absent_is_refused_and_nothing_written(held: HeldRound) -> None:
+    with pytest.raises(RuleViolation, match="ไม่มีบันทึกการเข้าอบรม"):
+        _transport(held, {0: 10_000, 4: 10_000})  # 4 was corrected to absent
+    with pytest.raises(RuleViolation, match="ไม่มีบันทึกการเข้าอบรม"):
+        _transport(held, {5: 10_000})  # 5 was never marked
+    assert ledger.list_payments(held.ctx, held.round_id) == []
+
+
+def test_transport_over_the_ceiling_needs_a_reason(held: HeldRound) -> None:
+    with pytest.raises(OverLimit, match=r"เกินเพดานต่อคน 150\.00"):
+        _transport(held, {3: 15_001})  # one day present: 150.00 at most
+    with pytest.raises(ValidationError, match="มากกว่า 0"):
+        _transport(held, {3: 0})
+    assert ledger.list_payments(held.ctx, held.round_id) == []
+    _transport(held, {3: 42_000}, reasons={3: "เดินทางจากอำเภอห่างไกล เหมารถตามใบเสร็จ"})
+    (line,) = ledger.list_payments(held.ctx, held.round_id)
+    assert line.amount_satang == 42_000 and line.override_reason.startswith("เดินทาง")
+    assert line.override_by == "ผู้อนุมัติ"
 
 
 def test_a_single_allowance_to_someone_absent_is_refused(held: HeldRound) -> None:
@@ -90,7 +140,7 @@ def test_lecturer_fees_from_the_schedule(held: HeldRound) -> None:
 
 
 def test_reversal_appends_and_never_edits(held: HeldRound) -> None:
-    ledger.pay_allowances(held.ctx, held.round_id, rate_satang=15_000, paid_on=PAID)
+    _transport(held, PRESENT_ACTUALS)
     first = ledger.list_payments(held.ctx, held.round_id)[0]
     with pytest.raises(ValidationError):
         ledger.reverse(held.ctx, first.id, reason="")
@@ -107,19 +157,18 @@ def test_reversal_appends_and_never_edits(held: HeldRound) -> None:
         net = session.scalar(
             select(func.sum(PaymentLine.amount_satang)).where(PaymentLine.round_id == held.round_id)
         )
-    assert net == 6 * 15_000 - first.amount_satang
+    assert net == sum(PRESENT_ACTUALS.values()) - first.amount_satang
     # Once reversed, the person can be paid again (correctly this time).
-    again = ledger.pay_allowances(held.ctx, held.round_id, rate_satang=15_000, paid_on=PAID)
+    who = held.person_ids.index(first.person_id)
+    again = _transport(held, {who: 12_000})
     assert again.lines == 1
 
 
 def test_payments_need_approved_spending_dated_on_or_after_the_approval(held: HeldRound) -> None:
     with pytest.raises(RuleViolation, match="จ่ายเงินก่อนได้รับอนุมัติไม่ได้"):
-        ledger.pay_allowances(held.ctx, held.round_id, rate_satang=15_000, paid_on=date(2026, 9, 30))
+        _transport(held, PRESENT_ACTUALS, paid_on=date(2026, 9, 30))
     assert ledger.list_payments(held.ctx, held.round_id) == []
-    ledger.pay_allowances(
-        held.ctx, held.round_id, rate_satang=15_000, paid_on=APPROVED
-    )  # the same day is fine
+    _transport(held, PRESENT_ACTUALS, paid_on=APPROVED)  # the same day is fine
     first = ledger.list_payments(held.ctx, held.round_id)[0]
     spending.mark_exported(held.ctx, held.round_id)
     with pytest.raises(RuleViolation, match="ปลดล็อก"):
@@ -133,5 +182,5 @@ def test_payments_need_approved_spending_dated_on_or_after_the_approval(held: He
 
 def test_payments_beyond_the_allocation_are_refused(held: HeldRound) -> None:
     with pytest.raises(OverLimit, match="เกินงบประมาณคงเหลือ"):
-        ledger.pay_allowances(held.ctx, held.round_id, rate_satang=2_000_000, paid_on=PAID)  # 6 days × 20,000
+        _transport(held, {0: 20_000_000}, reasons={0: "ทดสอบ"})  # 200,000.00 beyond the 100,000.00 allocated
     assert ledger.list_payments(held.ctx, held.round_id) == []  # nothing half-written
