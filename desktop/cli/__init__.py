@@ -96,6 +96,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _require_admin_if_readable(db_path: Path, args: argparse.Namespace) -> None:
+    """Replacing the whole database is the admin's call once the office has accounts. A file that does not open
+    (the usual reason to restore) cannot say who may, so then the restore goes on: its data is kept aside."""
+    try:
+        ctx = AppContext.open(db_path, backup=False, recovery_key=args.recovery_key)
+    except (CoreError, DatabaseTooNewError, MigrationError, OSError):
+        return
+    try:
+        sign_in_from_arguments(ctx, args)
+        require(ctx, "settings.edit")
+    finally:
+        ctx.close()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(encoding="utf-8")  # Thai on a Windows console
@@ -109,7 +123,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     db_path = args.db or default_db_path()
     if args.command in WITHOUT_DATABASE:
         try:
+            if args.command == "backup" and getattr(args, "backup_action", None) == "restore":
+                _require_admin_if_readable(db_path, args)
             return WITHOUT_DATABASE[args.command](db_path, args)
+        except NotAllowedError as exc:
+            print(f"ข้อผิดพลาด: {exc}", file=sys.stderr)
+            return 4
         except (CoreError, DatabaseTooNewError, MigrationError) as exc:
             print(f"ข้อผิดพลาด: {exc}", file=sys.stderr)
             return 1

@@ -187,15 +187,35 @@ def test_import_batches_name_who_imported_and_exports_are_audited(
     ctx = AppContext.open(office_db, backup=False)
     try:
         with ctx.reading() as session:
-            export = session.scalars(select(AuditEntry).where(AuditEntry.entity == "people_export")).one()
+            exports = session.scalars(
+                select(AuditEntry).where(AuditEntry.entity == "personal_data_export").order_by(AuditEntry.at)
+            ).all()
     finally:
         ctx.close()
-    assert (export.user_name, export.full_name, export.action) == ("arunee", "นางสาวอรุณี ทำงาน", "export")
-    assert export.summary == f"ส่งออกรายชื่อบุคคล {len(out.splitlines()) - 1:,} คน (CSV)"
-    ctx = AppContext.open(office_db, backup=False)
-    try:
-        with ctx.reading() as session:
-            entity = select(AuditEntry.user_name).where(AuditEntry.entity == "registrations_export")
-            assert session.scalars(entity).all() == ["arunee"]
-    finally:
-        ctx.close()
+    # One entry per export (desktop/core/exports/personal_data.py), naming the account.
+    assert [(e.user_name, e.full_name, e.action, e.changes["what"]) for e in exports] == [
+        ("arunee", "นางสาวอรุณี ทำงาน", "export_national_ids", "people_csv"),
+        ("arunee", "นางสาวอรุณี ทำงาน", "export_national_ids", "registrations_csv"),
+    ]
+    assert exports[0].changes["people"] == len(out.splitlines()) - 1
+
+
+def test_restoring_a_backup_needs_the_admin_once_the_office_has_accounts(
+    office_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from desktop.core.backups import list_backups
+
+    ctx = AppContext.open(office_db)  # a start makes a backup
+    ctx.close()
+    backups = list_backups(office_db)
+    assert backups
+    before = office_db.read_bytes()
+    code, out, err = _run(capsys, office_db, "backup", "restore", Path(backups[0].path).name, "--yes")
+    assert (code, out) == (4, "") and "แก้ไขการตั้งค่าสำนักงาน" in err
+    assert office_db.read_bytes() == before  # nothing replaced
+    monkeypatch.setenv("KRUKHOR_PASSWORD", ADMIN_PASSWORD)
+    code, out, err = _run(
+        capsys, office_db, "--user", "boss", "backup", "restore", Path(backups[0].path).name, "--yes"
+    )
+    assert code == 0, err
+    assert "กู้คืนข้อมูลจากสำรองเมื่อ" in out
