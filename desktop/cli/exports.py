@@ -12,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from db.rules.thai_dates import fiscal_year
+from db.rules.thai_time import bangkok_today
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
 
@@ -71,7 +72,7 @@ def run(ctx: AppContext, args: argparse.Namespace) -> int:
         for p in registrations_per_person(ctx):
             writer.writerow([p.national_id, p.name, p.registrations, p.target, f"{p.share * 100:.1f}"])
         return 0
-    fy = args.fy or fiscal_year(date.today())
+    fy = args.fy or fiscal_year(bangkok_today())
     started = time.perf_counter()
     if args.export_what == "workbook":
         from desktop.reports.workbook import export_workbook

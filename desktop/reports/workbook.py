@@ -49,7 +49,7 @@ from db.exchange.workbook_format import (
 from db.models import District, Enrolment, Person, Registration, Subdistrict, TrainingRound, Village
 from db.rules.budget_categories import category_label
 from db.rules.money import satang_to_decimal
-from db.rules.thai_dates import format_be_date
+from db.rules.thai_time import format_be_datetime
 from desktop.core.context import AppContext
 from desktop.core.exports.figures import province_figures
 from desktop.core.exports.model import HELD, ProvinceFigures
@@ -326,9 +326,7 @@ def _summary(wb: Workbook, data: WorkbookData, office_name: str) -> None:
     ws.freeze_panes = f"C{SUMMARY_HEADER_ROW + 1}"
     ws.oddHeader.center.text = f"สรุปผลการฝึกอบรมครู ข จังหวัด{m.province_name} ปีงบประมาณ {m.fiscal_year}"
     ws.append([_cell(ws, f"สรุปผลการฝึกอบรมครู ข จังหวัด{m.province_name} ปีงบประมาณ {m.fiscal_year}", bold=True)])
-    ws.append(
-        [f"{office_name} · ข้อมูล ณ {format_be_date(m.generated_at.date())} {m.generated_at:%H:%M} น. (UTC)"]
-    )
+    ws.append([f"{office_name} · ข้อมูล ณ {format_be_datetime(m.generated_at, style='long')}"])
     ws.append(_head(ws, SUMMARY_HEADERS))
     first = SUMMARY_HEADER_ROW + 1
     for n, d in enumerate(data.districts):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QMainWindow, QStackedWidget, QWidget
 
@@ -16,6 +16,7 @@ from desktop.ui.pages.people_page import PeoplePage
 from desktop.ui.pages.rounds_page import RoundsPage
 from desktop.ui.pages.settings_page import SettingsPage
 from desktop.ui.pages.sync_page import SyncPage
+from desktop.ui.screen_fit import fit_window, remember_geometry, scrolling
 from desktop.ui.tasks import TaskRunner
 
 APP_TITLE = "ระบบบริหารการฝึกอบรมครู ข"
@@ -27,7 +28,6 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.runner = TaskRunner(self)
         self.setWindowTitle(f"{APP_TITLE} — {office.name_th}")
-        self.resize(1280, 800)
         self.home = HomePage(ctx, self.runner)
         self.rounds = RoundsPage(ctx, self.runner)
         self.people = PeoplePage(ctx, self.runner)
@@ -48,14 +48,14 @@ class MainWindow(QMainWindow):
             ("ตั้งค่า", self.settings),
         ]
         self.nav = QListWidget()
-        self.nav.setFixedWidth(200)
-        self.nav.setStyleSheet("QListWidget { font-size: 13pt; } QListWidget::item { padding: 8px; }")
+        self.nav.setStyleSheet("QListWidget { font-size: 13pt; } QListWidget::item { padding: 6px; }")
         self.stack = QStackedWidget()
         for i, (label, page) in enumerate(self.pages):
             self.nav.addItem(label)
-            self.stack.addWidget(page)
+            self.stack.addWidget(scrolling(page))  # a page taller than a small screen scrolls
             QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, activated=lambda i=i: self.nav.setCurrentRow(i))
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 8)
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.addWidget(self.nav)
@@ -67,6 +67,9 @@ class MainWindow(QMainWindow):
         self.sync.controller.finished.connect(lambda _o: self.reload_all())
         self.sync.controller.start_background()
         self.statusBar().showMessage(f"{office.name_th} · ผู้ใช้ {ctx.user_name}")
+        self.statusBar().setSizeGripEnabled(True)
+        self.setMinimumSize(900, 560)
+        fit_window(self, QSize(1440, 900), key="main")
         self.runner.busy_changed.connect(lambda busy: self.busy.setText("กำลังทำงาน…" if busy else ""))
         for page in (self.rounds, self.people, self.lecturers):
             page.changed.connect(self.home.reload)
@@ -87,6 +90,9 @@ class MainWindow(QMainWindow):
         self.budget.reload()
         self.sync.reload()
 
+    def current_page(self) -> QWidget:
+        return self.pages[self.stack.currentIndex()][1]
+
     def go_to(self, label: str) -> None:
         for i, (name, _page) in enumerate(self.pages):
             if name == label:
@@ -94,4 +100,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.runner.wait()  # let a save in progress finish before the database closes
+        remember_geometry(self, "main")
         super().closeEvent(event)

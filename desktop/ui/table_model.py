@@ -11,6 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 from db.rules.thai_digits import to_arabic_digits
+from desktop.ui.table_fit import fit_columns
 
 Index = QModelIndex | QPersistentModelIndex
 _THAI_DIGIT = re.compile("[๐-๙]")
@@ -22,9 +23,11 @@ class Column:
     value: Callable[[Any], Any]
     align_right: bool = False
     sort_key: Callable[[Any], Any] | None = None
+    stretch: bool = False  # names and places: takes the width left, elided in the middle when short of it
+    only_with_deleted: bool = False  # shown only while deleted rows are listed (it is empty otherwise)
 
 
-TOOLTIP_FROM = 40  # characters
+TOOLTIP_FROM = 16  # characters: a cell this long may be elided, so the whole text shows on hover
 
 
 class RowTableModel(QAbstractTableModel):
@@ -57,7 +60,7 @@ class RowTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:  # a long cell is cut off with "...": the whole text on hover
             text = self._text(column, index)
-            return text if len(text) > TOOLTIP_FROM else None
+            return text if len(text) >= TOOLTIP_FROM or (column.stretch and text) else None
         return None
 
     def _text(self, column: Column, index: Index) -> str:
@@ -152,7 +155,9 @@ def _sortable(value: Any) -> tuple[int, Any]:
     return (0, str(value))
 
 
-def make_table_view(model: RowTableModel, *, multi_select: bool = False) -> QTableView:
+def make_table_view(
+    model: RowTableModel, *, multi_select: bool = False, key: str | None = None
+) -> QTableView:
     """A read-only, row-selecting, sortable view that keeps the rows' own order until a header is clicked."""
     view = QTableView()
     view.setModel(model)
@@ -165,5 +170,5 @@ def make_table_view(model: RowTableModel, *, multi_select: bool = False) -> QTab
         else QAbstractItemView.SelectionMode.SingleSelection
     )
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.horizontalHeader().setStretchLastSection(True)
+    fit_columns(view, key=key)  # widths from the content; `key` remembers the user's own widths
     return view

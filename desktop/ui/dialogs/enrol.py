@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -21,21 +22,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.rules.collation import person_sort_key
+from db.rules.national_id import shown_national_id
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError, RuleViolation
 from desktop.core.people import people
-from desktop.core.people.people import PersonRow
+from desktop.core.people.people import PersonRow, person_place_key
 from desktop.core.rounds import enrolment
 from desktop.core.rounds.rounds import RoundRow
+from desktop.ui.screen_fit import fit_window
 from desktop.ui.table_model import Column, RowTableModel, make_table_view
 from desktop.ui.tasks import TaskRunner
 
 
 def _person_columns() -> list[Column]:
     return [
-        Column("ชื่อ-สกุล", lambda r: r.full_name),
+        Column("เลขประจำตัวประชาชน", lambda r: shown_national_id(r.national_id)),
+        Column("ชื่อ-สกุล", lambda r: r.full_name, sort_key=person_sort_key, stretch=True),
         Column("ตำแหน่ง", lambda r: r.position),
-        Column("หมู่บ้าน/ตำบล/อำเภอ", lambda r: r.place, sort_key=lambda r: r.village_code),
+        Column("หมู่บ้าน/ตำบล/อำเภอ", lambda r: r.place, sort_key=person_place_key, stretch=True),
     ]
 
 
@@ -50,7 +55,7 @@ class EnrolDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.runner, self.round = ctx, runner, round_row
         self.setWindowTitle(f"ผู้เข้าอบรม รุ่นที่ {round_row.number}/{round_row.fiscal_year}")
-        self.resize(1100, 640)
+        fit_window(self, QSize(1100, 640))
         self.candidates = RowTableModel(_person_columns(), search_text=_search)
         self.enrolled = RowTableModel(_person_columns(), search_text=_search)
         self.search = QLineEdit(placeholderText="ค้นหาผู้สมัคร (ชื่อ, เลขประจำตัว, หมู่บ้าน, ตำบล)")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableView, QVBoxLayout, QWidget
 
-from db.rules.thai_dates import format_be_date
+from db.rules.thai_time import format_be_datetime
 from desktop.core.audit import AuditRow
 from desktop.ui.field_labels import field_label
+from desktop.ui.screen_fit import fit_window
 from desktop.ui.table_model import Column, RowTableModel
 
 ACTION_LABELS = {
@@ -27,8 +28,7 @@ ACTION_LABELS = {
 
 
 def _when(row: AuditRow) -> str:
-    local = row.at.replace(tzinfo=UTC).astimezone()
-    return f"{format_be_date(local.date(), style='medium')} {local:%H:%M}"
+    return format_be_datetime(row.at)
 
 
 def _shown(value: object) -> str:
@@ -59,7 +59,7 @@ class HistoryDialog(QDialog):
     def __init__(self, title: str, rows: list[AuditRow], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"ประวัติการแก้ไข: {title}")
-        self.resize(1000, 420)
+        fit_window(self, QSize(1000, 420))
         self.model = RowTableModel(
             [
                 Column("เมื่อ", _when, sort_key=lambda r: r.at),

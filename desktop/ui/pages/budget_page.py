@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from db.rules.errors import RuleError
 from db.rules.money import format_baht, to_satang
 from db.rules.thai_dates import format_be_date
+from db.rules.thai_time import bangkok_today
 from desktop.core.budget import allocations, ledger, plan, rates, report, spending
 from desktop.core.budget.checks import OverLimit
 from desktop.core.budget.rules import Override
@@ -49,8 +50,7 @@ def _table(columns: list[Column]) -> tuple[RowTableModel, Any]:
 
 
 def _fill(model: RowTableModel, view: Any, rows: list[Any]) -> None:
-    model.set_rows(rows)
-    view.resizeColumnsToContents()
+    model.set_rows(rows)  # the view's ColumnFitter sizes the columns
 
 
 def _money(title: str, value: Callable[[Any], int]) -> Column:
@@ -103,7 +103,7 @@ class BudgetPage(QWidget):
         self.print_report_button.clicked.connect(lambda: self.print_document("report"))
         self.cat_model, self.cat_view = _table(
             [
-                Column("หมวดค่าใช้จ่าย", lambda c: c.label),
+                Column("หมวดค่าใช้จ่าย", lambda c: c.label, stretch=True),
                 _money("แผน", lambda c: c.totals.planned),
                 _money("อนุมัติแล้ว", lambda c: c.totals.approved),
                 _money("เบิกจ่ายแล้ว", lambda c: c.totals.spent),
@@ -113,7 +113,7 @@ class BudgetPage(QWidget):
         self.round_sum_model, self.round_sum_view = _table(
             [
                 Column("รุ่นที่", lambda r: r.number, align_right=True),
-                Column("ชื่อรุ่น", lambda r: r.title),
+                Column("ชื่อรุ่น", lambda r: r.title, stretch=True),
                 Column("สถานะการใช้จ่าย", lambda r: r.status_label),
                 _money("แผน", lambda r: r.totals.planned),
                 _money("อนุมัติแล้ว", lambda r: r.totals.approved),
@@ -164,7 +164,7 @@ class BudgetPage(QWidget):
             [
                 Column("ชนิด", lambda r: "แผน" if r.kind == "plan" else "จ่ายจริง"),
                 Column("หมวดค่าใช้จ่าย", lambda r: r.category_label),
-                Column("รายละเอียด", lambda r: r.description),
+                Column("รายละเอียด", lambda r: r.description, stretch=True),
                 Column("จำนวน", lambda r: f"{r.quantity.normalize():,f}", align_right=True),
                 _money("ราคาต่อหน่วย", lambda r: r.unit_price_satang),
                 _money("จำนวนเงิน", lambda r: r.amount_satang),
@@ -191,7 +191,7 @@ class BudgetPage(QWidget):
         self.pay_model, self.pay_view = _table(
             [
                 Column("หมวด", lambda p: p.category_label),
-                Column("ผู้รับเงิน", lambda p: p.payee_name),
+                Column("ผู้รับเงิน", lambda p: p.payee_name, stretch=True),
                 _money("อัตรา", lambda p: p.rate_satang),
                 Column("จำนวน", lambda p: f"{p.units.normalize():f}", align_right=True),
                 _money("จำนวนเงิน", lambda p: p.amount_satang),
@@ -200,7 +200,7 @@ class BudgetPage(QWidget):
                     "สถานะ",
                     lambda p: "กลับรายการ" if p.is_reversal else ("ถูกกลับรายการแล้ว" if p.reversed else ""),
                 ),
-                Column("หมายเหตุ", lambda p: p.note),
+                Column("หมายเหตุ", lambda p: p.note, stretch=True),
             ]
         )
         self.pay_total = QLabel()
@@ -244,7 +244,7 @@ class BudgetPage(QWidget):
                 Column("เลขที่หนังสือ", lambda a: a.ref_no),
                 Column("ลงวันที่", lambda a: format_be_date(a.ref_date, style="medium") if a.ref_date else ""),
                 _money("จำนวนเงิน", lambda a: a.amount_satang),
-                Column("หมายเหตุ", lambda a: a.note),
+                Column("หมายเหตุ", lambda a: a.note, stretch=True),
             ]
         )
         add = QPushButton("เพิ่มการจัดสรร…")
@@ -262,7 +262,7 @@ class BudgetPage(QWidget):
     def _rates_tab(self) -> QWidget:
         self.rate_model, self.rate_view = _table(
             [
-                Column("รายการ", lambda r: r.item_label),
+                Column("รายการ", lambda r: r.item_label, stretch=True),
                 Column(
                     "ประเภทการฝึกอบรม", lambda r: rates.TRAINING_TYPES.get(r.training_type, r.training_type)
                 ),
@@ -518,7 +518,7 @@ class BudgetPage(QWidget):
             self.show_error(CoreError(exc.message))
             return
         row = next((r for r in self.round_rows if r.id == rid), None)
-        when = paid_on or (row.end_date if row else date.today())
+        when = paid_on or (row.end_date if row else bangkok_today())
         self.write(
             lambda o: ledger.pay_allowances(self.ctx, rid, rate_satang=rate, paid_on=when, override=o),
             done="บันทึกการจ่ายค่าพาหนะแล้ว",

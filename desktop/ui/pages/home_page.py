@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from db.rules.money import format_baht
 from db.rules.thai_dates import THAI_MONTHS_ABBR, fiscal_year_range
 from db.rules.thai_dates import fiscal_year as fiscal_year_of
+from db.rules.thai_time import bangkok_today
 from desktop.core.context import AppContext
 from desktop.core.exports import figures
 from desktop.core.exports.model import ProvinceFigures, RegisterCounts
@@ -53,8 +54,8 @@ def load_home(
     ctx: AppContext, fiscal_year: int | None, cache: figures.FiguresCache | None = None
 ) -> HomeData:
     """Everything the page shows, by SQL aggregation (runs in a read thread)."""
-    years = set(figures.fiscal_years(ctx)) | {fiscal_year_of(date.today())}
-    fy = fiscal_year or fiscal_year_of(date.today())
+    years = set(figures.fiscal_years(ctx)) | {fiscal_year_of(bangkok_today())}
+    fy = fiscal_year or fiscal_year_of(bangkok_today())
     return HomeData(
         figures.register_counts(ctx),
         cache.get(fiscal_year=fy) if cache else figures.province_figures(ctx, fiscal_year=fy),
@@ -105,6 +106,10 @@ def _share(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
 
+NO_DISTRICT_DATA = "ยังไม่มีข้อมูลรายอำเภอ\nนำเข้ารายชื่อจากกรมการปกครองก่อน แล้วกราฟจะแสดงที่นี่"
+NO_BUDGET_DATA = "ยังไม่มีงบประมาณหรือการเบิกจ่ายในปีงบประมาณนี้"
+
+
 class DistrictBars(QWidget):
     """Per-district bars drawn with QPainter: QtCharts elides category labels when there are many districts."""
 
@@ -112,7 +117,7 @@ class DistrictBars(QWidget):
         super().__init__()
         self.title = title
         self.rows: list[tuple[str, int, int]] = []
-        self.setMinimumHeight(420)
+        self.setMinimumHeight(300)
 
     def set_rows(self, rows: list[tuple[str, int, int]]) -> None:
         self.rows = rows
@@ -129,7 +134,9 @@ class DistrictBars(QWidget):
             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
             self.title,
         )
-        if not self.rows:
+        if not self.rows:  # a fresh office: say so instead of drawing empty axes
+            p.setPen(QColor("#666"))
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, NO_DISTRICT_DATA)
             return
         top, bottom = 34, self.height() - 28
         pitch = (bottom - top) / len(self.rows)
@@ -229,7 +236,8 @@ class HomePage(QWidget):
         top.addWidget(QLabel("ปีงบประมาณ"))
         top.addWidget(self.year_box)
         self.district_chart = DistrictBars("ครู ข รายอำเภอ: ผู้อบรมผ่านสะสมเทียบเป้าหมาย (หมู่บ้าน)")
-        self.burn_chart = self._chart_view("การเบิกจ่ายงบประมาณสะสมรายเดือน (บาท)")
+        self._burn_title = "การเบิกจ่ายงบประมาณสะสมรายเดือน (บาท)"
+        self.burn_chart = self._chart_view(self._burn_title)
         charts = QHBoxLayout()
         charts.addWidget(self.district_chart, 1)
         charts.addWidget(self.burn_chart, 1)
@@ -249,11 +257,11 @@ class HomePage(QWidget):
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         view = QChartView(chart)
         view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        view.setMinimumHeight(420)
+        view.setMinimumHeight(300)
         return view
 
     def choose_workbook(self) -> None:
-        fy = self._fy or fiscal_year_of(date.today())
+        fy = self._fy or fiscal_year_of(bangkok_today())
         path, _ = QFileDialog.getSaveFileName(
             self, "ส่งออกสมุดงาน", f"ครู ข ปีงบประมาณ {fy}.xlsx", "Excel (*.xlsx)"
         )
@@ -261,7 +269,7 @@ class HomePage(QWidget):
             self.export_file("workbook", path)
 
     def choose_summary(self) -> None:
-        fy = self._fy or fiscal_year_of(date.today())
+        fy = self._fy or fiscal_year_of(bangkok_today())
         path, _ = QFileDialog.getSaveFileName(self, "สรุปจังหวัด", f"สรุปจังหวัด ปีงบประมาณ {fy}.pdf", "PDF (*.pdf)")
         if path:
             self.export_file("summary", path)
@@ -271,7 +279,7 @@ class HomePage(QWidget):
         from desktop.reports.summary_pdf import write_province_summary
         from desktop.reports.workbook import export_workbook
 
-        fy = self._fy or fiscal_year_of(date.today())
+        fy = self._fy or fiscal_year_of(bangkok_today())
         writer = export_workbook if what == "workbook" else write_province_summary
         for button in (self.workbook_button, self.summary_button):
             button.setEnabled(False)
@@ -408,6 +416,13 @@ class HomePage(QWidget):
             for i in range(12)
         ]
         paid = dict(f.burn)
+        chart.setTitle(
+            self._burn_title
+            if paid or f.budget.allocated_satang
+            else f"{self._burn_title}\n\n{NO_BUDGET_DATA}"
+        )
+        if not paid and not f.budget.allocated_satang:  # no axes reading 0, 1, 1, 2 for a year without money
+            return
         spent, allocated = QLineSeries(), QLineSeries()
         spent.setName("เบิกจ่ายสะสม")
         allocated.setName("งบประมาณที่ได้รับจัดสรร")

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.rules.national_id import shown_national_id
+from db.rules.thai_time import format_be_datetime
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
 from desktop.core.roster import apply as roster_apply
@@ -115,20 +117,18 @@ class ImportPage(QWidget):
             [
                 Column("แถว", lambda r: r.row, align_right=True),
                 Column("ผล", lambda r: r.outcome_label, sort_key=lambda r: r.outcome),
-                Column("เลขประจำตัวประชาชน", lambda r: r.national_id),
-                Column("ชื่อ-สกุล", lambda r: r.name),
-                Column("หมู่บ้าน/ตำบล/อำเภอ", lambda r: r.place),
-                Column("เหตุผล / สิ่งที่เปลี่ยน", _reason),
+                Column("เลขประจำตัวประชาชน", lambda r: shown_national_id(r.national_id)),
+                Column("ชื่อ-สกุล", lambda r: r.name, stretch=True),
+                Column("หมู่บ้าน/ตำบล/อำเภอ", lambda r: r.place, stretch=True),
+                Column("เหตุผล / สิ่งที่เปลี่ยน", _reason, stretch=True),
             ],
             search_text=lambda r: f"{r.outcome_label} {r.national_id} {r.name} {r.place} {r.reason}",
         )
         self.table = make_table_view(self.rows)
         self.batches = RowTableModel(
             [
-                Column(
-                    "เมื่อ", lambda b: f"{b.at:%d/%m/}{b.at.year + 543} {b.at:%H:%M}", sort_key=lambda b: b.at
-                ),
-                Column("ไฟล์", lambda b: b.file_name),
+                Column("เมื่อ", lambda b: format_be_datetime(b.at), sort_key=lambda b: b.at),
+                Column("ไฟล์", lambda b: b.file_name, stretch=True),
                 Column("เพิ่มใหม่", lambda b: b.new, align_right=True),
                 Column("แก้ไข", lambda b: b.updated, align_right=True),
                 Column("ไม่รับ", lambda b: b.rejected, align_right=True),

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QInputDialog, QMenu, QPushButton, QWidget
 
+from db.rules.collation import thai_key
 from desktop.core import office
 from desktop.core.people import places
 from desktop.core.rounds import completion, rounds
@@ -40,9 +41,9 @@ class RoundsPage(TablePage):
         return [
             Column("ปีงบประมาณ", lambda r: r.fiscal_year, align_right=True),
             Column("รุ่นที่", lambda r: r.number, align_right=True),
-            Column("ชื่อรุ่น", lambda r: r.title),
+            Column("ชื่อรุ่น", lambda r: r.title, stretch=True),
             Column("วันที่อบรม", lambda r: r.dates_label, sort_key=lambda r: r.start_date),
-            Column("สถานที่", lambda r: r.venue),
+            Column("สถานที่", lambda r: r.venue, sort_key=lambda r: thai_key(r.venue), stretch=True),
             Column("สถานะ", lambda r: "ลบแล้ว" if r.deleted else r.status_label, sort_key=lambda r: r.status),
             Column(
                 "ผ่านการอบรม",

@@ -55,7 +55,7 @@ class TablePage(QWidget):
         self.edit_button.clicked.connect(self.edit_current)
         self.delete_button.clicked.connect(self.delete_current)
         self.restore_button.clicked.connect(self.restore_current)
-        self.table = make_table_view(self.model)
+        self.table = make_table_view(self.model, key=type(self).__name__)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -63,6 +63,7 @@ class TablePage(QWidget):
         self.table.activated.connect(lambda _i: self.edit_current())  # Enter on a row
         self.model.modelReset.connect(self._update_count)
         self.model.modelReset.connect(self._update_buttons)
+        self.model.modelReset.connect(self._show_deleted_column)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, activated=self.delete_current)
         QShortcut(QKeySequence.StandardKey.New, self, activated=self.add)
@@ -169,6 +170,12 @@ class TablePage(QWidget):
                 QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
             )
             self.table.scrollTo(index)
+
+    def _show_deleted_column(self) -> None:
+        """The "deleted" column is empty unless deleted rows are shown, so it only takes room then."""
+        for i, column in enumerate(self.model.columns):
+            if column.only_with_deleted:
+                self.table.setColumnHidden(i, not self.show_deleted.isChecked())
 
     def _update_buttons(self) -> None:
         row = self.current_row()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from db.rules.thai_dates import format_be_date
+from db.rules.thai_time import to_bangkok
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
 from desktop.core.rounds import attendance
@@ -265,7 +266,7 @@ class AttendanceGridWidget(QWidget):
 
     def cell_history_text(self, history: list[tuple], day_no: int, half: str) -> str:
         lines = [
-            f"{attendance.thai_clock(at)} {format_be_date(at.astimezone(attendance.THAI_TIME).date(), style='medium')}"
+            f"{attendance.thai_clock(at)} {format_be_date(to_bangkok(at).date(), style='medium')}"
             f" · {PRESENT if present else ABSENT} · {SOURCE_LABELS.get(source, source)} · โดย {who or '-'}"
             for d, h, present, source, who, at in history
             if (d, h) == (day_no, half)

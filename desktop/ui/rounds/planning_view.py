@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.rules.collation import person_sort_key
 from db.rules.thai_dates import format_be_date
 from desktop.core.cardreader.checkin import WalkInPrefill
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError, RuleViolation, ValidationError
-from desktop.core.people.people import POSITIONS, PREFIXES, PersonInput
+from desktop.core.people.people import POSITIONS, PREFIXES, PersonInput, person_place_key
 from desktop.core.rounds import enrolment, planning
 from desktop.core.rounds.planning import Candidate, PlanningView
 from desktop.core.rounds.rounds import RoundRow
@@ -39,9 +40,16 @@ from desktop.ui.widgets import FieldErrors
 def _columns() -> list[Column]:
     return [
         Column("ครู ข ในหมู่บ้าน", lambda c: "มีแล้ว" if c.village_covered else "ยังไม่มี"),
-        Column("ชื่อ-สกุล", lambda c: c.person.full_name),
+        Column(
+            "ชื่อ-สกุล", lambda c: c.person.full_name, sort_key=lambda c: person_sort_key(c.person), stretch=True
+        ),
         Column("ตำแหน่ง", lambda c: c.person.position),
-        Column("หมู่บ้าน/ตำบล/อำเภอ", lambda c: c.person.place, sort_key=lambda c: c.person.village_code),
+        Column(
+            "หมู่บ้าน/ตำบล/อำเภอ",
+            lambda c: c.person.place,
+            sort_key=lambda c: person_place_key(c.person),
+            stretch=True,
+        ),
     ]
 
 

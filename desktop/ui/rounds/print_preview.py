@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
+from desktop.ui.screen_fit import fit_window
 
 
 class Cancelled(Exception):
@@ -99,7 +100,7 @@ class PdfPreviewDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.resize(1100, 800)
+        fit_window(self, QSize(1100, 800))
         self.file_name = file_name
         self._tmpdir = tempfile.TemporaryDirectory(prefix="krukhor-pdf-")
         self.path = Path(self._tmpdir.name) / file_name
