@@ -42,13 +42,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from desktop.ui.app_setup import prepare_app
     from desktop.ui.dialogs.setup import SetupDialog
-    from desktop.ui.fonts import apply_app_font
     from desktop.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("krukhor")
-    apply_app_font(app)
+    prepare_app(app)  # font, Qt's texts in Thai, windows kept on the screen
     db_path = args.db or default_db_path()
     try:
         ctx = _open_with_recovery(db_path)

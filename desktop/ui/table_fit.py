@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QHeaderView, QTableView
+from PySide6.QtWidgets import QApplication, QHeaderView, QTableView
 
 from desktop.ui.screen_fit import ui_settings
 
@@ -26,10 +26,11 @@ class ColumnFitter(QObject):
     elided in the middle and the whole shows on hover (the model's tooltip).
     """
 
-    def __init__(self, view: QTableView, *, key: str | None = None) -> None:
+    def __init__(self, view: QTableView, *, key: str | None = None, wrap: bool = False) -> None:
         super().__init__(view)
         self.view = view
         self.key = key
+        self.wrap = wrap  # short tables (rounds): long text wraps onto a second line instead of eliding
         self._fitting = False
         self._user_widths: dict[int, int] = self._load()
         header = view.horizontalHeader()
@@ -37,8 +38,10 @@ class ColumnFitter(QObject):
         header.setStretchLastSection(False)
         header.setTextElideMode(Qt.TextElideMode.ElideNone)
         header.sectionResized.connect(self._resized_by_user)
-        view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        view.setWordWrap(False)
+        view.setTextElideMode(Qt.TextElideMode.ElideNone if wrap else Qt.TextElideMode.ElideMiddle)
+        view.setWordWrap(wrap)
+        if wrap:
+            view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         view.viewport().installEventFilter(self)
         self._timer = QTimer(self, singleShot=True, interval=0)
         self._timer.timeout.connect(self.fit)
@@ -111,7 +114,8 @@ class ColumnFitter(QObject):
             self._fitting = False
 
     def _resized_by_user(self, column: int, _old: int, new: int) -> None:
-        if self._fitting or not self.key:
+        # Only a drag on the header is the user's choice; Qt also resizes sections itself (hiding, layout).
+        if self._fitting or not self.key or not QApplication.mouseButtons() & Qt.MouseButton.LeftButton:
             return
         self._user_widths[column] = new
         settings = ui_settings()
@@ -136,8 +140,8 @@ class ColumnFitter(QObject):
         self.schedule()
 
 
-def fit_columns(view: QTableView, *, key: str | None = None) -> ColumnFitter:
+def fit_columns(view: QTableView, *, key: str | None = None, wrap: bool = False) -> ColumnFitter:
     """Attach a ColumnFitter to the view (kept as its child)."""
-    fitter = ColumnFitter(view, key=key)
+    fitter = ColumnFitter(view, key=key, wrap=wrap)
     view.column_fitter = fitter  # type: ignore[attr-defined]
     return fitter

@@ -156,7 +156,7 @@ def _sortable(value: Any) -> tuple[int, Any]:
 
 
 def make_table_view(
-    model: RowTableModel, *, multi_select: bool = False, key: str | None = None
+    model: RowTableModel, *, multi_select: bool = False, key: str | None = None, wrap: bool = False
 ) -> QTableView:
     """A read-only, row-selecting, sortable view that keeps the rows' own order until a header is clicked."""
     view = QTableView()
@@ -170,5 +170,5 @@ def make_table_view(
         else QAbstractItemView.SelectionMode.SingleSelection
     )
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    fit_columns(view, key=key)  # widths from the content; `key` remembers the user's own widths
+    fit_columns(view, key=key, wrap=wrap)  # widths from the content; `key` remembers the user's own widths
     return view

@@ -26,10 +26,9 @@ def own_ui_settings(tmp_path, monkeypatch):
 
 @pytest.fixture
 def app_font(qapp):
-    from desktop.ui.fonts import apply_app_font
+    from desktop.ui.app_setup import prepare_app
 
-    apply_app_font(qapp)
-    return qapp
+    return prepare_app(qapp)
 
 
 @pytest.fixture

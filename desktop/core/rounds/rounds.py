@@ -91,9 +91,15 @@ class RoundRow:
 
     @property
     def dates_label(self) -> str:
-        if self.start_date == self.end_date:
-            return format_be_date(self.start_date, style="medium")
-        return f"{format_be_date(self.start_date, style='medium')} – {format_be_date(self.end_date, style='medium')}"
+        start, end = self.start_date, self.end_date
+        if start == end:
+            return format_be_date(start, style="medium")
+        last = format_be_date(end, style="medium")
+        if (start.year, start.month) == (end.year, end.month):  # 16–17 ก.พ. 2570
+            return f"{start.day}–{last}"
+        if start.year == end.year:  # 30 ม.ค. – 2 ก.พ. 2570
+            return f"{format_be_date(start, style='medium').rsplit(' ', 1)[0]} – {last}"
+        return f"{format_be_date(start, style='medium')} – {last}"
 
 
 def validate(data: RoundInput) -> None:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from db.rules.thai_time import format_be_datetime
 from desktop.core.audit import AuditRow
 from desktop.ui.field_labels import field_label
 from desktop.ui.screen_fit import fit_window
-from desktop.ui.table_model import Column, RowTableModel
+from desktop.ui.table_model import Column, RowTableModel, make_table_view
 
 ACTION_LABELS = {
     "create": "สร้าง",
@@ -66,16 +66,14 @@ class HistoryDialog(QDialog):
                 Column("ผู้ใช้", lambda r: r.user_name),
                 Column("เครื่อง", lambda r: r.device_id[:8]),
                 Column("การกระทำ", lambda r: ACTION_LABELS.get(r.action, r.action)),
-                Column("รายละเอียด", lambda r: r.summary),
-                Column("ค่าที่เปลี่ยน", _changes),
+                Column("รายละเอียด", lambda r: r.summary, stretch=True),
+                Column("ค่าที่เปลี่ยน", _changes, stretch=True),
             ],
             search_text=lambda r: r.summary,
         )
         self.model.set_rows(rows)
-        view = QTableView()
-        view.setModel(self.model)
-        view.horizontalHeader().setStretchLastSection(True)
-        view.resizeColumnsToContents()
+        view = make_table_view(self.model)
+        view.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("ปิด")
         buttons.rejected.connect(self.reject)

@@ -34,6 +34,7 @@ from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
 from desktop.core.rounds import rounds
 from desktop.ui.dialogs.budget import AllocationDialog, LineDialog, OverrideDialog, RateDialog
+from desktop.ui.errors import error_box
 from desktop.ui.table_model import Column, RowTableModel, make_table_view
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.widgets import ERROR_STYLE
@@ -43,9 +44,8 @@ b = format_baht
 
 def _table(columns: list[Column]) -> tuple[RowTableModel, Any]:
     model = RowTableModel(columns, search_text=lambda _r: "")
-    view = make_table_view(model)
+    view = make_table_view(model, wrap=True)  # short tables: long names on two lines rather than cut
     view.setAlternatingRowColors(True)
-    view.verticalHeader().setDefaultSectionSize(26)
     return model, view
 
 
@@ -619,5 +619,4 @@ class BudgetPage(QWidget):
         self.runner.read(work, on_done=done, on_error=failed)
 
     def show_error(self, exc: Exception) -> None:
-        message = exc.message if isinstance(exc, CoreError) else f"เกิดข้อผิดพลาด: {exc}"
-        QMessageBox.warning(self, "ทำรายการไม่สำเร็จ", message)
+        self.error_message = error_box(self, "ทำรายการไม่สำเร็จ", exc)

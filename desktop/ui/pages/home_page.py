@@ -36,6 +36,7 @@ from desktop.core.context import AppContext
 from desktop.core.exports import figures
 from desktop.core.exports.model import ProvinceFigures, RegisterCounts
 from desktop.core.rounds.rounds import STATUS_LABELS
+from desktop.ui.errors import error_box
 from desktop.ui.tasks import TaskRunner
 
 TARGET_COLOUR = QColor("#c9d6e3")
@@ -300,7 +301,7 @@ class HomePage(QWidget):
         if exc is None:
             box = QMessageBox(QMessageBox.Icon.Information, "บันทึกไฟล์แล้ว", f"บันทึกแล้ว: {path}", parent=self)
         else:
-            box = QMessageBox(QMessageBox.Icon.Warning, "บันทึกไฟล์ไม่ได้", f"{path}\n{exc}", parent=self)
+            box = error_box(self, "บันทึกไฟล์ไม่ได้", exc, prefix=f"{path}\n")
         self.import_message = box
         box.open()
 
@@ -338,10 +339,7 @@ class HomePage(QWidget):
 
     def _import_failed(self, exc: Exception) -> None:
         self.import_button.setEnabled(True)
-        self.import_message = QMessageBox(
-            QMessageBox.Icon.Warning, "นำเข้าผลการลงทะเบียนไม่ได้", str(exc), parent=self
-        )
-        self.import_message.open()
+        self.import_message = error_box(self, "นำเข้าผลการลงทะเบียนไม่ได้", exc)
 
     def reload(self) -> None:
         fy = self._fy

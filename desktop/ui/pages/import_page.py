@@ -38,6 +38,7 @@ from desktop.core.roster.header import (
 )
 from desktop.core.roster.reader import Sheet, column_letter, read_sheet
 from desktop.core.roster.report import write_outcome_report
+from desktop.ui.errors import error_html, technical_detail, thai_message
 from desktop.ui.table_model import Column, RowTableModel, make_table_view
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.widgets import ERROR_STYLE
@@ -396,10 +397,11 @@ class ImportPage(QWidget):
 
     def _failed(self, exc: Exception) -> None:
         was_importing = self.state == "importing"
-        message = exc.message if isinstance(exc, CoreError) else f"เกิดข้อผิดพลาด: {exc}"
+        technical_detail(exc)
+        message = thai_message(exc)
         if was_importing:
             message += "\nฐานข้อมูลยังเหมือนเดิมทุกประการ (ไม่มีรายการใดถูกบันทึก)"
-        self.summary.setText(message)
+        self.summary.setText(error_html(message))
         self._set_state("previewed" if was_importing and self.plan is not None else "idle")
         if was_importing:
             self.imported.emit()

@@ -17,6 +17,7 @@ from desktop.ui.table_model import Column
 class LecturersPage(TablePage):
     title = "วิทยากร"
     noun = "คน"
+    wrap = True  # tens of lecturers: long organisation names on two lines
 
     def columns(self) -> Sequence[Column]:
         return [

@@ -21,6 +21,7 @@ from desktop.ui.table_model import Column
 class RoundsPage(TablePage):
     title = "รุ่นการอบรม"
     noun = "รุ่น"
+    wrap = True
     districts: list[places.DistrictRow] = []  # noqa: RUF012 - replaced, never mutated
     organiser = ""
     completed: dict = {}  # noqa: RUF012 - replaced, never mutated: round id -> people who completed
@@ -39,20 +40,24 @@ class RoundsPage(TablePage):
 
     def columns(self) -> Sequence[Column]:
         return [
-            Column("ปีงบประมาณ", lambda r: r.fiscal_year, align_right=True),
-            Column("รุ่นที่", lambda r: r.number, align_right=True),
+            Column(
+                "รุ่นที่/\nปีงบประมาณ",
+                lambda r: f"{r.number}/{r.fiscal_year}",
+                align_right=True,
+                sort_key=lambda r: (r.fiscal_year, r.number),
+            ),
             Column("ชื่อรุ่น", lambda r: r.title, stretch=True),
             Column("วันที่อบรม", lambda r: r.dates_label, sort_key=lambda r: r.start_date),
             Column("สถานที่", lambda r: r.venue, sort_key=lambda r: thai_key(r.venue), stretch=True),
             Column("สถานะ", lambda r: "ลบแล้ว" if r.deleted else r.status_label, sort_key=lambda r: r.status),
             Column(
-                "ผ่านการอบรม",
+                "ผ่าน\nการอบรม",
                 lambda r: f"{self.completed[r.id]:,}" if r.id in self.completed else "",
                 align_right=True,
                 sort_key=lambda r: self.completed.get(r.id, -1),
             ),
             Column(
-                "ลงทะเบียน/รับได้",
+                "ลงทะเบียน/\nรับได้",
                 lambda r: f"{r.enrolled:,}/{r.capacity:,}",
                 align_right=True,
                 sort_key=lambda r: r.enrolled,

@@ -89,7 +89,7 @@ class SyncPage(QWidget):
         self.server_edit = QLineEdit()
         self.server_edit.setPlaceholderText("https://…")
         self.code_edit = QLineEdit()
-        self.code_edit.setPlaceholderText("รหัสลงทะเบียนจากผู้ดูแลระบบ เช่น ABCD-EFGH-JKMN-PQRS")
+        self.code_edit.setPlaceholderText("รหัสลงทะเบียนจากผู้ดูแลระบบ (16 ตัว คั่นด้วยขีดทุก 4 ตัว)")
         self.enrol_button = QPushButton("ลงทะเบียน")
         self.enrol_button.clicked.connect(self.enrol)
         enrol_form = QFormLayout(self.enrol_box)

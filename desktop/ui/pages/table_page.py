@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core import audit
 from desktop.core.context import AppContext
-from desktop.core.errors import CoreError
+from desktop.ui.errors import error_box, error_html, technical_detail, thai_message
 from desktop.ui.table_model import Column, RowTableModel, make_table_view
 from desktop.ui.tasks import TaskRunner
 
@@ -32,6 +32,7 @@ class TablePage(QWidget):
 
     title = ""
     noun = "รายการ"
+    wrap = False  # long text on two lines (only for short tables: row heights are then measured)
 
     def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,10 +56,11 @@ class TablePage(QWidget):
         self.edit_button.clicked.connect(self.edit_current)
         self.delete_button.clicked.connect(self.delete_current)
         self.restore_button.clicked.connect(self.restore_current)
-        self.table = make_table_view(self.model, key=type(self).__name__)
+        self.table = make_table_view(self.model, key=type(self).__name__, wrap=self.wrap)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        if not self.wrap:
+            self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
         self.table.activated.connect(lambda _i: self.edit_current())  # Enter on a row
         self.model.modelReset.connect(self._update_count)
@@ -145,7 +147,8 @@ class TablePage(QWidget):
 
     def _load_failed(self, exc: Exception) -> None:
         self._loading = False
-        self.count_label.setText(f"โหลดข้อมูลไม่สำเร็จ: {exc}")
+        technical_detail(exc)
+        self.count_label.setText(error_html(f"โหลดข้อมูลไม่สำเร็จ: {thai_message(exc)}"))
 
     def _search_changed(self, text: str) -> None:
         self.model.set_query(text)
@@ -246,8 +249,7 @@ class TablePage(QWidget):
         self.runner.run(work, on_done=done, on_error=self.show_error)
 
     def show_error(self, exc: Exception) -> None:
-        message = exc.message if isinstance(exc, CoreError) else f"เกิดข้อผิดพลาด: {exc}"
-        QMessageBox.warning(self, "ทำรายการไม่สำเร็จ", message)
+        self.error_message = error_box(self, "ทำรายการไม่สำเร็จ", exc)
 
     @property
     def is_loading(self) -> bool:

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 from db.rules.thai_dates import format_be_date
 from db.rules.thai_time import to_bangkok
 from desktop.core.context import AppContext
-from desktop.core.errors import CoreError
 from desktop.core.rounds import attendance
 from desktop.core.rounds.attendance import AttendanceGrid, MarkChange
+from desktop.ui.errors import error_html, technical_detail, thai_message
 from desktop.ui.tasks import TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex
@@ -298,5 +298,5 @@ class AttendanceGridWidget(QWidget):
         return not self._queue and not self.saving
 
     def _failed(self, exc: Exception) -> None:
-        message = exc.message if isinstance(exc, CoreError) else f"เกิดข้อผิดพลาด: {exc}"
-        self.status.setText(f"<span style='color:#b00020'>บันทึกไม่สำเร็จ: {message}</span>")
+        technical_detail(exc)
+        self.status.setText(error_html(f"บันทึกไม่สำเร็จ: {thai_message(exc)}"))

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.context import AppContext
-from desktop.core.errors import CoreError
+from desktop.ui.errors import error_html, technical_detail, thai_message
 from desktop.ui.screen_fit import fit_window
 
 
@@ -164,8 +164,8 @@ class PdfPreviewDialog(QDialog):
         if isinstance(exc, Cancelled):
             self.status.setText("ยกเลิกการสร้างเอกสารแล้ว")
         else:
-            message = exc.message if isinstance(exc, CoreError) else f"สร้างเอกสารไม่สำเร็จ: {exc}"
-            self.status.setText(f"<span style='color:#b00020'>{message}</span>")
+            technical_detail(exc)
+            self.status.setText(error_html(thai_message(exc, unexpected="สร้างเอกสารไม่สำเร็จ")))
         self.ready.emit()
 
     def cancel(self) -> None:

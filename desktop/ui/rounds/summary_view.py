@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -17,11 +19,14 @@ from PySide6.QtWidgets import (
 
 from db.rules.thai_dates import format_be_date
 from desktop.core.context import AppContext
-from desktop.core.errors import CoreError
 from desktop.core.rounds import completion
 from desktop.core.rounds.rounds import STATUS_LABELS
 from desktop.core.rounds.summary import RoundSummary, round_summary
+from desktop.ui.errors import error_html, technical_detail, thai_message
+from desktop.ui.table_fit import fit_columns
 from desktop.ui.tasks import TaskRunner
+
+NUMBER = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?%?")
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -29,7 +34,7 @@ def _table(headers: list[str]) -> QTableWidget:
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    table.horizontalHeader().setStretchLastSection(True)
+    fit_columns(table)
     return table
 
 
@@ -37,7 +42,10 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
     table.setRowCount(len(rows))
     for i, row in enumerate(rows):
         for j, text in enumerate(row):
-            table.setItem(i, j, QTableWidgetItem(text))
+            item = QTableWidgetItem(text)
+            if NUMBER.fullmatch(text):  # figures line up on the right, as on paper
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(i, j, item)
     table.resizeColumnsToContents()
 
 
@@ -132,5 +140,5 @@ class RoundSummaryView(QWidget):
         )
 
     def _failed(self, exc: Exception) -> None:
-        message = exc.message if isinstance(exc, CoreError) else f"เกิดข้อผิดพลาด: {exc}"
-        self.headline.setText(f"<span style='color:#b00020'>{message}</span>")
+        technical_detail(exc)
+        self.headline.setText(error_html(thai_message(exc)))
