@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -39,6 +40,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop.ui.selftest_qt import QT_STEPS
 
         return run_and_report(extra_steps=QT_STEPS, report_path=args.self_test_report)
+    missing = no_screen_message()
+    if missing:
+        print(missing, file=sys.stderr)
+        return 2
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -84,6 +89,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     code = app.exec()
     ctx.close()
     return code
+
+
+NO_SCREEN = (
+    "โปรแกรมนี้ต้องมีหน้าจอ แต่ไม่พบจอภาพ (ไม่ได้ตั้ง DISPLAY หรือ WAYLAND_DISPLAY) / "
+    "A screen is needed: run it on the desktop, or under `xvfb-run -a bash scripts/run-app.sh`, "
+    "or with QT_QPA_PLATFORM=offscreen to run without showing anything."
+)
+
+
+def no_screen_message(environ: dict[str, str] | None = None, platform: str = sys.platform) -> str:
+    """On Linux without a display (SSH, a container), the sentence to print instead of Qt's xcb crash."""
+    env = os.environ if environ is None else environ
+    if not platform.startswith("linux") or env.get("QT_QPA_PLATFORM"):
+        return ""
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return ""
+    return NO_SCREEN
 
 
 def _open_with_recovery(db_path: Path) -> AppContext | None:

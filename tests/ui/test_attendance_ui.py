@@ -169,7 +169,7 @@ def test_unknown_id_offers_a_walk_in_that_is_saved_and_marked_present(
     box.submit()
     qtbot.waitUntil(lambda: box.last_result is not None, timeout=10_000)
     assert box.last_result.code == "not_in_database"
-    assert box.action.isVisibleTo(box) and "walk-in" in box.action.text()
+    assert box.action.isVisibleTo(box) and "ผู้เข้าร่วมหน้างาน" in box.action.text()
     dialog = WalkInDialog(
         ui_ctx, runner, round_row=open_round, national_id=box.last_result.national_id, present=(1, "am")
     )
