@@ -15,6 +15,7 @@ from desktop.core import office
 from desktop.core.context import AppContext
 from desktop.core.demo import province as demo
 from desktop.core.errors import CoreError
+from desktop.core.people.reference_places import load_reference_places
 from desktop.paths import default_db_path
 from desktop.selftest import add_self_test_arguments, run_and_report
 
@@ -70,6 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not dialog.exec():
             return 0
         own = office.setup_office(ctx, province_code=dialog.chosen_code() or "")
+        load_reference_places(ctx)  # the province's districts, so a first round can name them before a roster
         if ctx.db_path is not None:  # shown once, at setup, for the head of office to print and keep
             from desktop.core.keys.opening import recovery_key_text
             from desktop.ui.dialogs.recovery_key import RecoveryKeyDialog

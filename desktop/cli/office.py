@@ -7,6 +7,7 @@ import argparse
 from desktop.core import office
 from desktop.core.context import AppContext
 from desktop.core.keys.opening import recovery_key_text
+from desktop.core.people.reference_places import load_reference_places
 
 COMMANDS = ("init", "provinces")
 
@@ -24,6 +25,9 @@ def run(ctx: AppContext, args: argparse.Namespace) -> int:
     if args.command == "init":
         row = office.setup_office(ctx, province_code=args.province)
         print(f"ตั้งค่าแล้ว: {row.name_th} (รหัส {row.code})")
+        added = load_reference_places(ctx)  # districts for the first round before any roster
+        if added:
+            print(f"เพิ่มอำเภอและตำบลจากบัญชีกรมการปกครอง {added:,} แห่ง")
         if ctx.db_path is not None:
             print(f"กุญแจกู้คืน (recovery key) ของฐานข้อมูล: {recovery_key_text(ctx.db_path)}")
             print("พิมพ์เก็บไว้ในที่ปลอดภัย: ใช้เปิดสำเนาฐานข้อมูลบนเครื่องอื่น (ดูอีกครั้งได้ด้วย krukhor-cli key show-recovery)")

@@ -74,6 +74,9 @@ class MainWindow(QMainWindow):
         for page in (self.rounds, self.people, self.lecturers):
             page.changed.connect(self.home.reload)
         self.people.changed.connect(self.rounds.reload)
+        self.home.checklist.step_requested.connect(self.first_run_step)
+        for page in (self.rounds, self.people, self.lecturers):
+            page.navigate.connect(self.go_to)
         self.importer.changed.connect(self.people.reload)
         self.importer.changed.connect(self.home.reload)
         self.nav.setCurrentRow(0)
@@ -89,6 +92,13 @@ class MainWindow(QMainWindow):
         self.importer.reload()
         self.budget.reload()
         self.sync.reload()
+
+    def first_run_step(self, key: str) -> None:
+        """A button of the dashboard's checklist: the page where that step is done."""
+        page = {"office": "ตั้งค่า", "roster": "นำเข้ารายชื่อ", "round": "รุ่นการอบรม", "device": "ซิงก์ข้อมูล"}[key]
+        self.go_to(page)
+        if key == "round":
+            self.rounds.add()
 
     def current_page(self) -> QWidget:
         return self.pages[self.stack.currentIndex()][1]

@@ -1,12 +1,18 @@
 """Qt's own texts in Thai: standard buttons, message boxes, text-field menus and Qt's file dialog.
 
 Qt ships no qtbase_th.qm (PySide6 6.11 has 30 languages, not Thai), so the strings a user meets are
-translated here; a qtbase_th.qm found in Qt's translations folder (a later Qt) is loaded as well and wins.
+translated here and compiled to resources/translations/qtbase_th.qm (scripts/build_qt_thai.py); a
+qtbase_th.qm in Qt's own translations folder (a later Qt) is loaded as well and wins. A .qm, not a Python
+QTranslator: Qt calls translate() from printing and font code, where a Python override broke PDF output.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from xml.sax.saxutils import escape
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
+
+from db.resources import resource_path
 
 # Qt's source text (with its & accelerators) → Thai. The same words in any Qt context mean the same here.
 QT_THAI: dict[str, str] = {
@@ -114,27 +120,90 @@ QT_THAI: dict[str, str] = {
 }
 
 
-class ThaiQtTranslator(QTranslator):
-    """Answers Qt's own tr() calls from QT_THAI; every other text passes through unchanged."""
+# Where Qt asks for each text (its tr() context), found by recording what Qt's widgets ask for; a text not
+# listed is written under FALLBACK_CONTEXTS.
+SEEN_CONTEXTS: dict[str, tuple[str, ...]] = {
+    "&Copy": ("QLineEdit", "QWidgetTextControl"),
+    "&Delete": ("QFileDialog",),
+    "&New Folder": ("QFileDialog",),
+    "&No": ("QPlatformTheme",),
+    "&Open": ("QFileDialog",),
+    "&Paste": ("QLineEdit", "QWidgetTextControl"),
+    "&Redo": ("QLineEdit", "QWidgetTextControl"),
+    "&Rename": ("QFileDialog",),
+    "&Save": ("QFileDialog",),
+    "&Undo": ("QLineEdit", "QWidgetTextControl"),
+    "&Yes": ("QPlatformTheme",),
+    "Abort": ("QPlatformTheme",),
+    "All Files (*)": ("QFileDialog",),
+    "Apply": ("QPlatformTheme",),
+    "Back": ("QFileDialog",),
+    "Cancel": ("QPlatformTheme",),
+    "Close": ("QPlatformTheme",),
+    "Computer": ("QFileSystemModel",),
+    "Create New Folder": ("QFileDialog",),
+    "Cu&t": ("QLineEdit", "QWidgetTextControl"),
+    "Date Modified": ("QFileSystemModel",),
+    "Delete": ("QLineEdit", "QWidgetTextControl"),
+    "Detail View": ("QFileDialog",),
+    "Discard": ("QPlatformTheme",),
+    "Drive": ("QAbstractFileIconProvider",),
+    "Enter a value:": ("QInputDialog",),
+    "File &name:": ("QFileDialog",),
+    "Folder": ("QAbstractFileIconProvider",),
+    "Forward": ("QFileDialog",),
+    "Help": ("QPlatformTheme",),
+    "Ignore": ("QPlatformTheme",),
+    "List View": ("QFileDialog",),
+    "N&o to All": ("QPlatformTheme",),
+    "Name": ("QFileSystemModel",),
+    "OK": ("QPlatformTheme",),
+    "Open": ("QFileDialog", "QPlatformTheme"),
+    "Parent Directory": ("QFileDialog",),
+    "Reset": ("QPlatformTheme",),
+    "Restore Defaults": ("QPlatformTheme",),
+    "Retry": ("QPlatformTheme",),
+    "Save": ("QPlatformTheme",),
+    "Save All": ("QPlatformTheme",),
+    "Save As": ("QFileDialog",),
+    "Select All": ("QLineEdit", "QWidgetTextControl"),
+    "Show &hidden files": ("QFileDialog",),
+    "Show Details...": ("QMessageBox",),
+    "Size": ("QFileSystemModel",),
+    "Type": ("QFileSystemModel",),
+    "Yes to &All": ("QPlatformTheme",),
+}
+FALLBACK_CONTEXTS = ("QFileDialog", "QMessageBox", "QPlatformTheme", "QPrintDialog")
 
-    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
-        return QT_THAI.get(source, "")
 
-    def isEmpty(self) -> bool:
-        return False
+def ts_text() -> str:
+    """The Qt Linguist source of resources/translations/qtbase_th.qm (scripts/build_qt_thai.py compiles it)."""
+    by_context: dict[str, list[tuple[str, str]]] = {}
+    for source, thai in QT_THAI.items():
+        for context in SEEN_CONTEXTS.get(source, FALLBACK_CONTEXTS):
+            by_context.setdefault(context, []).append((source, thai))
+    out = ['<?xml version="1.0" encoding="utf-8"?>', "<!DOCTYPE TS>", '<TS version="2.1" language="th_TH">']
+    for context in sorted(by_context):
+        out.append(f"<context><name>{context}</name>")
+        for source, thai in by_context[context]:
+            out.append(
+                f"<message><source>{escape(source)}</source><translation>{escape(thai)}</translation></message>"
+            )
+        out.append("</context>")
+    out.append("</TS>")
+    return "\n".join(out) + "\n"
 
 
 def install_thai_translations(app: QCoreApplication) -> list[QTranslator]:
     """Thai for Qt's own texts; returns the translators (kept alive by the caller and the app)."""
-    QLocale.setDefault(QLocale(QLocale.Language.Thai, QLocale.Country.Thailand))
     installed: list[QTranslator] = []
-    ours = ThaiQtTranslator(app)
-    app.installTranslator(ours)
-    installed.append(ours)
+    ours = QTranslator(app)
+    if ours.load(str(resource_path("translations", "qtbase_th.qm"))):
+        app.installTranslator(ours)
+        installed.append(ours)
     folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     official = QTranslator(app)
-    if official.load("qtbase_th", folder):  # installed last, so it is asked first
+    if official.load("qtbase_th", folder):  # a later Qt's own Thai; installed last, so it is asked first
         app.installTranslator(official)
         installed.append(official)
-    app.setProperty("thai_translators", len(installed))
     return installed

@@ -35,6 +35,7 @@ from db.rules.thai_time import bangkok_today
 from desktop.core.context import AppContext
 from desktop.core.exports import figures
 from desktop.core.exports.model import ProvinceFigures, RegisterCounts
+from desktop.core.first_run import first_run_steps
 from desktop.core.rounds.rounds import STATUS_LABELS
 from desktop.ui.errors import error_box
 from desktop.ui.tasks import TaskRunner
@@ -135,7 +136,7 @@ class DistrictBars(QWidget):
             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
             self.title,
         )
-        if not self.rows:  # a fresh office: say so instead of drawing empty axes
+        if not any(t or d for _n, t, d in self.rows):  # a fresh office: say so instead of drawing empty bars
             p.setPen(QColor("#666"))
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, NO_DISTRICT_DATA)
             return
@@ -192,6 +193,48 @@ class DistrictBars(QWidget):
         p.end()
 
 
+class FirstRunChecklist(QFrame):
+    """The four steps of a new office, each with its button, ticked as done; hidden once all are done."""
+
+    step_requested = Signal(str)
+    BUTTONS = {  # noqa: RUF012 - constant
+        "office": "ตั้งค่าสำนักงาน…",
+        "roster": "นำเข้ารายชื่อ…",
+        "round": "วางแผนรุ่น…",
+        "device": "ลงทะเบียนเครื่อง…",
+    }
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("first_run")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet("QFrame#first_run { background: #f3f7fb; border: 1px solid #b8cde0; }")
+        self.steps: list = []
+        self.rows: dict[str, tuple[QLabel, QLabel, QPushButton]] = {}
+        grid = QGridLayout(self)
+        grid.addWidget(QLabel("<b>เริ่มต้นใช้งาน</b> · ทำตามลำดับ แต่ละข้อจะขึ้นเครื่องหมายถูกเมื่อทำเสร็จ"), 0, 0, 1, 4)
+        for i, key in enumerate(self.BUTTONS, start=1):
+            mark, text, button = QLabel(), QLabel(), QPushButton(self.BUTTONS[key])
+            button.clicked.connect(lambda _c=False, k=key: self.step_requested.emit(k))
+            grid.addWidget(mark, i, 0)
+            grid.addWidget(text, i, 1)
+            grid.addWidget(button, i, 2)
+            self.rows[key] = (mark, text, button)
+        grid.setColumnStretch(1, 1)
+        self.hide()
+
+    def set_steps(self, steps: list) -> None:
+        self.steps = steps
+        for n, step in enumerate(steps, start=1):
+            mark, text, button = self.rows[step.key]
+            mark.setText("✔" if step.done else "○")
+            mark.setStyleSheet("color: #1b7f3b; font-weight: bold;" if step.done else "color: #666;")
+            style = "color: #666;" if step.done else ""
+            text.setText(f"<span style='{style}'><b>{n}. {step.label}</b> — {step.hint}</span>")
+            button.setEnabled(not step.done or step.key == "office")
+        self.setVisible(not all(s.done for s in steps))
+
+
 class HomePage(QWidget):
     loaded = Signal()
 
@@ -242,9 +285,17 @@ class HomePage(QWidget):
         charts = QHBoxLayout()
         charts.addWidget(self.district_chart, 1)
         charts.addWidget(self.burn_chart, 1)
+        self.burn_empty = QLabel(f"{self._burn_title}\n\n{NO_BUDGET_DATA}")
+        self.burn_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.burn_empty.setStyleSheet("background: white; color: #666;")
+        self.burn_empty.setMinimumHeight(300)
+        self.burn_empty.hide()
+        charts.addWidget(self.burn_empty, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.office_label)
+        self.checklist = FirstRunChecklist()
+        layout.addWidget(self.checklist)
         layout.addLayout(grid)
         layout.addLayout(charts, 1)
         self.office_label.setAlignment(Qt.AlignmentFlag.AlignLeft)
@@ -344,6 +395,16 @@ class HomePage(QWidget):
     def reload(self) -> None:
         fy = self._fy
         self.runner.read(lambda: load_home(self.ctx, fy, self.cache), on_done=self._show)
+        self.reload_steps()
+
+    def reload_steps(self) -> None:
+        """The checklist's ticks, read apart from the figures (they stay within their refresh time)."""
+        self.runner.read(lambda: first_run_steps(self.ctx), on_done=self.checklist.set_steps)
+
+    def showEvent(self, event) -> None:  # back on the dashboard after a step elsewhere: tick it
+        super().showEvent(event)
+        if self.checklist.steps:
+            self.reload_steps()
 
     def _year_chosen(self, index: int) -> None:
         if self._filling or index < 0:
@@ -414,12 +475,10 @@ class HomePage(QWidget):
             for i in range(12)
         ]
         paid = dict(f.burn)
-        chart.setTitle(
-            self._burn_title
-            if paid or f.budget.allocated_satang
-            else f"{self._burn_title}\n\n{NO_BUDGET_DATA}"
-        )
-        if not paid and not f.budget.allocated_satang:  # no axes reading 0, 1, 1, 2 for a year without money
+        empty = not paid and not f.budget.allocated_satang
+        self.burn_chart.setVisible(not empty)  # no axes reading 0, 1, 1, 2 for a year without money
+        self.burn_empty.setVisible(empty)
+        if empty:
             return
         spent, allocated = QLineSeries(), QLineSeries()
         spent.setName("เบิกจ่ายสะสม")

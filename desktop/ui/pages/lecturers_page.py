@@ -18,6 +18,8 @@ class LecturersPage(TablePage):
     title = "วิทยากร"
     noun = "คน"
     wrap = True  # tens of lecturers: long organisation names on two lines
+    empty_text = "ยังไม่มีวิทยากร\nเพิ่มวิทยากรก่อนวางแผนค่าตอบแทนของรุ่น"
+    empty_button = "เพิ่มวิทยากร…"
 
     def columns(self) -> Sequence[Column]:
         return [

@@ -18,6 +18,15 @@ from desktop.ui.table_model import Column
 class PeoplePage(TablePage):
     title = "ผู้เข้ารับการอบรม (ครู ข)"
     noun = "คน"
+    empty_text = (
+        "ยังไม่มีรายชื่อผู้เข้ารับการอบรม\n"
+        "นำเข้ารายชื่อกำนัน ผู้ใหญ่บ้าน และผู้นำชุมชนจากไฟล์ของกรมการปกครอง หรือเพิ่มทีละคนด้วยปุ่ม เพิ่มคน"
+    )
+    empty_button = "นำเข้ารายชื่อจากกรมการปกครอง…"
+
+    def empty_action(self) -> None:
+        self.navigate.emit("นำเข้ารายชื่อ")
+
     villages: list[places.VillageRow] = []  # noqa: RUF012 - replaced, never mutated
 
     def columns(self) -> Sequence[Column]:

@@ -22,6 +22,8 @@ class RoundsPage(TablePage):
     title = "รุ่นการอบรม"
     noun = "รุ่น"
     wrap = True
+    empty_text = "ยังไม่มีรุ่นการอบรม\nวางแผนรุ่นแรก: วันที่ สถานที่ และอำเภอที่รุ่นรับผิดชอบ"
+    empty_button = "วางแผนรุ่นแรก…"
     districts: list[places.DistrictRow] = []  # noqa: RUF012 - replaced, never mutated
     organiser = ""
     completed: dict = {}  # noqa: RUF012 - replaced, never mutated: round id -> people who completed
@@ -115,7 +117,10 @@ class RoundsPage(TablePage):
             reason, ok = QInputDialog.getText(self, "เปิดรุ่นที่ปิดแล้ว", "เหตุผลที่ต้องเปิดรุ่นนี้อีกครั้ง:")
             if not ok:
                 return
-        self._run_change(lambda: rounds.set_status(self.ctx, row.id, status, reason=reason), select_id=row.id)
+        self._run_change(
+            lambda: rounds.set_status(self.ctx, row.id, status, reason=reason, require_ready=True),
+            select_id=row.id,
+        )
 
     def open_enrolment(self) -> None:
         row = self.current_row()

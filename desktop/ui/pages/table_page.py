@@ -29,10 +29,13 @@ from desktop.ui.tasks import TaskRunner
 class TablePage(QWidget):
     loaded = Signal()
     changed = Signal()  # something was saved: other pages may want to refresh
+    navigate = Signal(str)  # an empty table's button that leads to another page (by its label)
 
     title = ""
     noun = "รายการ"
     wrap = False  # long text on two lines (only for short tables: row heights are then measured)
+    empty_text = ""  # what to do when there is nothing yet (shown instead of an empty table)
+    empty_button = ""
 
     def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -87,6 +90,20 @@ class TablePage(QWidget):
         layout.addWidget(self.heading)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
+        self.empty_panel = QWidget()
+        empty_box = QVBoxLayout(self.empty_panel)
+        empty_box.addStretch(1)
+        self.empty_label = QLabel(self.empty_text or f"ยังไม่มี{self.noun}")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setStyleSheet("font-size: 13pt; color: #444;")
+        self.empty_action_button = QPushButton(self.empty_button or f"เพิ่ม{self.noun}")
+        self.empty_action_button.clicked.connect(self.empty_action)
+        empty_box.addWidget(self.empty_label)
+        empty_box.addWidget(self.empty_action_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        empty_box.addStretch(2)
+        self.empty_panel.hide()
+        layout.addWidget(self.empty_panel, 1)
         layout.addWidget(self.count_label)
         self._pending_select: Callable[[Any], bool] | None = None
         self._loading = False
@@ -153,8 +170,14 @@ class TablePage(QWidget):
     def _search_changed(self, text: str) -> None:
         self.model.set_query(text)
 
+    def empty_action(self) -> None:
+        self.add()
+
     def _update_count(self) -> None:
         shown, total = self.model.rowCount(), len(self.model.rows)
+        empty = total == 0 and not self.show_deleted.isChecked() and not self._loading
+        self.empty_panel.setVisible(empty)  # an empty office: say what to do instead of an empty grid
+        self.table.setVisible(not empty)
         text = f"{total:,} {self.noun}" if shown == total else f"พบ {shown:,} จาก {total:,} {self.noun}"
         self.count_label.setText(text)
 
