@@ -39,7 +39,7 @@ def _probe(tmp_path: Path, screen: str, scale: str) -> dict:
 def _outside(report: dict) -> list[str]:
     ax, ay, aw, ah = report["area"]
     return [
-        f"{name} {frame}"
+        f"{name} {[x, y, w, h]}"
         for name, (x, y, w, h) in report["windows"].items()
         if x < ax or y < ay or x + w > ax + aw or y + h > ay + ah
     ]
