@@ -33,7 +33,20 @@ from PySide6.QtWidgets import (  # noqa: E402
 )
 
 # Words a user may meet in Latin letters: names of file kinds and keys, and abbreviations Thai offices use.
-ALLOWED_WORDS = {"pdf", "excel", "csv", "xlsx", "xls", "ods", "ctrl", "enter", "space", "pdpa", "usb", "https"}
+ALLOWED_WORDS = {
+    "pdf",
+    "excel",
+    "csv",
+    "xlsx",
+    "xls",
+    "ods",
+    "ctrl",
+    "enter",
+    "space",
+    "pdpa",
+    "usb",
+    "https",
+}
 ASCII_WORD = re.compile(r"(?<![A-Za-z0-9_./*\\-])[A-Za-z]{3,}(?![A-Za-z0-9_])")
 TAG = re.compile(r"<[^>]+>|&[a-z]+;")
 CELL_MARGIN = 6  # Qt's text margins inside a cell (focus frame margin + 1, both sides)

@@ -16,7 +16,9 @@ def test_the_shipped_qm_is_built_from_the_table(tmp_path) -> None:
     from build_qt_thai import build
 
     fresh = build(tmp_path / "qtbase_th.qm")
-    assert fresh.read_bytes() == QM.read_bytes(), "run scripts/build_qt_thai.py after editing desktop/ui/qt_thai.py"
+    assert fresh.read_bytes() == QM.read_bytes(), (
+        "run scripts/build_qt_thai.py after editing desktop/ui/qt_thai.py"
+    )
 
 
 def test_standard_buttons_and_menus_read_thai(app_font, qtbot) -> None:
