@@ -88,8 +88,8 @@ class ColumnFitter(QObject):
         natural = self.natural_widths()
         widths = {c: self._user_widths.get(c, natural[c]) for c in visible}
         stretch = [c for c in visible if c in _stretch_columns(model) and c not in self._user_widths]
-        if not stretch and visible:
-            stretch = [visible[-1]]
+        if not stretch and visible:  # unmarked tables: the first column (a name or label) takes the room
+            stretch = [visible[0]]
         room = view.viewport().width()
         spare = room - sum(widths.values())
         if spare > 0:

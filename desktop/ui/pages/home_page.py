@@ -37,11 +37,10 @@ from desktop.core.exports import figures
 from desktop.core.exports.model import ProvinceFigures, RegisterCounts
 from desktop.core.first_run import first_run_steps
 from desktop.core.rounds.rounds import STATUS_LABELS
+from desktop.ui.bars import DONE_COLOUR, Bars
 from desktop.ui.errors import error_box
 from desktop.ui.tasks import TaskRunner
 
-TARGET_COLOUR = QColor("#c9d6e3")
-DONE_COLOUR = QColor("#1f4e79")
 ACCENT = QColor("#e07b39")
 
 
@@ -110,87 +109,6 @@ def _share(part: int, whole: int) -> float:
 
 NO_DISTRICT_DATA = "ยังไม่มีข้อมูลรายอำเภอ\nนำเข้ารายชื่อจากกรมการปกครองก่อน แล้วกราฟจะแสดงที่นี่"
 NO_BUDGET_DATA = "ยังไม่มีงบประมาณหรือการเบิกจ่ายในปีงบประมาณนี้"
-
-
-class DistrictBars(QWidget):
-    """Per-district bars drawn with QPainter: QtCharts elides category labels when there are many districts."""
-
-    def __init__(self, title: str) -> None:
-        super().__init__()
-        self.title = title
-        self.rows: list[tuple[str, int, int]] = []
-        self.setMinimumHeight(300)
-
-    def set_rows(self, rows: list[tuple[str, int, int]]) -> None:
-        self.rows = rows
-        self.update()
-
-    def paintEvent(self, _event) -> None:
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), QColor("white"))
-        font = p.font()
-        p.setPen(QColor("#333"))
-        p.drawText(
-            self.rect().adjusted(0, 6, 0, 0),
-            Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-            self.title,
-        )
-        if not any(t or d for _n, t, d in self.rows):  # a fresh office: say so instead of drawing empty bars
-            p.setPen(QColor("#666"))
-            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, NO_DISTRICT_DATA)
-            return
-        top, bottom = 34, self.height() - 28
-        pitch = (bottom - top) / len(self.rows)
-        size = max(6.0, min(font.pointSizeF(), pitch * 0.55))
-        font.setPointSizeF(size)
-        p.setFont(font)
-        metrics = p.fontMetrics()
-        label_w = max(metrics.horizontalAdvance(name) for name, _t, _d in self.rows) + 12
-        number_w = metrics.horizontalAdvance("0,000 / 0,000") + 8
-        left, right = label_w, self.width() - number_w - 8
-        scale = max([1, *(max(t, d) for _n, t, d in self.rows)])
-        for i, (name, target, done) in enumerate(self.rows):
-            y = top + i * pitch
-            bar_h = max(2.0, pitch * 0.7)
-            p.setPen(QColor("#333"))
-            p.drawText(
-                0,
-                int(y),
-                label_w - 8,
-                int(pitch),
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                name,
-            )
-            width = right - left
-            p.fillRect(
-                int(left),
-                int(y + (pitch - bar_h) / 2),
-                int(width * target / scale),
-                int(bar_h),
-                TARGET_COLOUR,
-            )
-            p.fillRect(
-                int(left), int(y + (pitch - bar_h) / 2), int(width * done / scale), int(bar_h), DONE_COLOUR
-            )
-            p.drawText(
-                int(right + 6),
-                int(y),
-                number_w,
-                int(pitch),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                f"{done:,} / {target:,}",
-            )
-        legend_y = self.height() - 20
-        font.setPointSizeF(max(8.0, size))
-        p.setFont(font)
-        x = left
-        for colour, text in ((DONE_COLOUR, "อบรมผ่านสะสม"), (TARGET_COLOUR, "เป้าหมาย (หมู่บ้าน)")):
-            p.fillRect(int(x), legend_y + 3, 12, 12, colour)
-            p.setPen(QColor("#333"))
-            p.drawText(int(x + 16), legend_y + 14, text)
-            x += 24 + p.fontMetrics().horizontalAdvance(text)
-        p.end()
 
 
 class FirstRunChecklist(QFrame):
@@ -279,7 +197,11 @@ class HomePage(QWidget):
         top.addSpacing(16)
         top.addWidget(QLabel("ปีงบประมาณ"))
         top.addWidget(self.year_box)
-        self.district_chart = DistrictBars("ครู ข รายอำเภอ: ผู้อบรมผ่านสะสมเทียบเป้าหมาย (หมู่บ้าน)")
+        self.district_chart = Bars(
+            "ครู ข รายอำเภอ: ผู้อบรมผ่านสะสมเทียบเป้าหมาย (หมู่บ้าน)",
+            legend=("อบรมผ่านสะสม", "เป้าหมาย (หมู่บ้าน)"),
+            empty_text=NO_DISTRICT_DATA,
+        )
         self._burn_title = "การเบิกจ่ายงบประมาณสะสมรายเดือน (บาท)"
         self.burn_chart = self._chart_view(self._burn_title)
         charts = QHBoxLayout()
