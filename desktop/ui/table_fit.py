@@ -45,10 +45,18 @@ class ColumnFitter(QObject):
         view.viewport().installEventFilter(self)
         self._timer = QTimer(self, singleShot=True, interval=0)
         self._timer.timeout.connect(self.fit)
+        self._fitted_generation: object = None
         model = view.model()
-        for signal in (model.modelReset, model.layoutChanged, model.rowsInserted):
+        model.modelReset.connect(self._reset)
+        for signal in (model.layoutChanged, model.rowsInserted):
             signal.connect(self.schedule)
         self.schedule()
+
+    def _reset(self) -> None:
+        # A search keystroke resets the model too: the widths were measured on these rows already.
+        generation = getattr(self.view.model(), "generation", None)
+        if generation is None or generation != self._fitted_generation:
+            self.schedule()
 
     def schedule(self, *_args: object) -> None:
         self._timer.start()
@@ -106,6 +114,7 @@ class ColumnFitter(QObject):
             if total:
                 for c in stretch:
                     widths[c] -= min(give[c], -spare * give[c] // total + 1)
+        self._fitted_generation = getattr(model, "generation", None)
         self._fitting = True
         try:
             for c, w in widths.items():
