@@ -19,6 +19,20 @@ def _stretch_columns(model: QAbstractItemModel) -> set[int]:
     return {i for i, c in enumerate(columns) if getattr(c, "stretch", False)}
 
 
+def _water_level(widths: list[int], budget: int) -> int:
+    """The largest cap L with sum(min(w, L)) <= budget: short columns keep their width, long ones share the rest."""
+    if budget <= 0:
+        return 0
+    ordered = sorted(widths)
+    left = budget
+    for i, w in enumerate(ordered):
+        share = left // (len(ordered) - i)
+        if w > share:
+            return share
+        left -= w
+    return ordered[-1] if ordered else 0
+
+
 class ColumnFitter(QObject):
     """Sizes a view's columns to their content and to the view's width; widths a user drags are remembered.
 
@@ -103,17 +117,22 @@ class ColumnFitter(QObject):
         if spare > 0:
             for c in stretch:  # names and places get the room left
                 widths[c] += spare // len(stretch)
-        elif spare < 0:  # too wide: narrow the stretching columns, never below their header
+        elif spare < 0:  # too wide: cap the widest stretching columns first, never below their header
             floor = {
-                c: header.fontMetrics().horizontalAdvance(str(model.headerData(c, Qt.Orientation.Horizontal)))
+                c: max(
+                    (
+                        header.fontMetrics().horizontalAdvance(t)
+                        for t in str(model.headerData(c, Qt.Orientation.Horizontal)).splitlines()
+                    ),
+                    default=0,
+                )
                 + HEADER_PADDING
                 for c in stretch
             }
-            give = {c: max(0, widths[c] - floor[c]) for c in stretch}
-            total = sum(give.values())
-            if total:
-                for c in stretch:
-                    widths[c] -= min(give[c], -spare * give[c] // total + 1)
+            budget = sum(widths[c] for c in stretch) + spare  # what the stretching columns may take together
+            cap = _water_level([widths[c] for c in stretch], budget)
+            for c in stretch:
+                widths[c] = max(floor[c], min(widths[c], cap))
         self._fitted_generation = getattr(model, "generation", None)
         self._fitting = True
         try:

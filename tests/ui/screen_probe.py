@@ -212,6 +212,18 @@ def main(out_path: str) -> int:
             if view.isVisible():
                 report["tables"][f"{label}/{n}"] = table_cuts(view)
     runner = win.runner
+    from tests.fixtures.rosters import build_messy_xlsx
+
+    win.go_to("นำเข้ารายชื่อ")
+    win.importer.preview(build_messy_xlsx(tmp / "messy.xlsx"))
+    settle(runner)
+    preview = win.importer.table
+    report["import_preview"] = {
+        "mapping_open": win.importer.mapping_box.isVisible(),
+        "rows_shown": (preview.viewport().height()) // max(1, preview.rowHeight(0)),
+        "rows": win.importer.rows.rowCount(),
+    }
+    report["tables"]["import preview"] = table_cuts(preview)
     person = people.list_people(ctx)[0]
     lecturer = lecturers.list_lecturers(ctx)[0]
     all_rounds = rounds.list_rounds(ctx)

@@ -67,6 +67,8 @@ def test_every_window_fits_and_tables_read_whole(tmp_path, screen, scale, most_c
     assert share <= most_cut, f"{share:.1%} of visible cells and headers cut off: {examples[:20]}"
     if scale == "1":
         assert sum(t["cells"] for t in report["tables"].values()) > 300  # the walk really saw filled tables
+    preview = report["import_preview"]
+    assert preview["mapping_open"] and preview["rows_shown"] >= 8, preview  # it showed 1½ rows at 1366×768
     user = getpass.getuser()
     english = [e for e in report["english"] if f": {user} in" not in e]  # the user's login name is data
     assert english == []

@@ -46,7 +46,7 @@ from desktop.ui.widgets import ERROR_STYLE
 FILE_FILTER = "รายชื่อ (*.xlsx *.xls *.ods *.csv);;ทุกไฟล์ (*)"
 NOT_USED = "— ไม่มี/ไม่ใช้ —"
 REQUIRED_HINT = "ต้องมี: เลขประจำตัวประชาชน และ ชื่อ-สกุล (คอลัมน์เดียว) หรือ ชื่อ กับ นามสกุล (แยกคอลัมน์)"
-COMBO_COLUMNS = 3  # label + combo pairs per row of the mapping grid
+COMBO_COLUMNS = 4  # label + combo pairs per row of the mapping grid
 HEADER_ROW_DELAY_MS = 400  # typing "12" in the header-row box is one change, not two previews
 
 
@@ -126,6 +126,8 @@ class ImportPage(QWidget):
             search_text=lambda r: f"{r.outcome_label} {r.national_id} {r.name} {r.place} {r.reason}",
         )
         self.table = make_table_view(self.rows)
+        # At least ten rows of the preview stay visible with the mapping open: the page scrolls instead.
+        self.table.setMinimumHeight(self.table.horizontalHeader().sizeHint().height() + 10 * 30)
         self.batches = RowTableModel(
             [
                 Column("เมื่อ", lambda b: format_be_datetime(b.at), sort_key=lambda b: b.at),

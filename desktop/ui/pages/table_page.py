@@ -62,6 +62,7 @@ class TablePage(QWidget):
         self.table = make_table_view(self.model, key=type(self).__name__, wrap=self.wrap)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.verticalHeader().hide()  # row numbers of a searchable list mean nothing; the width goes to names
         if not self.wrap:
             self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
