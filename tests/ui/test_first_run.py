@@ -130,3 +130,7 @@ def test_a_fresh_window_guides_the_office(fresh, qtbot) -> None:
     assert win.current_page() is win.importer
     checklist.rows["office"][2].click()
     assert win.current_page() is win.settings
+    checklist.hide_button.click()  # an office that does not want the list: hidden, and stays hidden
+    assert not checklist.isVisible()
+    checklist.set_steps(checklist.steps)
+    assert checklist.isHidden()

@@ -39,6 +39,7 @@ from desktop.core.first_run import first_run_steps
 from desktop.core.rounds.rounds import STATUS_LABELS
 from desktop.ui.bars import DONE_COLOUR, Bars
 from desktop.ui.errors import error_box
+from desktop.ui.screen_fit import ui_settings
 from desktop.ui.tasks import TaskRunner
 
 ACCENT = QColor("#e07b39")
@@ -130,7 +131,12 @@ class FirstRunChecklist(QFrame):
         self.steps: list = []
         self.rows: dict[str, tuple[QLabel, QLabel, QPushButton]] = {}
         grid = QGridLayout(self)
-        grid.addWidget(QLabel("<b>เริ่มต้นใช้งาน</b> · ทำตามลำดับ แต่ละข้อจะขึ้นเครื่องหมายถูกเมื่อทำเสร็จ"), 0, 0, 1, 4)
+        grid.addWidget(QLabel("<b>เริ่มต้นใช้งาน</b> · ทำตามลำดับ แต่ละข้อจะขึ้นเครื่องหมายถูกเมื่อทำเสร็จ"), 0, 0, 1, 2)
+        self.hide_button = QPushButton("ซ่อนรายการนี้")
+        self.hide_button.setFlat(True)
+        self.hide_button.setToolTip("ไม่แสดงรายการเริ่มต้นใช้งานบนเครื่องนี้อีก")
+        self.hide_button.clicked.connect(self.dismiss)
+        grid.addWidget(self.hide_button, 0, 2)
         for i, key in enumerate(self.BUTTONS, start=1):
             mark, text, button = QLabel(), QLabel(), QPushButton(self.BUTTONS[key])
             button.clicked.connect(lambda _c=False, k=key: self.step_requested.emit(k))
@@ -150,7 +156,14 @@ class FirstRunChecklist(QFrame):
             style = "color: #666;" if step.done else ""
             text.setText(f"<span style='{style}'><b>{n}. {step.label}</b> — {step.hint}</span>")
             button.setEnabled(not step.done or step.key == "office")
-        self.setVisible(not all(s.done for s in steps))
+        dismissed = bool(ui_settings().value("first_run/dismissed", False, type=bool))
+        self.setVisible(not dismissed and not all(s.done for s in steps))
+
+    def dismiss(self) -> None:
+        settings = ui_settings()
+        settings.setValue("first_run/dismissed", True)
+        settings.sync()
+        self.hide()
 
 
 class HomePage(QWidget):
