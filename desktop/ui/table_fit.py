@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QHeaderView, QTableView
 
@@ -66,14 +67,21 @@ class ColumnFitter(QObject):
             signal.connect(self.schedule)
         self.schedule()
 
+    def _alive(self) -> bool:
+        # A QTableWidget's own model resets while the view is being destroyed: nothing to fit then.
+        return shiboken6.isValid(self) and shiboken6.isValid(self.view)
+
     def _reset(self) -> None:
+        if not self._alive():
+            return
         # A search keystroke resets the model too: the widths were measured on these rows already.
         generation = getattr(self.view.model(), "generation", None)
         if generation is None or generation != self._fitted_generation:
             self.schedule()
 
     def schedule(self, *_args: object) -> None:
-        self._timer.start()
+        if self._alive():
+            self._timer.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize:
@@ -101,6 +109,8 @@ class ColumnFitter(QObject):
         return widths
 
     def fit(self) -> None:
+        if not self._alive():
+            return
         view, model = self.view, self.view.model()
         if model is None or model.columnCount() == 0:
             return
