@@ -178,9 +178,11 @@ def main(out_path: str) -> int:
     from desktop.ui.dialogs.history import HistoryDialog
     from desktop.ui.dialogs.lecturer import LecturerDialog
     from desktop.ui.dialogs.person import PersonDialog
+    from desktop.ui.dialogs.recovery_key import RecoveryKeyDialog
     from desktop.ui.dialogs.round import RoundDialog
     from desktop.ui.dialogs.setup import SetupDialog
     from desktop.ui.main_window import MainWindow
+    from desktop.ui.rounds.planning_view import WalkInDialog
     from desktop.ui.rounds.print_preview import PdfPreviewDialog, signin_maker
     from desktop.ui.rounds.round_dialog import RoundAttendanceDialog
 
@@ -243,6 +245,13 @@ def main(out_path: str) -> int:
             title="แบบลงทะเบียน", file_name="signin.pdf", make=signin_maker(ctx, held.id), parent=win
         ),
         "delete_question": lambda: _question(win),
+        "walk_in": lambda: WalkInDialog(ctx, runner, round_row=held, parent=win),
+        "recovery_key": lambda: RecoveryKeyDialog(
+            "0SFN-Q5PC-B4SM-DGQF-P14D-FRWN-7D5S-TJN1-T770-C521-HCA6-EG5S-W74B",
+            office_name="สำนักงานแรงงานจังหวัดขอนแก่น",
+            db_path=tmp / "probe.sqlite",
+            parent=win,
+        ),
     }
     for name, make in dialogs.items():
         dialog = make()
