@@ -169,3 +169,25 @@ def test_without_a_display_one_sentence_says_how_to_run() -> None:
     assert done.returncode == 2
     assert "xvfb-run" in done.stderr and "offscreen" in done.stderr and "ต้องมีหน้าจอ" in done.stderr
     assert "xcb" not in done.stderr
+
+
+def test_the_workbook_title_reads_bangkok_be(tmp_path, process_tz) -> None:
+    from openpyxl import load_workbook
+
+    from desktop.core.context import AppContext
+    from desktop.core.demo import province as demo
+    from desktop.reports.workbook import collect, province_figures_office, write_workbook
+
+    ctx = AppContext.open(tmp_path / "w.sqlite")
+    try:
+        demo.generate_demo(ctx, people=60)
+        generated = datetime(2026, 12, 3, 7, 18, tzinfo=UTC)
+        data = collect(ctx, fiscal_year=2570, generated_at=generated)
+        out = tmp_path / "w.xlsx"
+        write_workbook(data, out_path=out, office_name=province_figures_office(ctx))
+    finally:
+        ctx.close()
+    sheet = load_workbook(out, read_only=True)["สรุป"]
+    line = next(sheet.iter_rows(min_row=2, max_row=2, values_only=True))[0]
+    assert line.endswith("ข้อมูล ณ 3 ธันวาคม 2569 14:18 น.")  # 07:18 UTC is 14:18 in Bangkok
+    assert "UTC" not in line
