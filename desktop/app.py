@@ -15,6 +15,7 @@ from desktop.core import office
 from desktop.core.context import AppContext
 from desktop.core.demo import province as demo
 from desktop.core.errors import CoreError
+from desktop.core.people import places
 from desktop.core.people.reference_places import load_reference_places
 from desktop.paths import default_db_path
 from desktop.selftest import add_self_test_arguments, run_and_report
@@ -79,6 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             RecoveryKeyDialog(
                 recovery_key_text(ctx.db_path), office_name=own.name_th, db_path=ctx.db_path
             ).exec()
+    elif not places.list_districts(
+        ctx
+    ):  # an office set up before the DOPA list shipped, still without a roster
+        load_reference_places(ctx)
     window = MainWindow(ctx, own)
     # The modules and widgets made so far live as long as the program: moved out of the collector's reach,
     # so its first full collection (~50 ms with PySide6, SQLAlchemy and pythainlp loaded) does not walk them

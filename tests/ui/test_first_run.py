@@ -134,3 +134,18 @@ def test_a_fresh_window_guides_the_office(fresh, qtbot) -> None:
     assert not checklist.isVisible()
     checklist.set_steps(checklist.steps)
     assert checklist.isHidden()
+
+
+def test_an_office_set_up_before_the_list_gets_its_districts_at_start(tmp_path, app_font) -> None:
+    from desktop import app
+
+    path = tmp_path / "old.sqlite"
+    ctx = AppContext.open(path)
+    office.setup_office(ctx, province_code="10")  # as before this version: no districts until a roster
+    ctx.close()
+    assert app.main(["--db", str(path), "--quit-after", "0"]) == 0
+    ctx = AppContext.open(path)
+    try:
+        assert len(places.list_districts(ctx)) == 50  # Bangkok's 50 เขต
+    finally:
+        ctx.close()
