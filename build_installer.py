@@ -243,6 +243,9 @@ def required_bundle_files(*, windows: bool = sys.platform == "win32") -> list[st
         f"{inner}/resources/fonts/OFL.txt",
         f"{inner}/resources/reference/provinces.csv",
         f"{inner}/resources/forms/paylist.json",
+        f"{inner}/resources/reference/districts.csv",
+        f"{inner}/resources/reference/subdistricts.csv",
+        f"{inner}/resources/translations/qtbase_th.qm",  # Qt's buttons and dialogs in Thai
         f"{inner}/db/migrations/env.py",
         f"{inner}/db/migrations/versions",
         f"{inner}/pythainlp/corpus/words_th.txt",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -14,6 +15,8 @@ from desktop.core import office
 from desktop.core.context import AppContext
 from desktop.core.demo import province as demo
 from desktop.core.errors import CoreError
+from desktop.core.people import places
+from desktop.core.people.reference_places import load_reference_places
 from desktop.paths import default_db_path
 from desktop.selftest import add_self_test_arguments, run_and_report
 
@@ -42,6 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop.ui.selftest_qt import QT_STEPS
 
         return run_and_report(extra_steps=QT_STEPS, report_path=args.self_test_report)
+    missing = no_screen_message()
+    if missing:
+        print(missing, file=sys.stderr)
+        return 2
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -49,12 +56,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from desktop.core.demo.accounts import create_demo_accounts
     from desktop.ui.accounts.idle_lock import IdleLock
     from desktop.ui.accounts.start import sign_in_at_start
+    from desktop.ui.app_setup import prepare_app
     from desktop.ui.dialogs.setup import SetupDialog
-    from desktop.ui.fonts import apply_app_font
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("krukhor")
-    apply_app_font(app)
+    prepare_app(app)  # font, Qt's texts in Thai, windows kept on the screen
     db_path = args.db or default_db_path()
     try:
         ctx = _open_with_recovery(db_path)
@@ -74,6 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not dialog.exec():
             return 0
         own = office.setup_office(ctx, province_code=dialog.chosen_code() or "")
+        load_reference_places(ctx)  # the province's districts, so a first round can name them before a roster
         if ctx.db_path is not None:  # shown once, at setup, for the head of office to print and keep
             from desktop.core.keys.opening import recovery_key_text
             from desktop.ui.dialogs.recovery_key import RecoveryKeyDialog
@@ -81,6 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             RecoveryKeyDialog(
                 recovery_key_text(ctx.db_path), office_name=own.name_th, db_path=ctx.db_path
             ).exec()
+    elif not places.list_districts(
+        ctx
+    ):  # an office set up before the DOPA list shipped, still without a roster
+        load_reference_places(ctx)
     if not sign_in_at_start(ctx, office_name=own.name_th, user=args.user, started=started):
         ctx.close()
         return 0
@@ -111,6 +123,23 @@ def _quit_now(app: object) -> None:
         if isinstance(widget, QDialog) and widget.isVisible():
             widget.reject()
     app.quit()
+
+
+NO_SCREEN = (
+    "โปรแกรมนี้ต้องมีหน้าจอ แต่ไม่พบจอภาพ (ไม่ได้ตั้ง DISPLAY หรือ WAYLAND_DISPLAY) / "
+    "A screen is needed: run it on the desktop, or under `xvfb-run -a bash scripts/run-app.sh`, "
+    "or with QT_QPA_PLATFORM=offscreen to run without showing anything."
+)
+
+
+def no_screen_message(environ: dict[str, str] | None = None, platform: str = sys.platform) -> str:
+    """On Linux without a display (SSH, a container), the sentence to print instead of Qt's xcb crash."""
+    env = os.environ if environ is None else environ
+    if not platform.startswith("linux") or env.get("QT_QPA_PLATFORM"):
+        return ""
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return ""
+    return NO_SCREEN
 
 
 def _open_with_recovery(db_path: Path) -> AppContext | None:

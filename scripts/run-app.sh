@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec .venv/bin/krukhor "$@"
+exec .venv/bin/krukhor "$@"  # without a display it says how to run (xvfb-run or offscreen)

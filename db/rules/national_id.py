@@ -164,3 +164,11 @@ def mask_national_id(nid: str) -> str:
     """Return the ID with digits 6-12 hidden for PDPA: "1-1017-xxxxx-xx-4"."""
     d = _require_13_digits(nid)
     return f"{d[0]}-{d[1:5]}-xxxxx-xx-{d[12]}"
+
+
+def shown_national_id(nid: str) -> str:
+    """The ID grouped for reading when it has 13 digits; anything else exactly as stored (tables never fail)."""
+    try:
+        return format_national_id(nid)
+    except RuleError:
+        return nid or ""

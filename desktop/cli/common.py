@@ -8,6 +8,7 @@ from datetime import date
 
 from db.rules.thai_dates import fiscal_year
 from db.rules.thai_digits import to_arabic_digits
+from db.rules.thai_time import bangkok_today
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, ValidationError
 from desktop.core.rounds import rounds
@@ -26,7 +27,7 @@ def resolve_round(ctx: AppContext, text: str, *, today: date | None = None) -> r
     if not m:
         raise ValidationError({"round": f'อ่านรุ่น "{text}" ไม่ได้ ({ROUND_HELP})'})
     number = int(m.group(1))
-    fy = int(m.group(2)) if m.group(2) else fiscal_year(today or date.today())
+    fy = int(m.group(2)) if m.group(2) else fiscal_year(today or bangkok_today())
     for r in rounds.list_rounds(ctx, fiscal_year_be=fy):
         if r.number == number:
             return r

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from db.rules.percent import percent_text
 from db.rules.thai_dates import fiscal_year
+from db.rules.thai_time import bangkok_today
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
 from desktop.core.exports.personal_data import record_export
@@ -84,7 +85,7 @@ def run(ctx: AppContext, args: argparse.Namespace) -> int:
             )
         record_export(ctx, what="registrations_csv", destination="stdout", people=rows)
         return 0
-    fy = args.fy or fiscal_year(date.today())
+    fy = args.fy or fiscal_year(bangkok_today())
     started = time.perf_counter()
     if args.export_what == "workbook":
         from desktop.reports.workbook import export_workbook

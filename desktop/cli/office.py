@@ -11,6 +11,7 @@ from desktop.core.accounts import store
 from desktop.core.accounts.store import AccountInput
 from desktop.core.context import AppContext
 from desktop.core.keys.opening import recovery_key_text
+from desktop.core.people.reference_places import load_reference_places
 
 COMMANDS = ("init", "provinces")
 
@@ -41,6 +42,9 @@ def run(ctx: AppContext, args: argparse.Namespace) -> int:
             return 1
         row = office.setup_office(ctx, province_code=args.province)
         print(f"ตั้งค่าแล้ว: {row.name_th} (รหัส {row.code})")
+        added = load_reference_places(ctx)  # districts for the first round before any roster
+        if added:
+            print(f"เพิ่มอำเภอและตำบลจากบัญชีกรมการปกครอง {added:,} แห่ง")
         if args.admin:
             admin = store.create_account(
                 ctx,

@@ -8,6 +8,7 @@ import time
 import uuid
 from pathlib import Path
 
+from db.rules.thai_time import format_be_datetime
 from desktop.core.context import AppContext
 
 COMMANDS = ("import-roster", "import-batches", "undo-import")
@@ -44,7 +45,7 @@ def run(ctx: AppContext, args: argparse.Namespace) -> int:
         for b in roster_apply.list_batches(ctx):
             state = "ยกเลิกแล้ว" if b.undone else ""
             print(
-                f"{b.id}\t{b.at:%Y-%m-%d %H:%M}\t{b.user_name}\t{b.file_name}\tเพิ่มใหม่ {b.new}\tแก้ไข {b.updated}"
+                f"{b.id}\t{format_be_datetime(b.at)}\t{b.user_name}\t{b.file_name}\tเพิ่มใหม่ {b.new}\tแก้ไข {b.updated}"
                 f"\tไม่เปลี่ยนแปลง {b.unchanged}\tไม่รับ {b.rejected}\tข้าม {b.skipped}\t{state}".rstrip()
             )
         return 0

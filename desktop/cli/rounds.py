@@ -25,7 +25,12 @@ ROUNDS_HEADER = [
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("rounds", help="list training rounds")
-    p.add_argument("--format", choices=["csv"], default="csv")
+    p.add_argument(
+        "--format",
+        choices=["csv"],
+        default="csv",
+        help="csv: a machine format, dates in ISO (YYYY-MM-DD, CE)",
+    )
 
 
 def run(ctx: AppContext, args: argparse.Namespace) -> int:

@@ -7,6 +7,7 @@ import sys
 import time
 import uuid
 
+from db.rules.thai_time import format_be_datetime
 from desktop.core.context import AppContext
 from desktop.core.sync import client as sync_client
 
@@ -93,9 +94,7 @@ def _run_command(ctx: AppContext, args: argparse.Namespace) -> int:
         s = sync_client.status(ctx)
         print(f"ลงทะเบียน: {'ใช่ ' + s.server if s.enrolled else 'ยังไม่ได้ลงทะเบียน'}")
         print(f"รอส่ง: {s.pending:,}  ส่งไม่สำเร็จ: {s.failed:,}  ข้อขัดแย้ง: {s.conflicts:,}")
-        print(
-            f"ซิงก์สำเร็จล่าสุด: {s.last_ok.astimezone():%Y-%m-%d %H:%M}" if s.last_ok else "ซิงก์สำเร็จล่าสุด: ยังไม่เคย"
-        )
+        print(f"ซิงก์สำเร็จล่าสุด: {format_be_datetime(s.last_ok)}" if s.last_ok else "ซิงก์สำเร็จล่าสุด: ยังไม่เคย")
         if s.last_error:
             print(f"ข้อผิดพลาดล่าสุด: {s.last_error}")
     elif cmd == "sync-conflicts":

@@ -6,9 +6,12 @@ from __future__ import annotations
 class CoreError(Exception):
     """Base for errors shown to the user as they are."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, detail: str = "") -> None:
         super().__init__(message)
         self.message = message
+        self.detail = (
+            detail  # technical text (a library's own words): for the log and "รายละเอียด", not the sentence
+        )
 
 
 class ValidationError(CoreError):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4
@@ -12,6 +11,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from db.rules.money import format_baht
 from db.rules.thai_dates import format_be_date
+from db.rules.thai_time import bangkok_today
 from desktop.core import office
 from desktop.core.budget import allocations, report
 from desktop.core.context import AppContext
@@ -110,7 +110,7 @@ def write_budget_report(
         canvas = Canvas(str(tmp), pagesize=A4, pageCompression=1)
         canvas.setTitle(f"รายงานงบประมาณ ปีงบประมาณ พ.ศ. {rep.fiscal_year}")
         canvas.setCreator("krukhor")
-        pages = _Pages(canvas, f"พิมพ์เมื่อ {format_be_date(date.today())}")
+        pages = _Pages(canvas, f"พิมพ์เมื่อ {format_be_date(bangkok_today())}")
         pages.text(
             f"รายงานงบประมาณโครงการฝึกอบรมครู ข ปีงบประมาณ พ.ศ. {rep.fiscal_year}",
             font=FONT_BOLD,

@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pythainlp.util import collate
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
+from db.rules.collation import person_sort_key
 from db.rules.thai_dates import format_be_date
 from desktop.core import audit, numbering, office
 from desktop.core.accounts.permissions import require
@@ -98,8 +98,9 @@ def write_certificates(
         chosen = rows
     if not chosen:
         raise RuleViolation(f"รุ่นที่ {rnd.number}/{rnd.fiscal_year} ยังไม่มีผู้ผ่านการอบรมที่จะออกเกียรติบัตรให้")
-    order = {n: i for i, n in enumerate(collate({e.person.full_name for e in chosen}))}
-    chosen.sort(key=lambda e: (order[e.person.full_name], e.person.national_id))
+    chosen.sort(
+        key=lambda e: (*person_sort_key(e.person), e.person.national_id)
+    )  # Thai order, prefix ignored
 
     def d(text: str) -> str:
         return digits(text, thai_digits)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Sequence
-from datetime import date
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -22,6 +21,7 @@ from db.rules.budget_categories import category_label
 from db.rules.money import format_baht
 from db.rules.percent import percent_text as _pct
 from db.rules.thai_dates import format_be_date
+from db.rules.thai_time import bangkok_today
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError
 from desktop.core.exports.figures import province_figures
@@ -136,7 +136,7 @@ def write_province_summary(
     regs, reg_target = f.total("registrations"), f.total("registration_target")
     b = f.budget
     title = f"สรุปผลการฝึกอบรมครู ข จังหวัด{f.province_name} ปีงบประมาณ {fiscal_year}"
-    subtitle = f"{f.office_name} · ข้อมูล ณ วันที่ {format_be_date(date.today())}"
+    subtitle = f"{f.office_name} · ข้อมูล ณ วันที่ {format_be_date(bangkok_today())}"
     with atomic_output(out_path) as tmp:
         c = Canvas(str(tmp), pagesize=(PAGE_W, PAGE_H), pageCompression=1, initialFontName=FONT_REGULAR)
         c.setTitle(title)

@@ -51,13 +51,12 @@ from db.models import District, Enrolment, Person, Registration, Subdistrict, Tr
 from db.rules.budget_categories import category_label
 from db.rules.money import satang_to_decimal
 from db.rules.percent import share
-from db.rules.thai_dates import format_be_date
+from db.rules.thai_time import format_be_datetime
 from desktop.core.accounts.permissions import require
 from desktop.core.context import AppContext
 from desktop.core.exports.figures import province_figures
 from desktop.core.exports.model import HELD, ProvinceFigures
 from desktop.core.exports.personal_data import record_export
-from desktop.core.rounds.attendance import THAI_TIME
 from desktop.reports.pdf_common import Progress, atomic_output
 from desktop.reports.thai_text import FONT_BOLD, FONT_REGULAR, register_fonts, text_width
 
@@ -458,8 +457,9 @@ def _summary(wb, st: _Styles, data: WorkbookData, office_name: str) -> None:
     )
     ws.set_row(0, HEAD_LINE_PT)
     ws.write_string(0, 0, title, st.title)
-    local = m.generated_at.astimezone(THAI_TIME)
-    ws.write_string(1, 0, f"{office_name} · ข้อมูล ณ {format_be_date(local.date())} {local:%H:%M} น.", st.text)
+    ws.write_string(
+        1, 0, f"{office_name} · ข้อมูล ณ {format_be_datetime(m.generated_at, style='long')}", st.text
+    )
     for n, d in enumerate(ds):
         r = first + n
         i = r - 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 
 from desktop.selftest import SelfTestError, SelfTestWork, Step
@@ -13,15 +14,25 @@ LOAD_TIMEOUT_S = 10.0
 def _check_qt(work: SelfTestWork) -> str:
     # Before Qt is loaded: the self-test must run without a display (CI, a locked-down PC).
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # The window's remembered size goes to a scratch file, not the user's own settings.
+    os.environ.setdefault(
+        "KRUKHOR_UI_SETTINGS", os.path.join(tempfile.mkdtemp(prefix="krukhor-selftest-"), "ui.ini")
+    )
     from PySide6.QtGui import QFontDatabase, QFontMetrics
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
     from desktop.core import office
-    from desktop.ui.fonts import FAMILY, apply_app_font
+    from desktop.ui.app_setup import prepare_app
+    from desktop.ui.fonts import FAMILY
     from desktop.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(["krukhor", "--self-test"])
-    apply_app_font(app)
+    prepare_app(app)
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+    ok = box.button(QDialogButtonBox.StandardButton.Ok).text()
+    box.deleteLater()
+    if ok != "ตกลง":  # resources/translations/qtbase_th.qm missing from the installation
+        raise SelfTestError(f"Qt's buttons are not Thai (OK reads {ok!r})")
     if FAMILY not in QFontDatabase.families():
         raise SelfTestError(f"the {FAMILY} font did not load (families: {len(QFontDatabase.families())})")
     if app.font().family() != FAMILY:
@@ -54,7 +65,10 @@ def _check_qt(work: SelfTestWork) -> str:
         window.close()
         window.deleteLater()
         app.processEvents()
-    return f"platform {app.platformName()}, font {FAMILY} loaded, main window shown with 1 round and 1 person"
+    return (
+        f"platform {app.platformName()}, font {FAMILY} loaded, Qt's texts in Thai, "
+        "main window shown with 1 round and 1 person"
+    )
 
 
 def _drain(app, window, deadline: float) -> None:

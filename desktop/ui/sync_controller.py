@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.core.context import AppContext
 from desktop.core.sync import client as sync_client
+from desktop.ui.errors import technical_detail, thai_message
 from desktop.ui.tasks import TaskRunner
 
 INTERVAL_MS = 5 * 60_000
@@ -87,6 +88,7 @@ class SyncController(QObject):
         self.running = False
         offline = isinstance(exc, sync_client.SyncError) and exc.code in ("offline", "timeout")
         self.online = False if offline else self.online
-        message = getattr(exc, "message", None) or str(exc)
+        technical_detail(exc)
+        message = thai_message(exc)
         self.finished.emit(SyncOutcome(False, None, message, offline))
         self.refresh()

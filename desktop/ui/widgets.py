@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from db.rules.errors import RuleError
 from db.rules.thai_dates import THAI_MONTHS, format_be_date, parse_be_date
+from db.rules.thai_time import bangkok_today
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -82,7 +83,7 @@ class BEDateEdit(QWidget):
         action.setDefaultWidget(self.popup)
         menu.addAction(action)
         self.button.setMenu(menu)
-        menu.aboutToShow.connect(lambda: self.popup.set_date(self._value or date.today()))
+        menu.aboutToShow.connect(lambda: self.popup.set_date(self._value or bangkok_today()))
         self.popup.picked.connect(lambda d: (self.set_date(d), menu.close()))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

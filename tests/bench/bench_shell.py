@@ -45,20 +45,20 @@ def bench_warm_start(db: Path, runs: int = 5) -> None:
         proc.wait()
     print(
         f"warm start to main window (process start → window shown, {len(times)} runs): "
-        f"median {statistics.median(times):.2f} s, max {max(times):.2f} s (target ≤ 1.5 s)"
+        f"median {statistics.median(times):.2f} s, max {max(times):.2f} s (target ≤ 1.0 s, issue 18)"
     )
 
 
 def bench_people_page(db: Path) -> None:
-    from PySide6.QtCore import QEventLoop
+    from PySide6.QtCore import QEventLoop, Qt
     from PySide6.QtWidgets import QApplication
 
     from desktop.core import office
-    from desktop.ui.fonts import apply_app_font
+    from desktop.ui.app_setup import prepare_app
     from desktop.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
-    apply_app_font(app)
+    prepare_app(app)  # as the app: font, Thai Qt texts, the screen guard
     ctx = AppContext.open(db, backup=False)
     started = time.perf_counter()
     rows = people.list_people(ctx)
@@ -102,6 +102,23 @@ def bench_people_page(db: Path) -> None:
             f"  search {text!r:>16}: {(time.perf_counter() - t0) * 1000:6.1f} ms → {page.model.rowCount():,} rows"
         )
     print(f"search keystroke, worst: {worst * 1000:.0f} ms (target ≤ 100 ms)")
+    page.search.setText("")
+    app.processEvents()
+    name_column = next(i for i, c in enumerate(page.model.columns) if c.title == "ชื่อ-สกุล")
+    t0 = time.perf_counter()
+    page.table.sortByColumn(name_column, Qt.SortOrder.AscendingOrder)  # Thai collation, prefix ignored
+    page.table.viewport().repaint()
+    print(
+        f"first sort by name in Thai order ({len(rows):,} rows): {(time.perf_counter() - t0) * 1000:.0f} ms"
+    )
+    worst = 0.0
+    for text in keystrokes:
+        t0 = time.perf_counter()
+        page.search.setText(text)
+        app.processEvents()
+        page.table.viewport().repaint()
+        worst = max(worst, time.perf_counter() - t0)
+    print(f"search keystroke while sorted by name, worst: {worst * 1000:.0f} ms (target ≤ 100 ms)")
     window.runner.wait()
     window.close()
     ctx.close()

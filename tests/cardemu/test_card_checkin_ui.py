@@ -75,7 +75,7 @@ def test_inserting_cards_checks_in_and_offers_a_walk_in_from_the_chip(
         with insert_card(cid=STRANGER, name_th="นางสาว#มาลี##หน้างาน"):
             qtbot.waitUntil(lambda: box.last_result is not None, timeout=5_000)
         assert box.last_result.code == "not_in_database"
-        assert box.action.text() == "ลงทะเบียน walk-in จากข้อมูลบนบัตร…"
+        assert box.action.text() == "ลงทะเบียนผู้เข้าร่วมหน้างานจากข้อมูลบนบัตร…"
         with qtbot.waitSignal(box.walk_in_from_card, timeout=2_000) as sent:
             box.action.click()
         prefill: WalkInPrefill = sent.args[0]

@@ -18,12 +18,17 @@ def qapp_args() -> list[str]:
     return ["krukhor-tests"]
 
 
+@pytest.fixture(autouse=True)
+def own_ui_settings(tmp_path, monkeypatch):
+    """Window sizes and column widths a test remembers stay in its own file, not the user's."""
+    monkeypatch.setenv("KRUKHOR_UI_SETTINGS", str(tmp_path / "ui-settings.ini"))
+
+
 @pytest.fixture
 def app_font(qapp):
-    from desktop.ui.fonts import apply_app_font
+    from desktop.ui.app_setup import prepare_app
 
-    apply_app_font(qapp)
-    return qapp
+    return prepare_app(qapp)
 
 
 @pytest.fixture

@@ -169,7 +169,7 @@ def test_unknown_id_offers_a_walk_in_that_is_saved_and_marked_present(
     box.submit()
     qtbot.waitUntil(lambda: box.last_result is not None, timeout=10_000)
     assert box.last_result.code == "not_in_database"
-    assert box.action.isVisibleTo(box) and "walk-in" in box.action.text()
+    assert box.action.isVisibleTo(box) and "ผู้เข้าร่วมหน้างาน" in box.action.text()
     dialog = WalkInDialog(
         ui_ctx, runner, round_row=open_round, national_id=box.last_result.national_id, present=(1, "am")
     )
@@ -324,3 +324,36 @@ def test_signin_order_chosen_in_the_dialog(qtbot, ui_ctx, runner, open_round) ->
     qtbot.waitUntil(lambda: dialog.preview.finished_ok, timeout=20_000)
     assert dialog.preview.path.exists() and dialog.preview.document.pageCount() >= 2
     dialog.preview.reject()
+
+
+def test_summary_reads_as_tables_with_numbers_right_and_two_charts(qtbot, ui_ctx, runner) -> None:
+    from desktop.core.rounds.summary import round_summary
+    from desktop.ui.rounds.summary_view import RoundSummaryView
+
+    held = next(r for r in rounds.list_rounds(ui_ctx) if r.status == "held")
+    view = RoundSummaryView(ui_ctx, runner, round_id=held.id)
+    qtbot.addWidget(view)
+    view.resize(1280, 640)
+    view.show()
+    view.reload()
+    qtbot.waitUntil(lambda: view.summary is not None, timeout=10_000)
+    s = round_summary(ui_ctx, round_id=held.id)
+    right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+    for row in range(view.slots.rowCount()):
+        assert view.slots.item(row, 0).textAlignment() != right  # the half-day's label reads from the left
+        for col in (2, 3, 4):  # present, absent, not recorded
+            assert Qt.AlignmentFlag(view.slots.item(row, col).textAlignment()) == right
+    for row in range(view.coverage.rowCount()):
+        for col in (1, 2, 3):
+            assert Qt.AlignmentFlag(view.coverage.item(row, col).textAlignment()) == right
+    # presence per half-day against the enrolled; villages covered per district against all its villages
+    assert [(t, d) for _n, t, d in view.presence_chart.rows] == [(s.enrolled, c.present) for c in s.slots]
+    assert [(n, t, d) for n, t, d in view.coverage_chart.rows] == [
+        (d.name, d.villages, d.covered) for d in s.districts
+    ]
+    assert view.presence_chart.isVisible() and view.coverage_chart.isVisible()
+    # drawn side by side: attendance left, coverage right
+    assert (
+        view.presence_chart.mapTo(view, view.presence_chart.rect().topLeft()).x()
+        < view.coverage_chart.mapTo(view, view.coverage_chart.rect().topLeft()).x()
+    )

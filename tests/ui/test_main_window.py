@@ -191,9 +191,9 @@ def test_enrol_people_from_the_round(window, qtbot, ui_ctx) -> None:
 
 def test_keyboard_navigation_between_pages(window, qtbot) -> None:
     qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
-    assert window.stack.currentWidget() is window.people
+    assert window.current_page() is window.people
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
-    assert window.stack.currentWidget() is window.rounds
+    assert window.current_page() is window.rounds
 
 
 def test_screenshot_of_the_people_page(window, qtbot, tmp_path) -> None:

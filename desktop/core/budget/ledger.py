@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Enrolment, ExpenseLine, Lecturer, PaymentLine, Person, RoundSpending, TrainingRound
+from db.rules.thai_time import bangkok_today
 from desktop.core import audit
 from desktop.core.accounts.session import SignedIn
 from desktop.core.budget.checks import (
@@ -552,7 +553,7 @@ def reverse(ctx: AppContext, payment_id: uuid.UUID, *, reason: str) -> PaymentRo
             rate_satang=line.rate_satang,
             units=-Decimal(line.units),
             amount=-line.amount_satang,
-            paid_on=date.today(),
+            paid_on=bangkok_today(),
             reverses_id=line.id,
             note=reason.strip(),
         )

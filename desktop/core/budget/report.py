@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from db.models import RoundSpending, TrainingRound
 from db.rules.thai_dates import fiscal_year as fiscal_year_of
+from db.rules.thai_time import bangkok_today
 from desktop.core.budget.allocations import allocated_total
 from desktop.core.budget.checks import SPENDING_LABELS
 from desktop.core.budget.figures import money_by_round_category
@@ -98,7 +99,7 @@ class BudgetReport:
 
 def budget_report(ctx: AppContext, *, fiscal_year: int | None = None) -> BudgetReport:
     code = ctx.require_office_code()
-    fy = fiscal_year or fiscal_year_of(date.today())
+    fy = fiscal_year or fiscal_year_of(bangkok_today())
     with ctx.reading() as session:
         rounds = session.execute(
             select(
@@ -176,5 +177,5 @@ def fiscal_years(ctx: AppContext) -> list[int]:
                 )
             )
         )
-    years.add(fiscal_year_of(date.today()))
+    years.add(fiscal_year_of(bangkok_today()))
     return sorted(years, reverse=True)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import ExpenseLine, RoundSpending, TrainingRound
+from db.rules.thai_time import bangkok_today
 from desktop.core import audit
 from desktop.core.accounts.duties import approval_names
 from desktop.core.budget.checks import (
@@ -354,7 +355,7 @@ def _move(
         state.status = to
         if to == "approved" and old == "draft":
             check_duties(session, rnd, approver=approver, payer=(payer_name or "").strip())
-            state.approved_by, state.approved_on = approver, on or date.today()
+            state.approved_by, state.approved_on = approver, on or bangkok_today()
             if payer_name is not None:
                 state.payer_name = payer_name.strip()
         if to == "draft":

@@ -122,6 +122,24 @@ def generate_demo(ctx: AppContext, *, people: int = 2000) -> DemoSummary:
                     {"code": f"{d_row['code']}{j:02d}", "name_th": name, "district_id": d_row["id"]}
                 )
         sub_rows = _rows(Subdistrict, base, sub_rows)
+        # Districts and subdistricts already loaded from the DOPA list (desktop/core/people/reference_places.py)
+        # are used as they are: their rows are not inserted again.
+        existing: dict[str, uuid.UUID] = {}
+        for model in (District, Subdistrict):
+            existing.update(
+                session.execute(
+                    select(model.code, model.id).where(model.code.like(f"{DEMO_PROVINCE}%"))
+                ).all()
+            )
+        for row in district_rows:
+            if row["code"] in existing:
+                row["id"] = existing[row["code"]]
+        for row in sub_rows:
+            row["district_id"] = next(d["id"] for d in district_rows if d["code"] == row["code"][:4])
+            if row["code"] in existing:
+                row["id"] = existing[row["code"]]
+        new_districts = [r for r in district_rows if r["code"] not in existing]
+        new_subs = [r for r in sub_rows if r["code"] not in existing]
         remaining = people
         for sub in sub_rows:
             count = min(per_sub, remaining)
@@ -191,8 +209,8 @@ def generate_demo(ctx: AppContext, *, people: int = 2000) -> DemoSummary:
             ],
         )
         batches = (
-            (District, district_rows),
-            (Subdistrict, sub_rows),
+            (District, new_districts),
+            (Subdistrict, new_subs),
             (Village, village_rows),
             (Person, person_rows),
             (Lecturer, lecturer_rows),

@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 from sqlalchemy import select
 
 from db.models import Lecturer
+from db.rules.collation import person_sort_key
 from db.rules.errors import RuleError
 from db.rules.national_id import validate_national_id
 from db.rules.phone import normalize_phone
@@ -107,7 +108,7 @@ def list_lecturers(ctx: AppContext, *, include_deleted: bool = False) -> list[Le
     if not include_deleted:
         query = query.where(Lecturer.deleted.is_(False))
     with ctx.reading() as session:
-        return [_row(lec) for lec in session.scalars(query)]
+        return sorted((_row(lec) for lec in session.scalars(query)), key=person_sort_key)
 
 
 def create_lecturer(ctx: AppContext, data: LecturerInput) -> LecturerRow:

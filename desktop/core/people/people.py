@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from db.models import District, Person, Province, Subdistrict, Village
 from db.rules import prefixes as prefix_rules
+from db.rules.collation import person_sort_key, place_sort_key
 from db.rules.errors import RuleError
 from db.rules.national_id import validate_national_id
 from db.rules.phone import normalize_phone
@@ -115,6 +116,13 @@ class PersonRow:
         """The full address printed on a voucher (the village gives the place when the address has none)."""
         place = (self.subdistrict, self.district, self.province) if self.village_code else None
         return address_line(self.address, village_moo=self.moo, village_place=place)
+
+
+def person_place_key(row: PersonRow) -> tuple:
+    """A person's place in Thai order: district, subdistrict, village number, village name."""
+    return place_sort_key(
+        district=row.district, subdistrict=row.subdistrict, moo=row.moo, village=row.village_name
+    )
 
 
 def validate(data: PersonInput) -> dict[str, object]:
@@ -242,8 +250,8 @@ def list_people(ctx: AppContext, *, include_deleted: bool = False) -> list[Perso
         query = query.where(Person.deleted.is_(False))
     # The driver's cursor directly: SQLAlchemy's row objects cost a third of the time at 75,000 rows.
     rows = [to_person_row(r) for r in fetch_all_rows(ctx.engine, query)]
-    # Sorting here is a third of SQLite's ORDER BY time on an unindexed join.
-    rows.sort(key=lambda r: (r.first_name, r.last_name, r.national_id))
+    # Sorting here is a third of SQLite's ORDER BY time on an unindexed join; Thai order, prefix ignored.
+    rows.sort(key=lambda r: (*person_sort_key(r), r.national_id))
     return rows
 
 

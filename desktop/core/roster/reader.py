@@ -68,7 +68,7 @@ def read_sheet(path: Path | str, *, sheet: str | None = None) -> Sheet:
     try:
         data = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except python_calamine.CalamineError as exc:
-        raise RosterFileError(f"อ่านแผ่นงาน {name} ในไฟล์ {path.name} ไม่ได้: {exc}") from exc
+        raise RosterFileError(f"อ่านแผ่นงาน {name} ในไฟล์ {path.name} ไม่ได้", detail=str(exc)) from exc
     rows = [SourceRow(i, tuple(cells)) for i, cells in enumerate(data, start=1)]
     if not any(_has_value(r.cells) for r in rows):
         raise RosterFileError(f"แผ่นงาน {name} ในไฟล์ {path.name} ว่างเปล่า")
@@ -104,7 +104,9 @@ def _open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
             raise RosterFileError(
                 f"ไฟล์ {path.name} ถูกล็อกด้วยรหัสผ่าน กรุณาเปิดใน Excel แล้วบันทึกแบบไม่มีรหัสผ่าน"
             ) from exc
-        raise RosterFileError(f"ไฟล์ {path.name} ไม่ใช่ไฟล์ Excel ที่อ่านได้ หรือไฟล์เสีย ({exc})") from exc
+        raise RosterFileError(
+            f"ไฟล์ {path.name} ไม่ใช่ไฟล์ Excel ที่อ่านได้ หรือไฟล์เสีย", detail=f"{type(exc).__name__}: {exc}"
+        ) from exc
 
 
 def _looks_encrypted(path: Path) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,6 +15,7 @@ from db.models import AttendanceMark, Enrolment, Person, RoundDay, TrainingRound
 from db.rules.errors import RuleError
 from db.rules.national_id import national_id_problem, normalize_national_id
 from db.rules.thai_dates import format_be_date
+from db.rules.thai_time import BANGKOK, format_clock
 from desktop.core import audit
 from desktop.core.accounts.permissions import require
 from desktop.core.context import AppContext
@@ -27,7 +28,7 @@ from desktop.core.rounds.rounds import STATUS_LABELS
 
 SOURCES = ("sheet", "scan", "manual", "card")  # card: read from the national ID card's chip
 RECORDING_STATUSES = ("open", "held")  # planned rounds have not happened; closed rounds are locked
-THAI_TIME = timezone(timedelta(hours=7), "ICT")  # Thailand keeps no daylight saving time
+THAI_TIME = BANGKOK  # Thailand keeps no daylight saving time (db/rules/thai_time.py)
 NOON = time(12, 0)
 
 
@@ -81,7 +82,7 @@ class CheckInResult:
 
 
 def thai_clock(at: datetime) -> str:
-    return at.astimezone(THAI_TIME).strftime("%H:%M น.")
+    return format_clock(at)
 
 
 def _load_round(session: Session, round_id: uuid.UUID) -> TrainingRound:

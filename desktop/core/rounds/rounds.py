@@ -91,9 +91,15 @@ class RoundRow:
 
     @property
     def dates_label(self) -> str:
-        if self.start_date == self.end_date:
-            return format_be_date(self.start_date, style="medium")
-        return f"{format_be_date(self.start_date, style='medium')} – {format_be_date(self.end_date, style='medium')}"
+        start, end = self.start_date, self.end_date
+        if start == end:
+            return format_be_date(start, style="medium")
+        last = format_be_date(end, style="medium")
+        if (start.year, start.month) == (end.year, end.month):  # 16–17 ก.พ. 2570
+            return f"{start.day}–{last}"
+        if start.year == end.year:  # 30 ม.ค. – 2 ก.พ. 2570
+            return f"{format_be_date(start, style='medium').rsplit(' ', 1)[0]} – {last}"
+        return f"{format_be_date(start, style='medium')} – {last}"
 
 
 def validate(data: RoundInput) -> None:
@@ -265,13 +271,37 @@ def update_round(
     return get_round(ctx, round_id)
 
 
-def set_status(ctx: AppContext, round_id: uuid.UUID, status: str, *, reason: str = "") -> RoundRow:
+def opening_problem(*, venue: str, district_count: int) -> str | None:
+    """Why a round cannot be opened for enrolment yet: people must know where, and for which districts."""
+    missing = []
+    if not (venue or "").strip():
+        missing.append("สถานที่อบรม")
+    if district_count == 0:
+        missing.append("อำเภอที่รับผิดชอบอย่างน้อย 1 อำเภอ")
+    if not missing:
+        return None
+    return f"เปิดรับสมัครไม่ได้: ยังไม่ได้ระบุ{'และ'.join(missing)} กรุณาแก้ไขรุ่นก่อน"
+
+
+def set_status(
+    ctx: AppContext, round_id: uuid.UUID, status: str, *, reason: str = "", require_ready: bool = False
+) -> RoundRow:
+    """Change a round's status; with require_ready (the GUI), opening needs a venue and a district."""
     if status not in STATUS_LABELS:
         raise ValidationError({"status": f'สถานะ "{status}" ไม่ถูกต้อง'})
     with ctx.transaction() as session:
         rnd = _load(session, round_id)
         if status == rnd.status:
             return get_round(ctx, round_id)
+        if require_ready and status == "open":
+            districts = session.scalar(
+                select(func.count())
+                .select_from(RoundDistrict)
+                .where(RoundDistrict.round_id == rnd.id, RoundDistrict.deleted.is_(False))
+            )
+            problem = opening_problem(venue=rnd.venue, district_count=districts or 0)
+            if problem:
+                raise RuleViolation(problem)
         if status not in TRANSITIONS[rnd.status]:
             allowed = " หรือ ".join(STATUS_LABELS[s] for s in TRANSITIONS[rnd.status])
             raise RuleViolation(

@@ -51,8 +51,8 @@ K_ENROL_KEY = "sync.enrol_key"
 class SyncError(CoreError):
     """The server could not be reached or refused the request; nothing was lost, the outbox keeps it all."""
 
-    def __init__(self, message: str, *, code: str = "") -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, code: str = "", detail: str = "") -> None:
+        super().__init__(message, detail=detail)
         self.code = code
 
 
@@ -163,12 +163,13 @@ def _call(client: httpx.Client, method: str, url: str, **kw: Any) -> dict[str, A
         resp = client.request(method, url, **kw)
     except httpx.TimeoutException as exc:
         raise SyncError(
-            "เซิร์ฟเวอร์ไม่ตอบภายในเวลาที่กำหนด กรุณาลองใหม่ / the server did not answer in time", code="timeout"
+            "เซิร์ฟเวอร์ไม่ตอบภายในเวลาที่กำหนด กรุณาลองใหม่", code="timeout", detail=f"{type(exc).__name__}: {exc}"
         ) from exc
     except (OSError, httpx.TransportError) as exc:
         raise SyncError(
-            f"เชื่อมต่อเซิร์ฟเวอร์ไม่ได้ (ทำงานแบบออฟไลน์ต่อได้ ข้อมูลยังอยู่ครบ) / cannot reach the server: {exc}",
+            "เชื่อมต่อเซิร์ฟเวอร์ไม่ได้ (ทำงานแบบออฟไลน์ต่อได้ ข้อมูลยังอยู่ครบ)",
             code="offline",
+            detail=f"{type(exc).__name__}: {exc}",
         ) from exc
     if resp.status_code >= 400:
         try:

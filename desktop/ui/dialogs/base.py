@@ -10,12 +10,12 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.core.errors import CoreError, ValidationError
+from desktop.ui.errors import error_box
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.widgets import ERROR_STYLE, FieldErrors
 
@@ -79,7 +79,7 @@ class RecordDialog(QDialog):
         elif isinstance(exc, CoreError):
             self._show_banner(exc.message)
         else:
-            QMessageBox.critical(self, "เกิดข้อผิดพลาด", f"บันทึกไม่สำเร็จ ข้อมูลเดิมไม่เปลี่ยนแปลง\n\n{exc}")
+            self.error_message = error_box(self, "บันทึกไม่สำเร็จ", exc)
 
     def _show_banner(self, text: str) -> None:
         self.banner.setText(text)

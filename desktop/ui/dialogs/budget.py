@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from PySide6.QtWidgets import (
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 from db.rules.errors import RuleError
 from db.rules.money import format_baht, to_satang
 from db.rules.thai_dates import fiscal_year
+from db.rules.thai_time import bangkok_today
 from desktop.core.accounts import signin
 from desktop.core.accounts.duties import approved_override
 from desktop.core.accounts.permissions import any_accounts
@@ -79,7 +79,7 @@ class AllocationDialog(_Form):
         super().__init__("การจัดสรรงบประมาณ", parent)
         self.fy = QSpinBox()
         self.fy.setRange(2500, 2700)
-        self.fy.setValue(row.fiscal_year if row else fiscal_year(date.today()))
+        self.fy.setValue(row.fiscal_year if row else fiscal_year(bangkok_today()))
         self.amount = QLineEdit(format_baht(row.amount_satang) if row else "")
         self.amount.setPlaceholderText("เช่น 266,063.00")
         self.ref_no = QLineEdit(row.ref_no if row else "")

@@ -5,37 +5,41 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QGridLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from db.rules.collation import person_sort_key
+from db.rules.national_id import shown_national_id
 from desktop.core.context import AppContext
-from desktop.core.errors import CoreError, RuleViolation
+from desktop.core.errors import RuleViolation
 from desktop.core.people import people
-from desktop.core.people.people import PersonRow
+from desktop.core.people.people import PersonRow, person_place_key
 from desktop.core.rounds import enrolment
 from desktop.core.rounds.rounds import RoundRow
+from desktop.ui.errors import error_box
+from desktop.ui.screen_fit import fit_window
 from desktop.ui.table_model import Column, RowTableModel, make_table_view
 from desktop.ui.tasks import TaskRunner
 
 
 def _person_columns() -> list[Column]:
     return [
-        Column("ชื่อ-สกุล", lambda r: r.full_name),
+        Column("เลขประจำตัวประชาชน", lambda r: shown_national_id(r.national_id)),
+        Column("ชื่อ-สกุล", lambda r: r.full_name, sort_key=person_sort_key, stretch=True),
         Column("ตำแหน่ง", lambda r: r.position),
-        Column("หมู่บ้าน/ตำบล/อำเภอ", lambda r: r.place, sort_key=lambda r: r.village_code),
+        Column("หมู่บ้าน/ตำบล/อำเภอ", lambda r: r.place, sort_key=person_place_key, stretch=True),
     ]
 
 
@@ -50,7 +54,7 @@ class EnrolDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.runner, self.round = ctx, runner, round_row
         self.setWindowTitle(f"ผู้เข้าอบรม รุ่นที่ {round_row.number}/{round_row.fiscal_year}")
-        self.resize(1100, 640)
+        fit_window(self, QSize(1200, 720))
         self.candidates = RowTableModel(_person_columns(), search_text=_search)
         self.enrolled = RowTableModel(_person_columns(), search_text=_search)
         self.search = QLineEdit(placeholderText="ค้นหาผู้สมัคร (ชื่อ, เลขประจำตัว, หมู่บ้าน, ตำบล)")
@@ -64,33 +68,31 @@ class EnrolDialog(QDialog):
         self.include_others.toggled.connect(lambda _on: self.reload())
         self.left = make_table_view(self.candidates, multi_select=True)
         self.right = make_table_view(self.enrolled, multi_select=True)
-        self.add_button = QPushButton("ลงทะเบียน →")
-        self.remove_button = QPushButton("← ยกเลิกการลงทะเบียน")
+        self.add_button = QPushButton("ลงทะเบียนผู้ที่เลือก ↓")
+        self.remove_button = QPushButton("↑ ยกเลิกการลงทะเบียน")
         self.add_button.clicked.connect(self.enrol_selected)
         self.remove_button.clicked.connect(self.unenrol_selected)
         self.capacity_label = QLabel()
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.button(QDialogButtonBox.StandardButton.Close).setText("ปิด")
         close.rejected.connect(self.accept)
-        grid = QGridLayout()
-        grid.addWidget(QLabel("<b>ผู้สมัคร (ยังไม่ได้ลงทะเบียนในรุ่นนี้)</b>"), 0, 0)
-        grid.addWidget(QLabel("<b>ลงทะเบียนแล้ว</b>"), 0, 2)
-        grid.addWidget(self.search, 1, 0)
-        filters = QHBoxLayout()
-        filters.addWidget(self.only_districts)
-        filters.addWidget(self.include_others)
-        grid.addLayout(filters, 2, 0)
-        grid.addWidget(self.capacity_label, 1, 2)
-        grid.addWidget(self.left, 3, 0)
-        buttons = QVBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch(1)
-        grid.addLayout(buttons, 3, 1)
-        grid.addWidget(self.right, 3, 2)
+        # One list above the other: each gets the dialog's whole width for ID, name, position and village.
+        top = QHBoxLayout()
+        top.addWidget(QLabel("<b>ผู้สมัคร (ยังไม่ได้ลงทะเบียนในรุ่นนี้)</b>"))
+        top.addWidget(self.search, 1)
+        top.addWidget(self.only_districts)
+        top.addWidget(self.include_others)
+        moves = QHBoxLayout()
+        moves.addWidget(self.add_button)
+        moves.addWidget(self.remove_button)
+        moves.addStretch(1)
+        moves.addWidget(QLabel("<b>ลงทะเบียนแล้ว</b>"))
+        moves.addWidget(self.capacity_label)
         layout = QVBoxLayout(self)
-        layout.addLayout(grid)
+        layout.addLayout(top)
+        layout.addWidget(self.left, 3)
+        layout.addLayout(moves)
+        layout.addWidget(self.right, 2)
         layout.addWidget(close)
         self.reload()
 
@@ -157,5 +159,4 @@ class EnrolDialog(QDialog):
         self.runner.run(work, on_done=lambda _r: self.reload(), on_error=self._failed)
 
     def _failed(self, exc: Exception) -> None:
-        message = exc.message if isinstance(exc, CoreError) else str(exc)
-        QMessageBox.warning(self, "ทำรายการไม่สำเร็จ", message)
+        self.error_message = error_box(self, "ทำรายการไม่สำเร็จ", exc)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
-from db.rules.thai_dates import format_be_date
+from db.rules.thai_time import format_be_datetime
 from desktop.core.audit import AuditRow
 from desktop.ui.field_labels import field_label
-from desktop.ui.table_model import Column, RowTableModel
+from desktop.ui.screen_fit import fit_window
+from desktop.ui.table_model import Column, RowTableModel, make_table_view
 
 ACTION_LABELS = {
     "create": "สร้าง",
@@ -27,8 +28,7 @@ ACTION_LABELS = {
 
 
 def _when(row: AuditRow) -> str:
-    local = row.at.replace(tzinfo=UTC).astimezone()
-    return f"{format_be_date(local.date(), style='medium')} {local:%H:%M}"
+    return format_be_datetime(row.at)
 
 
 def _shown(value: object) -> str:
@@ -59,23 +59,21 @@ class HistoryDialog(QDialog):
     def __init__(self, title: str, rows: list[AuditRow], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"ประวัติการแก้ไข: {title}")
-        self.resize(1000, 420)
+        fit_window(self, QSize(1000, 420))
         self.model = RowTableModel(
             [
                 Column("เมื่อ", _when, sort_key=lambda r: r.at),
                 Column("ผู้ใช้", lambda r: r.who),
                 Column("เครื่อง", lambda r: r.where),
                 Column("การกระทำ", lambda r: ACTION_LABELS.get(r.action, r.action)),
-                Column("รายละเอียด", lambda r: r.summary),
-                Column("ค่าที่เปลี่ยน", _changes),
+                Column("รายละเอียด", lambda r: r.summary, stretch=True),
+                Column("ค่าที่เปลี่ยน", _changes, stretch=True),
             ],
             search_text=lambda r: r.summary,
         )
         self.model.set_rows(rows)
-        view = QTableView()
-        view.setModel(self.model)
-        view.horizontalHeader().setStretchLastSection(True)
-        view.resizeColumnsToContents()
+        view = make_table_view(self.model)
+        view.sortByColumn(0, Qt.SortOrder.DescendingOrder)  # newest first
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("ปิด")
         buttons.rejected.connect(self.reject)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 EXPLAIN = (
     "ฐานข้อมูลของสำนักงานเข้ารหัสไว้ (พ.ร.บ.คุ้มครองข้อมูลส่วนบุคคล ม.37) เครื่องนี้เก็บกุญแจไว้ให้ผู้ใช้นี้แล้ว "
-    "ไม่ต้องจำรหัสผ่าน แต่ถ้าย้ายฐานข้อมูลไปเครื่องอื่นหรือเครื่องนี้เสีย ต้องใช้ <b>กุญแจกู้คืน (recovery key)</b> "
+    "ไม่ต้องจำรหัสผ่าน แต่ถ้าย้ายฐานข้อมูลไปเครื่องอื่นหรือเครื่องนี้เสีย ต้องใช้ <b>กุญแจกู้คืน</b> "
     "ด้านล่าง กรุณาพิมพ์หน้านี้ใส่ซองปิดผนึกให้หัวหน้าสำนักงานเก็บไว้ และอย่าเก็บไว้กับเครื่อง"
 )
 
@@ -82,7 +82,7 @@ class RecoveryPromptDialog(QDialog):
 
     def __init__(self, message: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("ใส่กุญแจกู้คืน (recovery key)")
+        self.setWindowTitle("ใส่กุญแจกู้คืน")
         text = QLabel(escape(message))
         text.setWordWrap(True)
         self.key = QLineEdit()

@@ -33,6 +33,7 @@ from desktop.core.errors import CoreError
 from desktop.core.rounds import rounds
 from desktop.ui.dialogs.budget import AllocationDialog, LineDialog, OverrideDialog, RateDialog
 from desktop.ui.dialogs.transport import TransportDialog
+from desktop.ui.errors import error_box
 from desktop.ui.table_model import Column, RowTableModel, make_table_view
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.widgets import ERROR_STYLE
@@ -42,15 +43,13 @@ b = format_baht
 
 def _table(columns: list[Column]) -> tuple[RowTableModel, Any]:
     model = RowTableModel(columns, search_text=lambda _r: "")
-    view = make_table_view(model)
+    view = make_table_view(model, wrap=True)  # short tables: long names on two lines rather than cut
     view.setAlternatingRowColors(True)
-    view.verticalHeader().setDefaultSectionSize(26)
     return model, view
 
 
 def _fill(model: RowTableModel, view: Any, rows: list[Any]) -> None:
-    model.set_rows(rows)
-    view.resizeColumnsToContents()
+    model.set_rows(rows)  # the view's ColumnFitter sizes the columns
 
 
 def _money(title: str, value: Callable[[Any], int]) -> Column:
@@ -103,7 +102,7 @@ class BudgetPage(QWidget):
         self.print_report_button.clicked.connect(lambda: self.print_document("report"))
         self.cat_model, self.cat_view = _table(
             [
-                Column("หมวดค่าใช้จ่าย", lambda c: c.label),
+                Column("หมวดค่าใช้จ่าย", lambda c: c.label, stretch=True),
                 _money("แผน", lambda c: c.totals.planned),
                 _money("อนุมัติแล้ว", lambda c: c.totals.approved),
                 _money("เบิกจ่ายแล้ว", lambda c: c.totals.spent),
@@ -113,7 +112,7 @@ class BudgetPage(QWidget):
         self.round_sum_model, self.round_sum_view = _table(
             [
                 Column("รุ่นที่", lambda r: r.number, align_right=True),
-                Column("ชื่อรุ่น", lambda r: r.title),
+                Column("ชื่อรุ่น", lambda r: r.title, stretch=True),
                 Column("สถานะการใช้จ่าย", lambda r: r.status_label),
                 _money("แผน", lambda r: r.totals.planned),
                 _money("อนุมัติแล้ว", lambda r: r.totals.approved),
@@ -164,7 +163,7 @@ class BudgetPage(QWidget):
             [
                 Column("ชนิด", lambda r: "แผน" if r.kind == "plan" else "จ่ายจริง"),
                 Column("หมวดค่าใช้จ่าย", lambda r: r.category_label),
-                Column("รายละเอียด", lambda r: r.description),
+                Column("รายละเอียด", lambda r: r.description, stretch=True),
                 Column("จำนวน", lambda r: f"{r.quantity.normalize():,f}", align_right=True),
                 _money("ราคาต่อหน่วย", lambda r: r.unit_price_satang),
                 _money("จำนวนเงิน", lambda r: r.amount_satang),
@@ -191,7 +190,7 @@ class BudgetPage(QWidget):
         self.pay_model, self.pay_view = _table(
             [
                 Column("หมวด", lambda p: p.category_label),
-                Column("ผู้รับเงิน", lambda p: p.payee_name),
+                Column("ผู้รับเงิน", lambda p: p.payee_name, stretch=True),
                 _money("อัตรา", lambda p: p.rate_satang),
                 Column("จำนวน", lambda p: f"{p.units.normalize():f}", align_right=True),
                 _money("จำนวนเงิน", lambda p: p.amount_satang),
@@ -200,7 +199,7 @@ class BudgetPage(QWidget):
                     "สถานะ",
                     lambda p: "กลับรายการ" if p.is_reversal else ("ถูกกลับรายการแล้ว" if p.reversed else ""),
                 ),
-                Column("หมายเหตุ", lambda p: p.note),
+                Column("หมายเหตุ", lambda p: p.note, stretch=True),
             ]
         )
         self.pay_total = QLabel()
@@ -244,7 +243,7 @@ class BudgetPage(QWidget):
                 Column("เลขที่หนังสือ", lambda a: a.ref_no),
                 Column("ลงวันที่", lambda a: format_be_date(a.ref_date, style="medium") if a.ref_date else ""),
                 _money("จำนวนเงิน", lambda a: a.amount_satang),
-                Column("หมายเหตุ", lambda a: a.note),
+                Column("หมายเหตุ", lambda a: a.note, stretch=True),
             ]
         )
         add = QPushButton("เพิ่มการจัดสรร…")
@@ -262,7 +261,7 @@ class BudgetPage(QWidget):
     def _rates_tab(self) -> QWidget:
         self.rate_model, self.rate_view = _table(
             [
-                Column("รายการ", lambda r: r.item_label),
+                Column("รายการ", lambda r: r.item_label, stretch=True),
                 Column(
                     "ประเภทการฝึกอบรม", lambda r: rates.TRAINING_TYPES.get(r.training_type, r.training_type)
                 ),
@@ -537,7 +536,12 @@ class BudgetPage(QWidget):
             # An override given on the page's form is the reason of every amount above the ceiling.
             given = [e if e.reason or o is None else replace(e, reason=o.reason) for e in entries]
             return ledger.pay_transport(
-                ctx, rid, entries=given, paid_on=when, approver=o.approver if o else ""
+                ctx,
+                rid,
+                entries=given,
+                paid_on=when,
+                approver=o.approver if o else "",
+                approver_account=o.account if o else None,
             )
 
         self.write(work, done=f"บันทึกการจ่ายค่าพาหนะตามจริง {len(entries)} คนแล้ว")
@@ -637,5 +641,4 @@ class BudgetPage(QWidget):
         self.runner.read(work, on_done=done, on_error=failed)
 
     def show_error(self, exc: Exception) -> None:
-        message = exc.message if isinstance(exc, CoreError) else f"เกิดข้อผิดพลาด: {exc}"
-        QMessageBox.warning(self, "ทำรายการไม่สำเร็จ", message)
+        self.error_message = error_box(self, "ทำรายการไม่สำเร็จ", exc)

@@ -33,14 +33,17 @@ from db.rules.percent import percent_text as _pct
 from db.rules.percent import share as _share
 from db.rules.thai_dates import THAI_MONTHS_ABBR, fiscal_year_range
 from db.rules.thai_dates import fiscal_year as fiscal_year_of
+from db.rules.thai_time import bangkok_today
 from desktop.core.context import AppContext
 from desktop.core.exports import figures
 from desktop.core.exports.model import ProvinceFigures, RegisterCounts
+from desktop.core.first_run import first_run_steps
 from desktop.core.rounds.rounds import STATUS_LABELS
+from desktop.ui.bars import DONE_COLOUR, Bars
+from desktop.ui.errors import error_box
+from desktop.ui.screen_fit import ui_settings
 from desktop.ui.tasks import TaskRunner
 
-TARGET_COLOUR = QColor("#c9d6e3")
-DONE_COLOUR = QColor("#1f4e79")
 ACCENT = QColor("#e07b39")
 
 
@@ -55,8 +58,8 @@ def load_home(
     ctx: AppContext, fiscal_year: int | None, cache: figures.FiguresCache | None = None
 ) -> HomeData:
     """Everything the page shows, by SQL aggregation (runs in a read thread)."""
-    years = set(figures.fiscal_years(ctx)) | {fiscal_year_of(date.today())}
-    fy = fiscal_year or fiscal_year_of(date.today())
+    years = set(figures.fiscal_years(ctx)) | {fiscal_year_of(bangkok_today())}
+    fy = fiscal_year or fiscal_year_of(bangkok_today())
     return HomeData(
         figures.register_counts(ctx),
         cache.get(fiscal_year=fy) if cache else figures.province_figures(ctx, fiscal_year=fy),
@@ -99,83 +102,62 @@ class Card(QFrame):
             self.bar.setValue(round(max(0.0, min(1.0, share)) * 1000))
 
 
-class DistrictBars(QWidget):
-    """Per-district bars drawn with QPainter: QtCharts elides category labels when there are many districts."""
+NO_DISTRICT_DATA = "ยังไม่มีข้อมูลรายอำเภอ\nนำเข้ารายชื่อจากกรมการปกครองก่อน แล้วกราฟจะแสดงที่นี่"
+NO_BUDGET_DATA = "ยังไม่มีงบประมาณหรือการเบิกจ่ายในปีงบประมาณนี้"
 
-    def __init__(self, title: str) -> None:
+
+class FirstRunChecklist(QFrame):
+    """The four steps of a new office, each with its button, ticked as done; hidden once all are done."""
+
+    step_requested = Signal(str)
+    BUTTONS = {  # noqa: RUF012 - constant
+        "office": "ตั้งค่าสำนักงาน…",
+        "roster": "นำเข้ารายชื่อ…",
+        "round": "วางแผนรุ่น…",
+        "device": "ลงทะเบียนเครื่อง…",
+    }
+
+    def __init__(self) -> None:
         super().__init__()
-        self.title = title
-        self.rows: list[tuple[str, int, int]] = []
-        self.setMinimumHeight(420)
+        self.setObjectName("first_run")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet("QFrame#first_run { background: #f3f7fb; border: 1px solid #b8cde0; }")
+        self.steps: list = []
+        self.rows: dict[str, tuple[QLabel, QLabel, QPushButton]] = {}
+        grid = QGridLayout(self)
+        grid.addWidget(QLabel("<b>เริ่มต้นใช้งาน</b> · ทำตามลำดับ แต่ละข้อจะขึ้นเครื่องหมายถูกเมื่อทำเสร็จ"), 0, 0, 1, 2)
+        self.hide_button = QPushButton("ซ่อนรายการนี้")
+        self.hide_button.setFlat(True)
+        self.hide_button.setToolTip("ไม่แสดงรายการเริ่มต้นใช้งานบนเครื่องนี้อีก")
+        self.hide_button.clicked.connect(self.dismiss)
+        grid.addWidget(self.hide_button, 0, 2)
+        for i, key in enumerate(self.BUTTONS, start=1):
+            mark, text, button = QLabel(), QLabel(), QPushButton(self.BUTTONS[key])
+            button.clicked.connect(lambda _c=False, k=key: self.step_requested.emit(k))
+            grid.addWidget(mark, i, 0)
+            grid.addWidget(text, i, 1)
+            grid.addWidget(button, i, 2)
+            self.rows[key] = (mark, text, button)
+        grid.setColumnStretch(1, 1)
+        self.hide()
 
-    def set_rows(self, rows: list[tuple[str, int, int]]) -> None:
-        self.rows = rows
-        self.update()
+    def set_steps(self, steps: list) -> None:
+        self.steps = steps
+        for n, step in enumerate(steps, start=1):
+            mark, text, button = self.rows[step.key]
+            mark.setText("✔" if step.done else "○")
+            mark.setStyleSheet("color: #1b7f3b; font-weight: bold;" if step.done else "color: #666;")
+            style = "color: #666;" if step.done else ""
+            text.setText(f"<span style='{style}'><b>{n}. {step.label}</b> — {step.hint}</span>")
+            button.setEnabled(not step.done or step.key == "office")
+        dismissed = bool(ui_settings().value("first_run/dismissed", False, type=bool))
+        self.setVisible(not dismissed and not all(s.done for s in steps))
 
-    def paintEvent(self, _event) -> None:
-        p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), QColor("white"))
-        font = p.font()
-        p.setPen(QColor("#333"))
-        p.drawText(
-            self.rect().adjusted(0, 6, 0, 0),
-            Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-            self.title,
-        )
-        if not self.rows:
-            return
-        top, bottom = 34, self.height() - 28
-        pitch = (bottom - top) / len(self.rows)
-        size = max(6.0, min(font.pointSizeF(), pitch * 0.55))
-        font.setPointSizeF(size)
-        p.setFont(font)
-        metrics = p.fontMetrics()
-        label_w = max(metrics.horizontalAdvance(name) for name, _t, _d in self.rows) + 12
-        number_w = metrics.horizontalAdvance("0,000 / 0,000") + 8
-        left, right = label_w, self.width() - number_w - 8
-        scale = max([1, *(max(t, d) for _n, t, d in self.rows)])
-        for i, (name, target, done) in enumerate(self.rows):
-            y = top + i * pitch
-            bar_h = max(2.0, pitch * 0.7)
-            p.setPen(QColor("#333"))
-            p.drawText(
-                0,
-                int(y),
-                label_w - 8,
-                int(pitch),
-                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                name,
-            )
-            width = right - left
-            p.fillRect(
-                int(left),
-                int(y + (pitch - bar_h) / 2),
-                int(width * target / scale),
-                int(bar_h),
-                TARGET_COLOUR,
-            )
-            p.fillRect(
-                int(left), int(y + (pitch - bar_h) / 2), int(width * done / scale), int(bar_h), DONE_COLOUR
-            )
-            p.drawText(
-                int(right + 6),
-                int(y),
-                number_w,
-                int(pitch),
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                f"{done:,} / {target:,}",
-            )
-        legend_y = self.height() - 20
-        font.setPointSizeF(max(8.0, size))
-        p.setFont(font)
-        x = left
-        for colour, text in ((DONE_COLOUR, "อบรมผ่านสะสม"), (TARGET_COLOUR, "เป้าหมาย (หมู่บ้าน)")):
-            p.fillRect(int(x), legend_y + 3, 12, 12, colour)
-            p.setPen(QColor("#333"))
-            p.drawText(int(x + 16), legend_y + 14, text)
-            x += 24 + p.fontMetrics().horizontalAdvance(text)
-        p.end()
+    def dismiss(self) -> None:
+        settings = ui_settings()
+        settings.setValue("first_run/dismissed", True)
+        settings.sync()
+        self.hide()
 
 
 class HomePage(QWidget):
@@ -222,14 +204,27 @@ class HomePage(QWidget):
         top.addSpacing(16)
         top.addWidget(QLabel("ปีงบประมาณ"))
         top.addWidget(self.year_box)
-        self.district_chart = DistrictBars("ครู ข รายอำเภอ: ผู้อบรมผ่านสะสมเทียบเป้าหมาย (หมู่บ้าน)")
-        self.burn_chart = self._chart_view("การเบิกจ่ายงบประมาณสะสมรายเดือน (บาท)")
+        self.district_chart = Bars(
+            "ครู ข รายอำเภอ: ผู้อบรมผ่านสะสมเทียบเป้าหมาย (หมู่บ้าน)",
+            legend=("อบรมผ่านสะสม", "เป้าหมาย (หมู่บ้าน)"),
+            empty_text=NO_DISTRICT_DATA,
+        )
+        self._burn_title = "การเบิกจ่ายงบประมาณสะสมรายเดือน (บาท)"
+        self.burn_chart = self._chart_view(self._burn_title)
         charts = QHBoxLayout()
         charts.addWidget(self.district_chart, 1)
         charts.addWidget(self.burn_chart, 1)
+        self.burn_empty = QLabel(f"{self._burn_title}\n\n{NO_BUDGET_DATA}")
+        self.burn_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.burn_empty.setStyleSheet("background: white; color: #666;")
+        self.burn_empty.setMinimumHeight(300)
+        self.burn_empty.hide()
+        charts.addWidget(self.burn_empty, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.office_label)
+        self.checklist = FirstRunChecklist()
+        layout.addWidget(self.checklist)
         layout.addLayout(grid)
         layout.addLayout(charts, 1)
         self.office_label.setAlignment(Qt.AlignmentFlag.AlignLeft)
@@ -243,11 +238,11 @@ class HomePage(QWidget):
         chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         view = QChartView(chart)
         view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        view.setMinimumHeight(420)
+        view.setMinimumHeight(300)
         return view
 
     def choose_workbook(self) -> None:
-        fy = self._fy or fiscal_year_of(date.today())
+        fy = self._fy or fiscal_year_of(bangkok_today())
         path, _ = QFileDialog.getSaveFileName(
             self, "ส่งออกสมุดงาน", f"ครู ข ปีงบประมาณ {fy}.xlsx", "Excel (*.xlsx)"
         )
@@ -255,7 +250,7 @@ class HomePage(QWidget):
             self.export_file("workbook", path)
 
     def choose_summary(self) -> None:
-        fy = self._fy or fiscal_year_of(date.today())
+        fy = self._fy or fiscal_year_of(bangkok_today())
         path, _ = QFileDialog.getSaveFileName(self, "สรุปจังหวัด", f"สรุปจังหวัด ปีงบประมาณ {fy}.pdf", "PDF (*.pdf)")
         if path:
             self.export_file("summary", path)
@@ -265,7 +260,7 @@ class HomePage(QWidget):
         from desktop.reports.summary_pdf import write_province_summary
         from desktop.reports.workbook import export_workbook
 
-        fy = self._fy or fiscal_year_of(date.today())
+        fy = self._fy or fiscal_year_of(bangkok_today())
         writer = export_workbook if what == "workbook" else write_province_summary
         for button in (self.workbook_button, self.summary_button):
             button.setEnabled(False)
@@ -286,7 +281,7 @@ class HomePage(QWidget):
         if exc is None:
             box = QMessageBox(QMessageBox.Icon.Information, "บันทึกไฟล์แล้ว", f"บันทึกแล้ว: {path}", parent=self)
         else:
-            box = QMessageBox(QMessageBox.Icon.Warning, "บันทึกไฟล์ไม่ได้", f"{path}\n{exc}", parent=self)
+            box = error_box(self, "บันทึกไฟล์ไม่ได้", exc, prefix=f"{path}\n")
         self.import_message = box
         box.open()
 
@@ -324,14 +319,21 @@ class HomePage(QWidget):
 
     def _import_failed(self, exc: Exception) -> None:
         self.import_button.setEnabled(True)
-        self.import_message = QMessageBox(
-            QMessageBox.Icon.Warning, "นำเข้าผลการลงทะเบียนไม่ได้", str(exc), parent=self
-        )
-        self.import_message.open()
+        self.import_message = error_box(self, "นำเข้าผลการลงทะเบียนไม่ได้", exc)
 
     def reload(self) -> None:
         fy = self._fy
         self.runner.read(lambda: load_home(self.ctx, fy, self.cache), on_done=self._show)
+        self.reload_steps()
+
+    def reload_steps(self) -> None:
+        """The checklist's ticks, read apart from the figures (they stay within their refresh time)."""
+        self.runner.read(lambda: first_run_steps(self.ctx), on_done=self.checklist.set_steps)
+
+    def showEvent(self, event) -> None:  # back on the dashboard after a step elsewhere: tick it
+        super().showEvent(event)
+        if self.checklist.steps:
+            self.reload_steps()
 
     def _year_chosen(self, index: int) -> None:
         if self._filling or index < 0:
@@ -402,6 +404,11 @@ class HomePage(QWidget):
             for i in range(12)
         ]
         paid = dict(f.burn)
+        empty = not paid and not f.budget.allocated_satang
+        self.burn_chart.setVisible(not empty)  # no axes reading 0, 1, 1, 2 for a year without money
+        self.burn_empty.setVisible(empty)
+        if empty:
+            return
         spent, allocated = QLineSeries(), QLineSeries()
         spent.setName("เบิกจ่ายสะสม")
         allocated.setName("งบประมาณที่ได้รับจัดสรร")

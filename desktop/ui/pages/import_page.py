@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.rules.national_id import shown_national_id
+from db.rules.thai_time import format_be_datetime
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
 from desktop.core.roster import apply as roster_apply
@@ -36,6 +38,7 @@ from desktop.core.roster.header import (
 )
 from desktop.core.roster.reader import Sheet, column_letter, read_sheet
 from desktop.core.roster.report import write_outcome_report
+from desktop.ui.errors import error_html, technical_detail, thai_message
 from desktop.ui.table_model import Column, RowTableModel, make_table_view
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.widgets import ERROR_STYLE
@@ -43,7 +46,7 @@ from desktop.ui.widgets import ERROR_STYLE
 FILE_FILTER = "รายชื่อ (*.xlsx *.xls *.ods *.csv);;ทุกไฟล์ (*)"
 NOT_USED = "— ไม่มี/ไม่ใช้ —"
 REQUIRED_HINT = "ต้องมี: เลขประจำตัวประชาชน และ ชื่อ-สกุล (คอลัมน์เดียว) หรือ ชื่อ กับ นามสกุล (แยกคอลัมน์)"
-COMBO_COLUMNS = 3  # label + combo pairs per row of the mapping grid
+COMBO_COLUMNS = 4  # label + combo pairs per row of the mapping grid
 HEADER_ROW_DELAY_MS = 400  # typing "12" in the header-row box is one change, not two previews
 
 
@@ -115,20 +118,20 @@ class ImportPage(QWidget):
             [
                 Column("แถว", lambda r: r.row, align_right=True),
                 Column("ผล", lambda r: r.outcome_label, sort_key=lambda r: r.outcome),
-                Column("เลขประจำตัวประชาชน", lambda r: r.national_id),
-                Column("ชื่อ-สกุล", lambda r: r.name),
-                Column("หมู่บ้าน/ตำบล/อำเภอ", lambda r: r.place),
-                Column("เหตุผล / สิ่งที่เปลี่ยน", _reason),
+                Column("เลขประจำตัวประชาชน", lambda r: shown_national_id(r.national_id)),
+                Column("ชื่อ-สกุล", lambda r: r.name, stretch=True),
+                Column("หมู่บ้าน/ตำบล/อำเภอ", lambda r: r.place, stretch=True),
+                Column("เหตุผล / สิ่งที่เปลี่ยน", _reason, stretch=True),
             ],
             search_text=lambda r: f"{r.outcome_label} {r.national_id} {r.name} {r.place} {r.reason}",
         )
         self.table = make_table_view(self.rows)
+        # At least ten rows of the preview stay visible with the mapping open: the page scrolls instead.
+        self.table.setMinimumHeight(self.table.horizontalHeader().sizeHint().height() + 10 * 30)
         self.batches = RowTableModel(
             [
-                Column(
-                    "เมื่อ", lambda b: f"{b.at:%d/%m/}{b.at.year + 543} {b.at:%H:%M}", sort_key=lambda b: b.at
-                ),
-                Column("ไฟล์", lambda b: b.file_name),
+                Column("เมื่อ", lambda b: format_be_datetime(b.at), sort_key=lambda b: b.at),
+                Column("ไฟล์", lambda b: b.file_name, stretch=True),
                 Column("เพิ่มใหม่", lambda b: b.new, align_right=True),
                 Column("แก้ไข", lambda b: b.updated, align_right=True),
                 Column("ไม่รับ", lambda b: b.rejected, align_right=True),
@@ -396,10 +399,11 @@ class ImportPage(QWidget):
 
     def _failed(self, exc: Exception) -> None:
         was_importing = self.state == "importing"
-        message = exc.message if isinstance(exc, CoreError) else f"เกิดข้อผิดพลาด: {exc}"
+        technical_detail(exc)
+        message = thai_message(exc)
         if was_importing:
             message += "\nฐานข้อมูลยังเหมือนเดิมทุกประการ (ไม่มีรายการใดถูกบันทึก)"
-        self.summary.setText(message)
+        self.summary.setText(error_html(message))
         self._set_state("previewed" if was_importing and self.plan is not None else "idle")
         if was_importing:
             self.imported.emit()

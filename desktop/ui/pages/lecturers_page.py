@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from db.rules.collation import person_sort_key
+from db.rules.phone import format_phone
 from desktop.core.people import lecturers
 from desktop.core.people.lecturers import LecturerRow
 from desktop.ui.dialogs.lecturer import LecturerDialog
@@ -15,15 +17,18 @@ from desktop.ui.table_model import Column
 class LecturersPage(TablePage):
     title = "วิทยากร"
     noun = "คน"
+    wrap = True  # tens of lecturers: long organisation names on two lines
+    empty_text = "ยังไม่มีวิทยากร\nเพิ่มวิทยากรก่อนวางแผนค่าตอบแทนของรุ่น"
+    empty_button = "เพิ่มวิทยากร…"
 
     def columns(self) -> Sequence[Column]:
         return [
-            Column("ชื่อ-สกุล", lambda r: r.full_name, sort_key=lambda r: (r.first_name, r.last_name)),
+            Column("ชื่อ-สกุล", lambda r: r.full_name, sort_key=person_sort_key, stretch=True),
             Column("ตำแหน่ง", lambda r: r.position),
-            Column("หน่วยงาน", lambda r: r.organisation),
+            Column("หน่วยงาน", lambda r: r.organisation, stretch=True),
             Column("ประเภท", lambda r: r.kind_label),
-            Column("โทรศัพท์", lambda r: r.phone),
-            Column("สถานะ", lambda r: "ลบแล้ว" if r.deleted else ""),
+            Column("โทรศัพท์", lambda r: format_phone(r.phone)),
+            Column("สถานะ", lambda r: "ลบแล้ว" if r.deleted else "", only_with_deleted=True),
         ]
 
     def search_text(self, row: LecturerRow) -> str:

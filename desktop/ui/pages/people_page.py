@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from db.rules.collation import person_sort_key
+from db.rules.national_id import shown_national_id
 from db.rules.phone import format_phone
 from desktop.core.people import people, places
 from desktop.core.people.people import PersonRow
@@ -16,16 +18,25 @@ from desktop.ui.table_model import Column
 class PeoplePage(TablePage):
     title = "ผู้เข้ารับการอบรม (ครู ข)"
     noun = "คน"
+    empty_text = (
+        "ยังไม่มีรายชื่อผู้เข้ารับการอบรม\n"
+        "นำเข้ารายชื่อกำนัน ผู้ใหญ่บ้าน และผู้นำชุมชนจากไฟล์ของกรมการปกครอง หรือเพิ่มทีละคนด้วยปุ่ม เพิ่มคน"
+    )
+    empty_button = "นำเข้ารายชื่อจากกรมการปกครอง…"
+
+    def empty_action(self) -> None:
+        self.navigate.emit("นำเข้ารายชื่อ")
+
     villages: list[places.VillageRow] = []  # noqa: RUF012 - replaced, never mutated
 
     def columns(self) -> Sequence[Column]:
         return [
-            Column("เลขประจำตัวประชาชน", lambda r: r.national_id),
-            Column("ชื่อ-สกุล", lambda r: r.full_name, sort_key=lambda r: (r.first_name, r.last_name)),
+            Column("เลขประจำตัวประชาชน", lambda r: shown_national_id(r.national_id)),
+            Column("ชื่อ-สกุล", lambda r: r.full_name, sort_key=person_sort_key, stretch=True),
             Column("ตำแหน่ง", lambda r: r.position),
-            Column("หมู่บ้าน/ตำบล/อำเภอ", lambda r: r.place, sort_key=lambda r: r.village_code),
+            Column("หมู่บ้าน/ตำบล/อำเภอ", lambda r: r.place, sort_key=people.person_place_key, stretch=True),
             Column("โทรศัพท์", lambda r: format_phone(r.phone)),
-            Column("สถานะ", lambda r: "ลบแล้ว" if r.deleted else ""),
+            Column("สถานะ", lambda r: "ลบแล้ว" if r.deleted else "", only_with_deleted=True),
         ]
 
     def search_text(self, row: PersonRow) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QInputDialog, QMenu, QPushButton, QWidget
 
+from db.rules.collation import thai_key
 from desktop.core import office
 from desktop.core.people import places
 from desktop.core.rounds import completion, rounds
@@ -20,6 +21,9 @@ from desktop.ui.table_model import Column
 class RoundsPage(TablePage):
     title = "รุ่นการอบรม"
     noun = "รุ่น"
+    wrap = True
+    empty_text = "ยังไม่มีรุ่นการอบรม\nวางแผนรุ่นแรก: วันที่ สถานที่ และอำเภอที่รุ่นรับผิดชอบ"
+    empty_button = "วางแผนรุ่นแรก…"
     districts: list[places.DistrictRow] = []  # noqa: RUF012 - replaced, never mutated
     organiser = ""
     completed: dict = {}  # noqa: RUF012 - replaced, never mutated: round id -> people who completed
@@ -38,20 +42,24 @@ class RoundsPage(TablePage):
 
     def columns(self) -> Sequence[Column]:
         return [
-            Column("ปีงบประมาณ", lambda r: r.fiscal_year, align_right=True),
-            Column("รุ่นที่", lambda r: r.number, align_right=True),
-            Column("ชื่อรุ่น", lambda r: r.title),
+            Column(
+                "รุ่นที่/\nปีงบประมาณ",
+                lambda r: f"{r.number}/{r.fiscal_year}",
+                align_right=True,
+                sort_key=lambda r: (r.fiscal_year, r.number),
+            ),
+            Column("ชื่อรุ่น", lambda r: r.title, stretch=True),
             Column("วันที่อบรม", lambda r: r.dates_label, sort_key=lambda r: r.start_date),
-            Column("สถานที่", lambda r: r.venue),
+            Column("สถานที่", lambda r: r.venue, sort_key=lambda r: thai_key(r.venue), stretch=True),
             Column("สถานะ", lambda r: "ลบแล้ว" if r.deleted else r.status_label, sort_key=lambda r: r.status),
             Column(
-                "ผ่านการอบรม",
+                "ผ่าน\nการอบรม",
                 lambda r: f"{self.completed[r.id]:,}" if r.id in self.completed else "",
                 align_right=True,
                 sort_key=lambda r: self.completed.get(r.id, -1),
             ),
             Column(
-                "ลงทะเบียน/รับได้",
+                "ลงทะเบียน/\nรับได้",
                 lambda r: f"{r.enrolled:,}/{r.capacity:,}",
                 align_right=True,
                 sort_key=lambda r: r.enrolled,
@@ -109,7 +117,10 @@ class RoundsPage(TablePage):
             reason, ok = QInputDialog.getText(self, "เปิดรุ่นที่ปิดแล้ว", "เหตุผลที่ต้องเปิดรุ่นนี้อีกครั้ง:")
             if not ok:
                 return
-        self._run_change(lambda: rounds.set_status(self.ctx, row.id, status, reason=reason), select_id=row.id)
+        self._run_change(
+            lambda: rounds.set_status(self.ctx, row.id, status, reason=reason, require_ready=True),
+            select_id=row.id,
+        )
 
     def open_enrolment(self) -> None:
         row = self.current_row()

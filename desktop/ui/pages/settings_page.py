@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 from desktop.core import office
 from desktop.core.backups import BackupInfo, list_backups
 from desktop.core.context import AppContext
-from desktop.core.errors import CoreError, ValidationError
+from desktop.core.errors import ValidationError
 from desktop.core.office import OfficeRow
 from desktop.ui.accounts.accounts_box import AccountsBox
+from desktop.ui.errors import error_box
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.widgets import FieldErrors
 
@@ -160,4 +161,4 @@ class SettingsPage(QWidget):
         if isinstance(exc, ValidationError):
             self.errors.show(exc.errors)
         else:
-            QMessageBox.warning(self, "บันทึกไม่สำเร็จ", exc.message if isinstance(exc, CoreError) else str(exc))
+            self.error_message = error_box(self, "บันทึกไม่สำเร็จ", exc)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.rules.thai_dates import format_be_date
+from db.rules.thai_time import format_be_datetime
 from desktop.core.context import AppContext
 from desktop.core.sync import client as sync_client
 from desktop.ui.field_labels import field_label
@@ -29,7 +29,7 @@ from desktop.ui.tasks import TaskRunner
 
 
 def when(moment: datetime | str | None) -> str:
-    """A UTC moment as local BE date and time, e.g. 25 พ.ย. 69 15:30."""
+    """A UTC moment as Bangkok BE date and time, e.g. 25 พ.ย. 69 15:30 น."""
     if not moment:
         return ""
     if isinstance(moment, str):
@@ -37,8 +37,7 @@ def when(moment: datetime | str | None) -> str:
             moment = datetime.fromisoformat(moment)
         except ValueError:
             return moment
-    local = moment.astimezone()
-    return f"{format_be_date(local.date(), style='short')} {local:%H:%M}"
+    return format_be_datetime(moment, style="short")
 
 
 def shown(value: Any) -> str:
@@ -92,7 +91,7 @@ class SyncPage(QWidget):
         self.server_edit = QLineEdit()
         self.server_edit.setPlaceholderText("https://…")
         self.code_edit = QLineEdit()
-        self.code_edit.setPlaceholderText("รหัสลงทะเบียนจากผู้ดูแลระบบ เช่น ABCD-EFGH-JKMN-PQRS")
+        self.code_edit.setPlaceholderText("รหัสลงทะเบียนจากผู้ดูแลระบบ (16 ตัว คั่นด้วยขีดทุก 4 ตัว)")
         self.enrol_button = QPushButton("ลงทะเบียน")
         self.enrol_button.clicked.connect(self.enrol)
         enrol_form = QFormLayout(self.enrol_box)
@@ -110,7 +109,7 @@ class SyncPage(QWidget):
         self.failed_model = RowTableModel(
             [
                 Column("รายการ", lambda r: r.label),
-                Column("เหตุผลที่เซิร์ฟเวอร์ไม่รับ", lambda r: r.error),
+                Column("เหตุผลที่เซิร์ฟเวอร์ไม่รับ", lambda r: r.error, stretch=True),
                 Column("ส่งแล้ว (ครั้ง)", lambda r: r.attempts, align_right=True),
                 Column("แก้ไขเมื่อ", lambda r: when(r.at)),
             ],
@@ -137,7 +136,7 @@ class SyncPage(QWidget):
 
         self.conflict_model = RowTableModel(
             [
-                Column("รายการ", lambda r: r.label),
+                Column("รายการ", lambda r: r.label, stretch=True),
                 Column("ข้อมูล", lambda r: field_label(r.field)),
                 Column("ค่าในเครื่องนี้", lambda r: shown(r.local_value)),
                 Column("แก้โดย / เมื่อ", lambda r: f"{r.local_by} {when(r.local_at)}"),

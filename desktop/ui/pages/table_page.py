@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core import audit
 from desktop.core.context import AppContext
-from desktop.core.errors import CoreError
+from desktop.ui.errors import error_box, error_html, technical_detail, thai_message
 from desktop.ui.table_model import Column, RowTableModel, make_table_view
 from desktop.ui.tasks import TaskRunner
 
@@ -29,9 +29,13 @@ from desktop.ui.tasks import TaskRunner
 class TablePage(QWidget):
     loaded = Signal()
     changed = Signal()  # something was saved: other pages may want to refresh
+    navigate = Signal(str)  # an empty table's button that leads to another page (by its label)
 
     title = ""
     noun = "รายการ"
+    wrap = False  # long text on two lines (only for short tables: row heights are then measured)
+    empty_text = ""  # what to do when there is nothing yet (shown instead of an empty table)
+    empty_button = ""
 
     def __init__(self, ctx: AppContext, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,14 +59,17 @@ class TablePage(QWidget):
         self.edit_button.clicked.connect(self.edit_current)
         self.delete_button.clicked.connect(self.delete_current)
         self.restore_button.clicked.connect(self.restore_current)
-        self.table = make_table_view(self.model)
+        self.table = make_table_view(self.model, key=type(self).__name__, wrap=self.wrap)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().hide()  # row numbers of a searchable list mean nothing; the width goes to names
+        if not self.wrap:
+            self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.doubleClicked.connect(lambda _i: self.edit_current())
         self.table.activated.connect(lambda _i: self.edit_current())  # Enter on a row
         self.model.modelReset.connect(self._update_count)
         self.model.modelReset.connect(self._update_buttons)
+        self.model.modelReset.connect(self._show_deleted_column)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
         QShortcut(QKeySequence(Qt.Key.Key_Delete), self.table, activated=self.delete_current)
         QShortcut(QKeySequence.StandardKey.New, self, activated=self.add)
@@ -84,6 +91,20 @@ class TablePage(QWidget):
         layout.addWidget(self.heading)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
+        self.empty_panel = QWidget()
+        empty_box = QVBoxLayout(self.empty_panel)
+        empty_box.addStretch(1)
+        self.empty_label = QLabel(self.empty_text or f"ยังไม่มี{self.noun}")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setStyleSheet("font-size: 13pt; color: #444;")
+        self.empty_action_button = QPushButton(self.empty_button or f"เพิ่ม{self.noun}")
+        self.empty_action_button.clicked.connect(self.empty_action)
+        empty_box.addWidget(self.empty_label)
+        empty_box.addWidget(self.empty_action_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        empty_box.addStretch(2)
+        self.empty_panel.hide()
+        layout.addWidget(self.empty_panel, 1)
         layout.addWidget(self.count_label)
         self._pending_select: Callable[[Any], bool] | None = None
         self._loading = False
@@ -144,13 +165,20 @@ class TablePage(QWidget):
 
     def _load_failed(self, exc: Exception) -> None:
         self._loading = False
-        self.count_label.setText(f"โหลดข้อมูลไม่สำเร็จ: {exc}")
+        technical_detail(exc)
+        self.count_label.setText(error_html(f"โหลดข้อมูลไม่สำเร็จ: {thai_message(exc)}"))
 
     def _search_changed(self, text: str) -> None:
         self.model.set_query(text)
 
+    def empty_action(self) -> None:
+        self.add()
+
     def _update_count(self) -> None:
         shown, total = self.model.rowCount(), len(self.model.rows)
+        empty = total == 0 and not self.show_deleted.isChecked() and not self._loading
+        self.empty_panel.setVisible(empty)  # an empty office: say what to do instead of an empty grid
+        self.table.setVisible(not empty)
         text = f"{total:,} {self.noun}" if shown == total else f"พบ {shown:,} จาก {total:,} {self.noun}"
         self.count_label.setText(text)
 
@@ -169,6 +197,12 @@ class TablePage(QWidget):
                 QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
             )
             self.table.scrollTo(index)
+
+    def _show_deleted_column(self) -> None:
+        """The "deleted" column is empty unless deleted rows are shown, so it only takes room then."""
+        for i, column in enumerate(self.model.columns):
+            if column.only_with_deleted:
+                self.table.setColumnHidden(i, not self.show_deleted.isChecked())
 
     def _update_buttons(self) -> None:
         row = self.current_row()
@@ -239,8 +273,7 @@ class TablePage(QWidget):
         self.runner.run(work, on_done=done, on_error=self.show_error)
 
     def show_error(self, exc: Exception) -> None:
-        message = exc.message if isinstance(exc, CoreError) else f"เกิดข้อผิดพลาด: {exc}"
-        QMessageBox.warning(self, "ทำรายการไม่สำเร็จ", message)
+        self.error_message = error_box(self, "ทำรายการไม่สำเร็จ", exc)
 
     @property
     def is_loading(self) -> bool:

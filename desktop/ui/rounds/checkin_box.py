@@ -23,11 +23,11 @@ from desktop.core.cardreader import checkin as card_checkin
 from desktop.core.cardreader.reader import ReaderEvent, ReaderWatch
 from desktop.core.cardreader.thaiid import CardData
 from desktop.core.context import AppContext
-from desktop.core.errors import CoreError
 from desktop.core.people.people import PersonRow
 from desktop.core.rounds import attendance, enrolment
 from desktop.core.rounds.attendance import HALF_LABELS, THAI_TIME, CheckInResult
 from desktop.core.rounds.rounds import RoundRow
+from desktop.ui.errors import technical_detail, thai_message
 from desktop.ui.tasks import TaskRunner
 
 OK_STYLE = "background:#d7f0d2; color:#1b5e20; border-radius:6px; padding:12px; font-size:18pt;"
@@ -220,7 +220,7 @@ class CheckInBox(QWidget):
             if result.code == "not_in_database":
                 from_card = self.last_card is not None and self.last_card.national_id == result.national_id
                 self.action.setText(
-                    "ลงทะเบียน walk-in จากข้อมูลบนบัตร…" if from_card else "เพิ่มเป็นผู้เข้าร่วมหน้างาน (walk-in)…"
+                    "ลงทะเบียนผู้เข้าร่วมหน้างานจากข้อมูลบนบัตร…" if from_card else "เพิ่มเป็นผู้เข้าร่วมหน้างาน…"
                 )
                 self._pending_id = result.national_id
                 self.action.setVisible(True)
@@ -293,6 +293,7 @@ class CheckInBox(QWidget):
         self.runner.run(work, on_done=done, on_error=self._failed)
 
     def _failed(self, exc: Exception) -> None:
-        message = exc.message if isinstance(exc, CoreError) else f"เกิดข้อผิดพลาด: {exc}"
+        technical_detail(exc)
+        message = thai_message(exc)
         self.result.setStyleSheet(NO_STYLE)
         self.result.setText(f"✘ {message}")

@@ -20,10 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from db.rules.thai_dates import format_be_date
+from db.rules.thai_time import to_bangkok
 from desktop.core.context import AppContext
-from desktop.core.errors import CoreError
 from desktop.core.rounds import attendance
 from desktop.core.rounds.attendance import AttendanceGrid, MarkChange
+from desktop.ui.errors import error_html, technical_detail, thai_message
 from desktop.ui.tasks import TaskRunner
 
 Index = QModelIndex | QPersistentModelIndex
@@ -265,7 +266,7 @@ class AttendanceGridWidget(QWidget):
 
     def cell_history_text(self, history: list[tuple], day_no: int, half: str) -> str:
         lines = [
-            f"{attendance.thai_clock(at)} {format_be_date(at.astimezone(attendance.THAI_TIME).date(), style='medium')}"
+            f"{attendance.thai_clock(at)} {format_be_date(to_bangkok(at).date(), style='medium')}"
             f" · {PRESENT if present else ABSENT} · {SOURCE_LABELS.get(source, source)} · โดย {who or '-'}"
             for d, h, present, source, who, at in history
             if (d, h) == (day_no, half)
@@ -297,5 +298,5 @@ class AttendanceGridWidget(QWidget):
         return not self._queue and not self.saving
 
     def _failed(self, exc: Exception) -> None:
-        message = exc.message if isinstance(exc, CoreError) else f"เกิดข้อผิดพลาด: {exc}"
-        self.status.setText(f"<span style='color:#b00020'>บันทึกไม่สำเร็จ: {message}</span>")
+        technical_detail(exc)
+        self.status.setText(error_html(f"บันทึกไม่สำเร็จ: {thai_message(exc)}"))

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -23,15 +22,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db.rules.collation import person_sort_key
 from db.rules.thai_dates import format_be_date
 from desktop.core.cardreader.checkin import WalkInPrefill
 from desktop.core.context import AppContext
-from desktop.core.errors import CoreError, RuleViolation, ValidationError
+from desktop.core.errors import RuleViolation, ValidationError
 from desktop.core.people.addresses import address_line
-from desktop.core.people.people import POSITIONS, PREFIXES, PersonInput
+from desktop.core.people.people import POSITIONS, PREFIXES, PersonInput, person_place_key
 from desktop.core.rounds import enrolment, planning
 from desktop.core.rounds.planning import Candidate, PlanningView
 from desktop.core.rounds.rounds import RoundRow
+from desktop.ui.errors import error_box, technical_detail, thai_message
+from desktop.ui.table_fit import fit_columns
 from desktop.ui.table_model import Column, RowTableModel, make_table_view
 from desktop.ui.tasks import TaskRunner
 from desktop.ui.widgets import FieldErrors
@@ -40,9 +42,16 @@ from desktop.ui.widgets import FieldErrors
 def _columns() -> list[Column]:
     return [
         Column("ครู ข ในหมู่บ้าน", lambda c: "มีแล้ว" if c.village_covered else "ยังไม่มี"),
-        Column("ชื่อ-สกุล", lambda c: c.person.full_name),
+        Column(
+            "ชื่อ-สกุล", lambda c: c.person.full_name, sort_key=lambda c: person_sort_key(c.person), stretch=True
+        ),
         Column("ตำแหน่ง", lambda c: c.person.position),
-        Column("หมู่บ้าน/ตำบล/อำเภอ", lambda c: c.person.place, sort_key=lambda c: c.person.village_code),
+        Column(
+            "หมู่บ้าน/ตำบล/อำเภอ",
+            lambda c: c.person.place,
+            sort_key=lambda c: person_place_key(c.person),
+            stretch=True,
+        ),
     ]
 
 
@@ -64,6 +73,7 @@ class PlanningWidget(QWidget):
         self.areas = QTableWidget(0, 5)
         self.areas.setHorizontalHeaderLabels(["อำเภอ", "ตำบล", "หมู่บ้าน", "ยังไม่มีครู ข", "ผู้สมัครที่เหลือ"])
         self.areas.verticalHeader().setVisible(False)
+        fit_columns(self.areas)
         self.areas.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.areas.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.areas.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
@@ -79,7 +89,7 @@ class PlanningWidget(QWidget):
         self.add_button.clicked.connect(self.add_selected)
         self.fill_button = QPushButton("เลือกเท่าที่นั่งว่าง (หมู่บ้านที่ยังไม่มีครู ข ก่อน)")
         self.fill_button.clicked.connect(self.select_to_capacity)
-        self.walk_in_button = QPushButton("เพิ่มผู้เข้าร่วมหน้างาน (walk-in)…")
+        self.walk_in_button = QPushButton("เพิ่มผู้เข้าร่วมหน้างาน…")
         self.walk_in_button.clicked.connect(lambda: self.add_walk_in(""))
         left = QWidget()
         lv = QVBoxLayout(left)
@@ -215,8 +225,7 @@ class PlanningWidget(QWidget):
             self.reload()
 
     def _failed(self, exc: Exception) -> None:
-        message = exc.message if isinstance(exc, CoreError) else f"เกิดข้อผิดพลาด: {exc}"
-        QMessageBox.warning(self, "ทำรายการไม่สำเร็จ", message)
+        self.error_message = error_box(self, "ทำรายการไม่สำเร็จ", exc)
 
 
 def card_summary(p: WalkInPrefill) -> str:
@@ -324,6 +333,7 @@ class WalkInDialog(QDialog):
                 elsewhere = [m for f, m in exc.errors.items() if f not in self.errors.labels]
                 self.message.setText("\n".join(elsewhere))  # the rest is shown under its field
             else:
-                self.message.setText(exc.message if isinstance(exc, CoreError) else str(exc))
+                self.message.setText(thai_message(exc))
+                technical_detail(exc)
 
         self.runner.run(work, on_done=done, on_error=failed)

@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.context import AppContext
-from desktop.core.errors import CoreError
+from desktop.ui.errors import error_html, technical_detail, thai_message
+from desktop.ui.screen_fit import fit_window
 
 
 class Cancelled(Exception):
@@ -101,7 +102,7 @@ class PdfPreviewDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.resize(1100, 800)
+        fit_window(self, QSize(1100, 800))
         self.file_name = file_name
         self._tmpdir = tempfile.TemporaryDirectory(prefix="krukhor-pdf-")
         self.path = Path(self._tmpdir.name) / file_name
@@ -165,8 +166,8 @@ class PdfPreviewDialog(QDialog):
         if isinstance(exc, Cancelled):
             self.status.setText("ยกเลิกการสร้างเอกสารแล้ว")
         else:
-            message = exc.message if isinstance(exc, CoreError) else f"สร้างเอกสารไม่สำเร็จ: {exc}"
-            self.status.setText(f"<span style='color:#b00020'>{message}</span>")
+            technical_detail(exc)
+            self.status.setText(error_html(thai_message(exc, unexpected="สร้างเอกสารไม่สำเร็จ")))
         self.ready.emit()
 
     def cancel(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,6 +22,7 @@ from desktop.ui.rounds.grid import AttendanceGridWidget
 from desktop.ui.rounds.planning_view import PlanningWidget
 from desktop.ui.rounds.print_preview import PdfPreviewDialog, certificates_maker, signin_maker
 from desktop.ui.rounds.summary_view import RoundSummaryView
+from desktop.ui.screen_fit import fit_window
 from desktop.ui.tasks import TaskRunner
 
 
@@ -34,7 +35,7 @@ class RoundAttendanceDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.runner, self.round = ctx, runner, round_row
         self.setWindowTitle(f"การอบรมรุ่นที่ {round_row.number}/{round_row.fiscal_year} — {round_row.title}")
-        self.resize(1280, 820)
+        fit_window(self, QSize(1280, 820))
         self.grid = AttendanceGridWidget(ctx, runner, round_id=round_row.id)
         self.checkin = CheckInBox(ctx, runner, round_row=round_row)
         self.summary = RoundSummaryView(ctx, runner, round_id=round_row.id)

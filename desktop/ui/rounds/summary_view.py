@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -18,11 +20,15 @@ from PySide6.QtWidgets import (
 from db.rules.percent import percent_text
 from db.rules.thai_dates import format_be_date
 from desktop.core.context import AppContext
-from desktop.core.errors import CoreError
 from desktop.core.rounds import completion
 from desktop.core.rounds.rounds import STATUS_LABELS
 from desktop.core.rounds.summary import RoundSummary, round_summary
+from desktop.ui.bars import Bars
+from desktop.ui.errors import error_html, technical_detail, thai_message
+from desktop.ui.table_fit import fit_columns
 from desktop.ui.tasks import TaskRunner
+
+NUMBER = re.compile(r"[0-9][0-9,]*(?:\.[0-9]+)?%?")
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -30,7 +36,7 @@ def _table(headers: list[str]) -> QTableWidget:
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    table.horizontalHeader().setStretchLastSection(True)
+    fit_columns(table)
     return table
 
 
@@ -38,7 +44,10 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
     table.setRowCount(len(rows))
     for i, row in enumerate(rows):
         for j, text in enumerate(row):
-            table.setItem(i, j, QTableWidgetItem(text))
+            item = QTableWidgetItem(text)
+            if NUMBER.fullmatch(text):  # figures line up on the right, as on paper
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(i, j, item)
     table.resizeColumnsToContents()
 
 
@@ -64,13 +73,33 @@ class RoundSummaryView(QWidget):
         rule_row.addWidget(QLabel("เกณฑ์การผ่าน:"))
         rule_row.addWidget(self.rule, 1)
         rule_row.addWidget(self.recompute)
+        self.presence_chart = Bars(
+            "ผู้มาอบรมแต่ละช่วงเทียบผู้ลงทะเบียน (คน)",
+            legend=("มา", "ลงทะเบียน"),
+            empty_text="ยังไม่มีช่วงการอบรม",
+        )
+        self.coverage_chart = Bars(
+            "หมู่บ้านที่มีครู ข แล้ว รายอำเภอ",
+            legend=("มีครู ข แล้ว", "หมู่บ้านทั้งหมด"),
+            empty_text="รุ่นนี้ยังไม่ได้ระบุอำเภอที่รับผิดชอบ",
+        )
+        for chart in (self.presence_chart, self.coverage_chart):
+            chart.setMinimumHeight(180)
+        # Read left to right: attendance (table, then its chart) beside village coverage (table, chart).
+        columns = QHBoxLayout()
+        for title, table, chart in (
+            ("<b>การเข้าอบรมแต่ละช่วง</b>", self.slots, self.presence_chart),
+            ("<b>ความครอบคลุมหมู่บ้านในอำเภอที่รุ่นนี้รับผิดชอบ</b>", self.coverage, self.coverage_chart),
+        ):
+            column = QVBoxLayout()
+            column.addWidget(QLabel(title))
+            column.addWidget(table, 2)
+            column.addWidget(chart, 3)
+            columns.addLayout(column, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
         layout.addLayout(rule_row)
-        layout.addWidget(QLabel("<b>การเข้าอบรมแต่ละช่วง</b>"))
-        layout.addWidget(self.slots, 1)
-        layout.addWidget(QLabel("<b>ความครอบคลุมหมู่บ้านในอำเภอที่รุ่นนี้รับผิดชอบ</b>"))
-        layout.addWidget(self.coverage, 1)
+        layout.addLayout(columns, 1)
 
     def reload(self) -> None:
         ctx, rid = self.ctx, self.round_id
@@ -105,6 +134,10 @@ class RoundSummaryView(QWidget):
                 for c in s.slots
             ],
         )
+        self.presence_chart.set_rows(
+            [(f"{c.label} {c.day_date.day}/{c.day_date.month}", s.enrolled, c.present) for c in s.slots]
+        )
+        self.coverage_chart.set_rows([(d.name, d.villages, d.covered) for d in s.districts])
         _fill(
             self.coverage,
             [
@@ -138,5 +171,5 @@ class RoundSummaryView(QWidget):
         )
 
     def _failed(self, exc: Exception) -> None:
-        message = exc.message if isinstance(exc, CoreError) else f"เกิดข้อผิดพลาด: {exc}"
-        self.headline.setText(f"<span style='color:#b00020'>{message}</span>")
+        technical_detail(exc)
+        self.headline.setText(error_html(thai_message(exc)))
