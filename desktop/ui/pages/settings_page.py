@@ -93,6 +93,7 @@ class SettingsPage(QWidget):
     def reload(self) -> None:
         self.runner.read(lambda: office.get_office(self.ctx), on_done=self._show)
         self.show_backups(list_backups(self.ctx.db_path) if self.ctx.db_path is not None else [])
+        self.accounts.reload()
 
     def show_backups(self, backups: list[BackupInfo]) -> None:
         self.backup_list = backups
@@ -128,7 +129,6 @@ class SettingsPage(QWidget):
         box.exec()
         if box.clickedButton() is restore:
             self.restore_requested.emit(Path(chosen.path))
-        self.accounts.reload()
 
     def _show(self, row: OfficeRow | None) -> None:
         if row is None:
