@@ -69,7 +69,7 @@ def test_restore_from_the_settings_page_reopens_on_the_backup(ui_ctx, qtbot) -> 
     try:
         assert reopened.ctx is not ui_ctx
         assert _ids(reopened.ctx) == before  # the backup's data: the person added later is not there
-        assert reopened.stack.currentWidget() is reopened.settings
+        assert reopened.current_page() is reopened.settings
         status = reopened.settings.status.text()
         assert status.startswith("กู้คืนข้อมูลแล้ว")
         aside = next(b for b in list_backups(db_path) if b.label == "before-restore")

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.rules.percent import percent_text
+from db.rules.percent import NO_PERCENT, percent_text
 from db.rules.thai_dates import format_be_date
 from desktop.core.context import AppContext
 from desktop.core.rounds import completion
@@ -45,7 +45,7 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
     for i, row in enumerate(rows):
         for j, text in enumerate(row):
             item = QTableWidgetItem(text)
-            if NUMBER.fullmatch(text):  # figures line up on the right, as on paper
+            if NUMBER.fullmatch(text) or text == NO_PERCENT:  # figures line up on the right, as on paper
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(i, j, item)
     table.resizeColumnsToContents()
