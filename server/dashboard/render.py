@@ -10,14 +10,17 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from db.exchange.national import STATUSES, ProvinceSummary
 from db.exchange.workbook_format import STATUS_LABELS
 from db.rules.money import format_baht
+from db.rules.percent import percent, percent_text
 from db.rules.thai_dates import format_be_date
+from db.rules.thai_time import to_bangkok
 from server.aggregates import DistrictFigures
-from server.national import BANGKOK, SOURCE_LABELS
+from server.national import SOURCE_LABELS
 
 e = html.escape
 
@@ -68,8 +71,9 @@ DISTRICT_COLUMNS = (
 )
 
 
-def pct(part: int, whole: int) -> float | None:
-    return 100 * part / whole if whole else None
+def pct(part: int, whole: int) -> Decimal | None:
+    """The percentage as everywhere else (db/rules/percent.py: exact, half up to one decimal)."""
+    return percent(part, whole)
 
 
 def _values(s: ProvinceSummary | DistrictFigures) -> dict[str, object]:
@@ -99,7 +103,7 @@ def _shown(kind: str, value: object) -> str:
     if value is None:
         return "–"
     if kind == "pct":
-        return f"{value:.1f}%"
+        return f"{value:,}%"  # already rounded by percent()
     if kind == "baht":
         return format_baht(int(value))  # type: ignore[arg-type]
     if kind == "num":
@@ -108,7 +112,7 @@ def _shown(kind: str, value: object) -> str:
 
 
 def _cell(col: Column, value: object, *, link: str | None = None) -> str:
-    sort = "" if value is None else (f"{value:.4f}" if isinstance(value, float) else str(value))
+    sort = "" if value is None else str(value)
     if col.kind == "pct" and value is None:
         sort = "-1"
     text = e(_shown(col.kind, value))
@@ -137,7 +141,7 @@ def bar_chart(bars: Sequence[tuple[str, str, int, int]], *, title: str, chart_id
     for i, (code, label, done, target) in enumerate(bars):
         y = 20 + i * row
         share = min(done / target, 1.0) if target else 0.0
-        shown = f"{done:,} / {target:,}" + (f" ({100 * done / target:.1f}%)" if target else "")
+        shown = f"{done:,} / {target:,}" + (f" ({percent_text(done, target)})" if target else "")
         parts.append(
             f'<g class="bar" data-code="{e(code)}" data-done="{done}" data-target="{target}">'
             f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end">{e(label)}</text>'
@@ -195,7 +199,7 @@ document.querySelectorAll('form.filters select').forEach(function (s) {
 
 
 def stamp(now: datetime) -> str:
-    local = now.astimezone(BANGKOK)
+    local = to_bangkok(now)
     return f"{format_be_date(local.date())} เวลา {local:%H:%M} น. (เวลาประเทศไทย)"
 
 
@@ -258,7 +262,7 @@ def _cards(s: ProvinceSummary) -> str:
         '<div class="cards">'
         + "".join(
             f'<div class="card" id="{i}"><span class="muted">{e(label)}</span><b>{e(value)}</b>'
-            + (f'<span class="muted">{share:.1f}%</span>' if share is not None else "")
+            + (f'<span class="muted">{share:,}%</span>' if share is not None else "")
             + "</div>"
             for i, label, value, share in items
         )

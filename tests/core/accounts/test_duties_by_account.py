@@ -40,6 +40,7 @@ def held(ctx: AppContext) -> HeldRound:
             last_name="สอนเก่ง",
             national_id=STAFF["approver"].national_id,
             is_state=False,
+            address="99 หมู่ 1 ตำบลในเมือง อำเภอเมืองขอนแก่น จังหวัดขอนแก่น",  # a voucher needs one
         ),
     ).id
     add_slot(ctx, held.round_id, own, minutes=60)
