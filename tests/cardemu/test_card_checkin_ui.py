@@ -83,7 +83,7 @@ def test_inserting_cards_checks_in_and_offers_a_walk_in_from_the_chip(
         dialog = WalkInDialog(ctx, runner, round_row=card_round, prefill=prefill, present=(1, "am"))
         qtbot.addWidget(dialog)
         assert (dialog.national_id.text(), dialog.last_name.text()) == (STRANGER, "หน้างาน")
-        assert "บ้านเลขที่ 99/1 หมู่ที่ 5" in dialog.from_card.text()
+        assert "บ้านเลขที่ 99/1 ถนนมิตรภาพ หมู่ที่ 5" in dialog.from_card.text()
         dialog.save()
         qtbot.waitUntil(lambda: dialog.result_row is not None, timeout=10_000)
 
