@@ -219,3 +219,13 @@ def test_restoring_a_backup_needs_the_admin_once_the_office_has_accounts(
     )
     assert code == 0, err
     assert "กู้คืนข้อมูลจากสำรองเมื่อ" in out
+
+
+def test_the_demo_is_refused_before_anything_is_written_once_accounts_exist(
+    office_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KRUKHOR_PASSWORD", ADMIN_PASSWORD)
+    code, out, err = _run(capsys, office_db, "--user", "boss", "demo", "--people", "20")
+    assert (code, out) == (1, "") and "ยังไม่มีบัญชีผู้ใช้" in err
+    code, out, _ = _run(capsys, office_db, "--user", "boss", "people")
+    assert code == 0 and len(out.splitlines()) == 1  # the header only: no demo person was written

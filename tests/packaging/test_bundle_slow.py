@@ -60,14 +60,14 @@ def test_the_bundled_executables_pass_their_self_test(
 def test_the_bundled_cli_and_gui_work_on_a_real_database(bundle: Path, tmp_path: Path) -> None:
     db = tmp_path / "data" / "krukhor.sqlite"
     cli = bundle / f"{bi.CLI_NAME}{bi.EXE_SUFFIX}"
-    os.environ["KRUKHOR_PASSWORD"] = "bundle-admin-1"  # read by the CLI's and the GUI's --user (inherited)
-    done = _run(cli, "--db", str(db), "init", "--province", "40", "--admin", "admin", cwd=tmp_path)
+    done = _run(cli, "--db", str(db), "init", "--province", "40", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "ขอนแก่น" in done.stdout
-    done = _run(
-        cli, "--db", str(db), "--user", "admin", "demo", "--people", "200", "--no-accounts", cwd=tmp_path
-    )
+    done = _run(cli, "--db", str(db), "demo", "--people", "200", cwd=tmp_path)  # with the demo accounts
     assert done.returncode == 0, done.stderr
+    os.environ["KRUKHOR_PASSWORD"] = (
+        "demo-admin-1"  # read by the CLI's and the GUI's --user (inherited; README)
+    )
     done = _run(cli, "--db", str(db), "--user", "admin", "people", cwd=tmp_path)
     assert done.returncode == 0 and len(done.stdout.splitlines()) == 201
     # The GUI opens that database and shows its main window (then quits by itself).
