@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -278,7 +279,7 @@ def main() -> None:
                     capture_output=True,
                     text=True,
                     check=True,
-                    env={"PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"},
+                    env={**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"},
                 )
                 result = json.loads(out.stdout.strip().splitlines()[-1])
                 if what == "export":
