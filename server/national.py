@@ -7,7 +7,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from db.exchange.national import STATUSES, ProvinceSummary
 from db.exchange.workbook_format import STATUS_LABELS, TOTAL_LABEL
 from db.exchange.workbook_reader import WorkbookFormatError, read_workbook
 from db.rules.money import satang_to_decimal
+from db.rules.thai_time import to_bangkok
 from server import aggregates
 from server.admin import province_names
 from server.models import OfficeAccount, ProvinceWorkbook
@@ -71,7 +72,6 @@ SOURCE_LABELS = {"sync": "ซิงก์", "upload": "ไฟล์สมุด�
 BAHT = "#,##0.00"
 COUNT = "#,##0"
 PERCENT = "0.0%"
-BANGKOK = timezone(timedelta(hours=7))  # Thailand keeps no daylight saving
 _FONT = "TH Sarabun New"
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _HEAD_BORDER = Border(top=Side(style="thin", color="9BA7B4"), bottom=Side(style="thin", color="9BA7B4"))
@@ -299,9 +299,7 @@ def _with_target(s: ProvinceSummary, target: int) -> ProvinceSummary:
 def _thai_time(at: datetime | None) -> str:
     if at is None:
         return ""
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
-    local = at.astimezone(BANGKOK)
+    local = to_bangkok(at)
     return f"{local.day:02d}/{local.month:02d}/{local.year + 543} {local:%H:%M} น."
 
 

@@ -6,19 +6,16 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from db.cipher import DRIVER_ERRORS, connect, opens_with
 from db.encrypt import fsync_dir
 from db.engine import make_engine
 from db.migrate import RESTORE_LABEL, DatabaseTooNewError, backup_sqlite, check_not_newer
+from db.rules.thai_dates import format_be_date
+from db.rules.thai_time import to_bangkok
 from desktop.core.errors import CoreError
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
 RESTORING_SUFFIX = ".restoring"
-_THAI_MONTHS_SHORT = (
-    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
-)  # fmt: skip
 
 
 class RestoreError(CoreError):
@@ -49,7 +46,7 @@ class BackupInfo:
     def when_text(self) -> str:
         """e.g. "4 ธ.ค. 2569 17:09:52 น." (Buddhist Era, Bangkok time)."""
         t = self.taken_at
-        return f"{t.day} {_THAI_MONTHS_SHORT[t.month - 1]} {t.year + 543} {t:%H:%M:%S} น."
+        return f"{format_be_date(t.date(), style='medium')} {t:%H:%M:%S} น."
 
 
 def backups_folder(db_path: Path) -> Path:
@@ -80,7 +77,7 @@ def _parse_name(path: Path, stem: str) -> tuple[datetime, str] | None:
         local = datetime.strptime("-".join(rest[:3]), "%Y%m%d-%H%M%S-%f")
     except ValueError:
         return None
-    return local.astimezone().astimezone(BANGKOK), rest[3]
+    return to_bangkok(local.astimezone()), rest[3]
 
 
 def restore_backup(db_path: Path, backup: Path, *, key: bytes | None) -> Path:

@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from db.base import utcnow
 from db.resources import resource_path
 from db.rules.thai_dates import fiscal_year as fiscal_year_of
+from db.rules.thai_time import to_bangkok
 from server import national
 from server.config import Settings
 from server.dashboard import auth, render
@@ -151,7 +152,7 @@ def install(app: FastAPI, sessions: sessionmaker[Session], settings: Settings) -
         if user is None or token is None:
             return to_login()
         now = utcnow()
-        current = fiscal_year_of(now.astimezone(national.BANGKOK).date())
+        current = fiscal_year_of(to_bangkok(now).date())
         year = fy or current
         with sessions() as s:
             found = lines(s, year)
@@ -179,7 +180,7 @@ def install(app: FastAPI, sessions: sessionmaker[Session], settings: Settings) -
         if user is None or token is None:
             return to_login()
         now = utcnow()
-        year = fy or fiscal_year_of(now.astimezone(national.BANGKOK).date())
+        year = fy or fiscal_year_of(to_bangkok(now).date())
         with sessions() as s:
             found = {line.summary.code: (line, row) for line, row in lines(s, year)}
         nonce = secrets.token_urlsafe(16)

@@ -18,13 +18,13 @@ from sqlalchemy import delete
 from db.base import utcnow
 from db.exchange.national import STATUSES
 from db.models import BudgetAllocation
+from db.rules.thai_time import BANGKOK
 from desktop.core import office
 from desktop.core.context import AppContext
 from desktop.core.demo import province as demo
 from desktop.core.exports.figures import province_figures
 from desktop.core.sync import client as sync_client
 from server import admin, national
-from server.national import BANGKOK
 from tests.exports.conftest import add_results
 from tests.fixtures.sync_harness import LiveServer, start_live_server
 
