@@ -1,7 +1,7 @@
 """`krukhor --self-test` / `krukhor-cli --self-test`: prove an installed copy can do its work (no Qt here).
 
 In a temporary folder: create a database and migrate it, write a sign-in sheet PDF in Thai and read the
-text back, write a workbook and read it back. Each step prints OK or FAIL; any failure gives exit 1.
+text back, write a workbook and read it back, hash and verify a password (argon2id). Each step prints OK or FAIL; any failure gives exit 1.
 The GUI adds a Qt step (desktop/ui/selftest_qt.py) through ``extra_steps``.
 """
 
@@ -253,12 +253,31 @@ def _plain(value: object) -> object:
     return value
 
 
+def _check_passwords(work: SelfTestWork) -> str:
+    """Staff sign in against argon2id hashes: the bundled argon2 binding must hash and verify with our parameters."""
+    from desktop.core.accounts import passwords
+
+    sample = "selftest-รหัสผ่าน-1"
+    stored = passwords.hash_password(sample)
+    wanted = f"$argon2id$v=19$m={passwords.MEMORY_KIB},t={passwords.TIME_COST},p={passwords.LANES}$"
+    if not stored.startswith(wanted):
+        raise SelfTestError(f"hash starts {stored[:40]!r}, expected {wanted!r}")
+    t0 = time.perf_counter()
+    if not passwords.verify_password(stored, sample):
+        raise SelfTestError("the right password does not verify against its own hash")
+    took = time.perf_counter() - t0
+    if passwords.verify_password(stored, sample + "x"):
+        raise SelfTestError("a wrong password verifies")
+    return f"argon2id (t={passwords.TIME_COST}, {passwords.MEMORY_KIB // 1024} MiB, p={passwords.LANES}) hashes; the right password verifies in {took:.2f} s, a wrong one is refused"
+
+
 STEPS: tuple[Step, ...] = (
     ("resources", _check_resources),
     ("thai words", _check_words),
     ("database", _check_database),
     ("pdf", _check_pdf),
     ("xlsx", _check_xlsx),
+    ("passwords", _check_passwords),
 )
 
 

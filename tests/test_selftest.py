@@ -45,7 +45,7 @@ def test_a_missing_font_fails_with_exit_1_and_names_the_file(
     failed = [line for line in out.splitlines() if line.startswith("[FAIL]")]
     assert len(failed) == 1 and failed[0].startswith("[FAIL] resources: missing in "), out
     assert "Sarabun-Bold.ttf" in failed[0]
-    assert out.splitlines()[-1] == "self-test FAILED: resources (1 of 5 steps failed)"
+    assert out.splitlines()[-1] == "self-test FAILED: resources (1 of 6 steps failed)"
     # The report file (what a windowed Windows executable leaves behind) says the same.
     assert report_file.read_text(encoding="utf-8").splitlines()[1:] == out.splitlines()[1:]
 
@@ -64,7 +64,7 @@ def test_a_failing_step_does_not_stop_the_others_and_dependants_say_why(
     assert not by_name["pdf"].ok and by_name["pdf"].detail == "needs the database step, which failed"
     assert by_name["resources"].ok and by_name["xlsx"].ok
     assert report.exit_code == 1
-    assert report.summary() == "self-test FAILED: database, pdf (2 of 5 steps failed)"
+    assert report.summary() == "self-test FAILED: database, pdf (2 of 6 steps failed)"
 
 
 def test_a_pdf_whose_text_does_not_extract_back_fails(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -20,15 +18,14 @@ from PySide6.QtWidgets import (
 
 from desktop.core.accounts import idle, store
 from desktop.core.accounts.passwords import MIN_LENGTH
-from desktop.core.accounts.roles import ROLE_LABELS, allowed
-from desktop.core.accounts.store import AccountInput, AccountRow
+from desktop.core.accounts.roles import allowed
+from desktop.core.accounts.store import AccountRow
 from desktop.core.context import AppContext
-from desktop.core.errors import CoreError, ValidationError
-from desktop.ui.accounts.common import error_label, password_box
+from desktop.core.errors import CoreError
+from desktop.ui.accounts.account_form import AccountForm
 from desktop.ui.accounts.password_dialog import ChangePasswordDialog
 from desktop.ui.table_model import Column, RowTableModel, make_table_view
 from desktop.ui.tasks import TaskRunner
-from desktop.ui.widgets import FieldErrors
 
 
 class AccountDialog(QDialog):
@@ -38,26 +35,7 @@ class AccountDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("เพิ่มบัญชีผู้ใช้")
-        self.errors = FieldErrors()
-        self.user_name, self.full_name, self.position, self.national_id = (QLineEdit() for _ in range(4))
-        self.password = password_box()
-        self.roles = {code: QCheckBox(label) for code, label in ROLE_LABELS.items()}
-        roles = QWidget()
-        row = QHBoxLayout(roles)
-        row.setContentsMargins(0, 0, 0, 0)
-        for box in self.roles.values():
-            row.addWidget(box)
-        form = QFormLayout()
-        for label, field, widget in (
-            ("ชื่อผู้ใช้", "user_name", self.user_name),
-            ("ชื่อ-นามสกุล", "full_name", self.full_name),
-            ("ตำแหน่ง", "position", self.position),
-            ("เลขประจำตัวประชาชน", "national_id", self.national_id),
-            ("บทบาท", "roles", roles),
-            (f"รหัสผ่านชั่วคราว (อย่างน้อย {MIN_LENGTH} ตัว)", "password", self.password),
-        ):
-            self.errors.add_row(form, label, field, widget)
-        self.error = error_label()
+        self.form = AccountForm(password_label=f"รหัสผ่านชั่วคราว (อย่างน้อย {MIN_LENGTH} ตัว)")
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -66,32 +44,15 @@ class AccountDialog(QDialog):
         buttons.accepted.connect(self.create)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        note = QLabel("เจ้าของบัญชีต้องเปลี่ยนรหัสผ่านเมื่อเข้าสู่ระบบครั้งแรก")
-        layout.addWidget(note)
-        layout.addWidget(self.error)
+        layout.addWidget(self.form)
+        layout.addWidget(QLabel("เจ้าของบัญชีต้องเปลี่ยนรหัสผ่านเมื่อเข้าสู่ระบบครั้งแรก"))
+        layout.addWidget(self.form.error)
         layout.addWidget(buttons)
         self.setMinimumWidth(560)
 
     def create(self) -> None:
-        self.errors.clear()
-        self.error.clear()
-        data = AccountInput(
-            self.user_name.text(),
-            self.full_name.text(),
-            tuple(code for code, box in self.roles.items() if box.isChecked()),
-            self.position.text(),
-            self.national_id.text(),
-        )
-        try:
-            store.create_account(self.ctx, data, password=self.password.text(), must_change_password=True)
-        except ValidationError as exc:
-            self.errors.show(exc.errors)
-            return
-        except CoreError as exc:
-            self.error.setText(exc.message)
-            return
-        self.accept()
+        if self.form.create(self.ctx, must_change_password=True) is not None:
+            self.accept()
 
 
 class AccountsBox(QWidget):

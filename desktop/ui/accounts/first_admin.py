@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from desktop.core.accounts import signin, store
+from desktop.core.accounts import signin
 from desktop.core.accounts.passwords import MIN_LENGTH
-from desktop.core.accounts.store import AccountInput
 from desktop.core.context import AppContext
-from desktop.core.errors import CoreError, ValidationError
-from desktop.ui.accounts.common import error_label, password_box
-from desktop.ui.widgets import FieldErrors
+from desktop.core.errors import CoreError
+from desktop.ui.accounts.account_form import AccountForm
 
 
 class FirstAdminDialog(QDialog):
@@ -18,23 +16,15 @@ class FirstAdminDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("สร้างบัญชีผู้ดูแลระบบ")
-        self.errors = FieldErrors()
-        self.user_name, self.full_name = QLineEdit(), QLineEdit()
-        self.position, self.national_id = QLineEdit(), QLineEdit()
-        self.user_name.setPlaceholderText("อักษรอังกฤษตัวเล็กหรือตัวเลข เช่น somchai")
-        self.full_name.setPlaceholderText("เช่น นายสมชาย ใจดี")
-        self.password, self.again = password_box(), password_box()
-        self.error = error_label()
-        form = QFormLayout()
-        for label, field, widget in (
-            ("ชื่อผู้ใช้", "user_name", self.user_name),
-            ("ชื่อ-นามสกุล", "full_name", self.full_name),
-            ("ตำแหน่ง", "position", self.position),
-            ("เลขประจำตัวประชาชน", "national_id", self.national_id),
-            ("รหัสผ่าน", "password", self.password),
-        ):
-            self.errors.add_row(form, label, field, widget)
-        form.addRow("ยืนยันรหัสผ่าน", self.again)
+        self.form = AccountForm(roles=("admin",), confirm=True)
+        f = self.form
+        self.errors, self.error = f.errors, f.error
+        self.user_name, self.full_name, self.password, self.again = (
+            f.user_name,
+            f.full_name,
+            f.password,
+            f.again,
+        )
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -50,30 +40,17 @@ class FirstAdminDialog(QDialog):
         intro.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addLayout(form)
+        layout.addWidget(self.form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.setMinimumWidth(520)
 
     def create(self) -> None:
-        self.errors.clear()
-        self.error.clear()
-        if self.password.text() != self.again.text():
-            self.errors.show({"password": "รหัสผ่านทั้งสองช่องไม่ตรงกัน"})
+        row = self.form.create(self.ctx)
+        if row is None:
             return
-        data = AccountInput(
-            self.user_name.text(),
-            self.full_name.text(),
-            ("admin",),
-            self.position.text(),
-            self.national_id.text(),
-        )
         try:
-            store.create_account(self.ctx, data, password=self.password.text())
-            signin.sign_in(self.ctx, data.user_name.strip().lower(), password=self.password.text())
-        except ValidationError as exc:
-            self.errors.show(exc.errors)
-            return
+            signin.sign_in(self.ctx, row.user_name, password=self.password.text())
         except CoreError as exc:
             self.error.setText(exc.message)
             return
