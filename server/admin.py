@@ -17,9 +17,10 @@ from db.rules.rate_table import RateTableError, read_rate_table
 from db.rules.staff_roles import ROLES as STAFF_ROLES
 from db.rules.staff_roles import USER_NAME
 from db.sync.codec import encode_row
+from db.sync.naturalkeys import account_name_taken, key_of
 from db.sync.registry import get
 from server import store
-from server.models import CENTRAL_OFFICE, ROLES, Device, EnrolCode, OfficeAccount, SyncRow, User
+from server.models import CENTRAL_OFFICE, ROLES, Device, EnrolCode, NaturalKey, OfficeAccount, SyncRow, User
 from server.security import code_hash, hash_password, new_enrol_code
 
 
@@ -126,6 +127,10 @@ def _publish_staff_account(
 ) -> None:
     st = get("staff_account")
     assert st is not None
+    key = key_of("staff_account", {"user_name": username})
+    assert key is not None
+    if s.get(NaturalKey, (province, "staff_account", key)) is not None:
+        raise AdminError(account_name_taken(username))
     now = utcnow()
     row = {
         "id": new_id(),
@@ -147,6 +152,7 @@ def _publish_staff_account(
     store.publish(
         s, table="staff_account", office_code=province, data=encode_row(st.table, row), by="central"
     )
+    s.add(NaturalKey(office_code=province, table_name="staff_account", key=key, row_id=row["id"]))
 
 
 def enrol_code(sessions: sessionmaker[Session], *, province: str, hours: int = 72) -> str:

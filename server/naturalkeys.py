@@ -18,8 +18,9 @@ from typing import Any
 from sqlalchemy import delete, insert, select, tuple_
 from sqlalchemy.orm import Session
 
+from db.sync.merge import Refused
 from db.sync.messages import Change
-from db.sync.naturalkeys import NATURAL_KEYS, STAGES, key_of, merge_fields
+from db.sync.naturalkeys import NATURAL_KEYS, NOT_MERGED, STAGES, account_name_taken, key_of, merge_fields
 from db.sync.registry import get
 from server.models import NaturalKey, RowAlias, SyncRow
 
@@ -82,6 +83,7 @@ def prepare(session: Session, office: str, changes: list[Change]) -> Prepared:
             c
             for c in natural
             if c.base_version is None and c.op == "upsert" and (c.table, c.row_id) not in alias
+            and c.table not in NOT_MERGED
             and (k := key_of(c.table, c.fields)) is not None
             and holders.get((c.table, k)) not in (None, c.row_id)
         ]  # fmt: skip
@@ -176,6 +178,8 @@ def held_by_another(prepared: Prepared, table: str, row_id: uuid.UUID, data: dic
         return None
     holder = prepared.holders.get((table, k))
     if holder is not None and holder != row_id:
+        if table in NOT_MERGED:
+            raise Refused(account_name_taken(k))
         return k
     prepared.holders[(table, k)] = row_id  # later changes in this push see it taken
     return None

@@ -3,6 +3,8 @@
 Two PCs of an office may create the same person (or village) while offline, each under its own id. The server
 keeps the first row and merges the second into it (server/naturalkeys.py); the PC that made the second learns
 it from the push answer (the answer's row id differs from the one it sent) and re-points its references.
+A staff account's user name is unique per office too, but never merged (NOT_MERGED): two people may choose the
+same name, so the second account is refused with its reason and the PC that made it renames it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from sqlalchemy import Table
 
 from db.sync.registry import META_FIELDS, get, synced_tables
+from db.sync.validate import shown
 
 NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "person": ("national_id",),
@@ -22,10 +25,14 @@ NATURAL_KEYS: dict[str, tuple[str, ...]] = {
     "village": ("code",),
     # A person once per round: read after the person's own merge, so both PCs' enrolments become one.
     "enrolment": ("round_id", "person_id"),
+    "staff_account": ("user_name",),  # case ignored (FOLDED)
 }
+# Unique but refused rather than merged: merging two people's accounts would let one sign in as the other.
+NOT_MERGED = frozenset({"staff_account"})
+FOLDED = frozenset({"staff_account"})
 # Tables whose keys are read after the references of a push were re-pointed by the first stage's merges.
 STAGES: tuple[frozenset[str], ...] = (
-    frozenset({"person", "lecturer", "district", "subdistrict", "village"}),
+    frozenset({"person", "lecturer", "district", "subdistrict", "village", "staff_account"}),
     frozenset({"enrolment"}),
 )
 
@@ -45,8 +52,21 @@ def key_of(table: str, data: dict[str, Any] | None) -> str | None:
                 value = uuid.UUID(value).hex  # two ids in 64 characters
             except ValueError:
                 return None
-        parts.append(value)
+        parts.append(value.strip().lower() if table in FOLDED else value)
     return "".join(parts)[:64]
+
+
+NAME_TAKEN = "มีบัญชีอื่นของสำนักงานใช้อยู่แล้ว"  # how a PC tells this refusal from the others
+
+
+def account_name_taken(user_name: str) -> str:
+    """Why the server refuses a second account of an office with a user name already taken (its PC renames it)."""
+    name = shown(user_name)
+    return (
+        f'ชื่อผู้ใช้ "{name}" {NAME_TAKEN} (สร้างจากเครื่องอื่น) บัญชีนี้จึงยังไม่ถูกส่งไปเครื่องอื่น '
+        'กรุณาเปลี่ยนชื่อผู้ใช้ของบัญชีนี้ (หน้าซิงก์ข้อมูล ปุ่ม "เปลี่ยนชื่อผู้ใช้…") แล้วซิงก์อีกครั้ง '
+        f'/ user name "{name}" is already taken in your office: rename this account'
+    )
 
 
 def key_label(table: str) -> str:

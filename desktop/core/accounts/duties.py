@@ -28,6 +28,7 @@ from db.models import (
 from desktop.core.accounts.permissions import accounts_exist, require
 from desktop.core.accounts.roles import APPROVER, FINANCE, parse_roles
 from desktop.core.accounts.session import SignedIn
+from desktop.core.accounts.store import former_names
 from desktop.core.budget.rules import Override, category_label
 from desktop.core.context import AppContext
 from desktop.core.errors import NotAllowedError, RuleViolation
@@ -46,13 +47,14 @@ def _name(a: StaffAccount) -> str:
     return f"{a.full_name} ({a.user_name})"
 
 
-def recorders(session: Session, round_id: uuid.UUID) -> set[str]:
-    """User names that recorded any of the round's spending (plan, expense lines, payments)."""
+def recorders(session: Session, round_id: uuid.UUID) -> set[tuple[str, str]]:
+    """(user name, full name) of whoever recorded any of the round's spending (plan, expense lines, payments)."""
     lines = select(ExpenseLine.id).where(ExpenseLine.round_id == round_id)
     payments = select(PaymentLine.id).where(PaymentLine.round_id == round_id)
-    return set(
-        session.scalars(
-            select(AuditEntry.user_name)
+    return {
+        (user, full)
+        for user, full in session.execute(
+            select(AuditEntry.user_name, AuditEntry.full_name)
             .where(
                 or_(
                     (AuditEntry.entity == "expense_line") & AuditEntry.entity_id.in_(lines),
@@ -64,6 +66,15 @@ def recorders(session: Session, round_id: uuid.UUID) -> set[str]:
             )
             .distinct()
         )
+    }
+
+
+def recorded_by(session: Session, round_id: uuid.UUID, who: SignedIn) -> bool:
+    """Whether the account recorded the round's spending, under any user name it has had (a rename after two
+    PCs chose the same name offline): the full name tells it from another account that had the name."""
+    names = former_names(session, who.account_id)
+    return any(
+        user in names and (not full or full == who.full_name) for user, full in recorders(session, round_id)
     )
 
 
@@ -114,7 +125,7 @@ def approval_names(ctx: AppContext, round_id: uuid.UUID, *, payer: str) -> tuple
         if rnd is None:
             return None  # the approval itself says the round is missing
         label = _label(rnd)
-        if who.user_name in recorders(session, round_id):
+        if recorded_by(session, round_id, who):
             raise RuleViolation(
                 f"{who.label} เป็นผู้บันทึกค่าใช้จ่ายของ{label} จึงอนุมัติการใช้จ่ายของรุ่นนี้ไม่ได้ (ผู้บันทึกและผู้อนุมัติต้องเป็นคนละคน)"
             )

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from desktop.core.accounts.passwords import throttle_wait, verify_password
 from desktop.core.accounts.roles import parse_roles
 from desktop.core.accounts.session import SignedIn
-from desktop.core.accounts.store import find
+from desktop.core.accounts.store import candidates
 from desktop.core.context import AppContext, get_setting, set_setting
 from desktop.core.errors import NotAllowedError
 
@@ -64,11 +64,16 @@ def authenticate(ctx: AppContext, user_name: str, *, password: str, now: float |
     if wait > 0:
         raise SignInRefused(f"ใส่รหัสผ่านผิดหลายครั้ง กรุณารอ {int(wait + 0.999)} วินาทีแล้วลองใหม่", wait_s=wait)
     with ctx.reading() as session:
-        account = find(session, user_name)
-        # Verify even for an unknown name, so the time taken does not tell which names exist.
-        stored = account.password_hash if account is not None else _DUMMY
-        ok = verify_password(stored, password) and account is not None
-        if ok and account is not None and not account.active:
+        # Verify even for an unknown name, so the time taken does not tell which names exist. Two accounts of
+        # one name (made on two PCs offline, the second waiting to be renamed): the password tells which.
+        found = candidates(session, user_name)
+        account = None
+        for each in found or [None]:
+            stored = each.password_hash if each is not None else _DUMMY
+            if verify_password(stored, password) and each is not None:
+                account = each
+                break
+        if account is not None and not account.active:
             raise SignInRefused(f"บัญชี {account.full_name} ({account.user_name}) ถูกระงับการใช้งานแล้ว")
         who = (
             SignedIn(
@@ -80,7 +85,7 @@ def authenticate(ctx: AppContext, user_name: str, *, password: str, now: float |
                 parse_roles(account.roles),
                 account.must_change_password,
             )
-            if ok and account is not None
+            if account is not None
             else None
         )
     _note(ctx, user_name, failed=who is None, now=now)

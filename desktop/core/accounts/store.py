@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import StaffAccount
+from db.models import AuditEntry, StaffAccount
+from db.models.sync import SyncOutbox
 from db.rules.national_id import national_id_problem, normalize_national_id
+from db.sync import local as sync_local
+from db.sync.naturalkeys import NAME_TAKEN
 from desktop.core import audit
 from desktop.core.accounts.passwords import hash_password, password_problem
 from desktop.core.accounts.permissions import accounts_exist, require
@@ -59,25 +62,57 @@ def _row(a: StaffAccount) -> AccountRow:
     )
 
 
-def find(session: Session, user_name: str) -> StaffAccount | None:
-    """The live account of that user name (case ignored); the newest when two PCs made the same name offline."""
-    return session.scalar(
-        select(StaffAccount)
-        .where(
-            func.lower(StaffAccount.user_name) == user_name.strip().lower(), StaffAccount.deleted.is_(False)
+def candidates(session: Session, user_name: str) -> list[StaffAccount]:
+    """The live accounts of that user name (case ignored). One, unless two PCs made the same name offline: then
+    the one the server accepted comes first (it holds the name everywhere), the other waits to be renamed."""
+    return list(
+        session.scalars(
+            select(StaffAccount)
+            .where(
+                func.lower(StaffAccount.user_name) == user_name.strip().lower(),
+                StaffAccount.deleted.is_(False),
+            )
+            .order_by(StaffAccount.server_seq.is_(None), StaffAccount.active.desc(), StaffAccount.created_at)
         )
-        .order_by(StaffAccount.active.desc(), StaffAccount.created_at.desc())
-        .limit(1)
     )
+
+
+def find(session: Session, user_name: str) -> StaffAccount | None:
+    """The account that holds the user name (see candidates)."""
+    found = candidates(session, user_name)
+    return found[0] if found else None
+
+
+def name_refused(session: Session, account: StaffAccount) -> bool:
+    """The server refused this account's user name (another account of the office holds it): it must be renamed."""
+    if account.server_seq is not None:
+        return False
+    if find(session, account.user_name) is not account:
+        return True
+    failed = session.execute(
+        select(SyncOutbox.id).where(
+            SyncOutbox.table_name == ENTITY,
+            SyncOutbox.row_id == account.id.hex,
+            SyncOutbox.state == "failed",
+            SyncOutbox.error.contains(NAME_TAKEN),
+        )
+    ).first()
+    return failed is not None
+
+
+def _user_name_problem(session: Session, user: str) -> str | None:
+    if not user or len(user) > 50 or not set(user) <= _USER_CHARS:
+        return "ชื่อผู้ใช้ต้องเป็นอักษรอังกฤษตัวเล็ก ตัวเลข . _ หรือ - ไม่เกิน 50 ตัว"
+    if (other := find(session, user)) is not None:
+        return f"ชื่อผู้ใช้ {user} มีอยู่แล้ว ({other.full_name})"
+    return None
 
 
 def _validate(session: Session, data: AccountInput) -> tuple[str, str]:
     errors: dict[str, str] = {}
     user = data.user_name.strip().lower()
-    if not user or len(user) > 50 or not set(user) <= _USER_CHARS:
-        errors["user_name"] = "ชื่อผู้ใช้ต้องเป็นอักษรอังกฤษตัวเล็ก ตัวเลข . _ หรือ - ไม่เกิน 50 ตัว"
-    elif find(session, user) is not None:
-        errors["user_name"] = f"ชื่อผู้ใช้ {user} มีอยู่แล้ว"
+    if problem := _user_name_problem(session, user):
+        errors["user_name"] = problem
     if not data.full_name.strip():
         errors["full_name"] = "กรุณากรอกชื่อ-นามสกุล"
     unknown = [r for r in data.roles if r not in ROLE_LABELS]
@@ -147,14 +182,77 @@ def list_accounts(ctx: AppContext) -> list[AccountRow]:
         ]
 
 
-def _load(session: Session, user_name: str) -> StaffAccount:
-    account = find(session, user_name)
+def _load(session: Session, which: str | uuid.UUID) -> StaffAccount:
+    """An account by id (the screens: two PCs may have made the same name) or by user name (the command line)."""
+    if isinstance(which, uuid.UUID):
+        account = session.get(StaffAccount, which)
+        account = None if account is None or account.deleted else account
+    else:
+        account = find(session, which)
     if account is None:
-        raise NotFoundError(f"ไม่พบบัญชีผู้ใช้ {user_name}")
+        raise NotFoundError(f"ไม่พบบัญชีผู้ใช้ {which}")
     return account
 
 
-def set_active(ctx: AppContext, user_name: str, *, active: bool) -> AccountRow:
+def rename_account(ctx: AppContext, account_id: uuid.UUID, *, new_user_name: str) -> AccountRow:
+    """Give an account another user name: an admin may; so may its owner when the server refused the name.
+
+    A refused change of it waiting on the sync page is sent again with the new name at the next sync."""
+    with ctx.transaction() as session:
+        account = _load(session, account_id)
+        own = ctx.account is not None and ctx.account.account_id == account.id
+        if not (own and name_refused(session, account)):
+            require(ctx, "accounts.manage", session=session)
+        old = account.user_name
+        new = new_user_name.strip().lower()
+        if new == old:
+            raise ValidationError({"user_name": "ชื่อผู้ใช้ใหม่ต้องไม่เหมือนชื่อเดิม"})
+        if problem := _user_name_problem(session, new):
+            raise ValidationError({"user_name": problem})
+        account.user_name = new
+        session.flush()
+        _audit(
+            session,
+            ctx,
+            account,
+            "rename",
+            {"user_name": [old, new]},
+            f"เปลี่ยนชื่อผู้ใช้ของ {account.full_name} จาก {old} เป็น {new}",
+        )
+        failed = list(
+            session.scalars(
+                select(SyncOutbox.id).where(
+                    SyncOutbox.table_name == ENTITY,
+                    SyncOutbox.row_id == account.id.hex,
+                    SyncOutbox.state == "failed",
+                )
+            )
+        )
+        if failed:
+            sync_local.retry_failed(session.connection(), failed)
+        row = _row(account)
+    if own and ctx.account is not None:
+        ctx.account = replace(ctx.account, user_name=new)
+        ctx.user_name = new
+    return row
+
+
+def former_names(session: Session, account_id: uuid.UUID) -> set[str]:
+    """The user names an account has had (the audit of its renames) and has now."""
+    account = session.get(StaffAccount, account_id)
+    names = {account.user_name} if account is not None else set()
+    for changes in session.scalars(
+        select(AuditEntry.changes).where(
+            AuditEntry.entity == ENTITY, AuditEntry.entity_id == account_id, AuditEntry.action == "rename"
+        )
+    ):
+        old = (changes or {}).get("user_name") or [None]
+        if isinstance(old[0], str):
+            names.add(old[0])
+    return names
+
+
+def set_active(ctx: AppContext, user_name: str | uuid.UUID, *, active: bool) -> AccountRow:
     with ctx.transaction() as session:
         who = require(ctx, "accounts.manage", session=session)
         account = _load(session, user_name)
@@ -190,7 +288,7 @@ def _active_admins(session: Session) -> int:
     )
 
 
-def reset_password(ctx: AppContext, user_name: str, *, new_password: str) -> AccountRow:
+def reset_password(ctx: AppContext, user_name: str | uuid.UUID, *, new_password: str) -> AccountRow:
     """An admin sets a temporary password; its owner must change it at the next sign-in."""
     with ctx.transaction() as session:
         require(ctx, "accounts.manage", session=session)
@@ -230,8 +328,6 @@ def change_own_password(ctx: AppContext, *, old_password: str, new_password: str
         account.password_hash = hash_password(new_password)
         account.must_change_password = False
         _audit(session, ctx, account, "change_password", {}, f"{account.full_name} เปลี่ยนรหัสผ่านของตนเอง")
-    from dataclasses import replace
-
     ctx.account = replace(who, must_change_password=False)
 
 

@@ -432,6 +432,7 @@ _KIND_NAMES = {
     "payment_line": "รายการจ่ายเงิน",
     "attendance_mark": "การลงเวลา",
     "audit_entry": "ประวัติการแก้ไข",
+    "staff_account": "บัญชีผู้ใช้",
 }
 
 
@@ -446,6 +447,8 @@ def _label_of(table: str, m: Any) -> str:
         return f"{kind} รุ่นที่ {m['number']}/{m['fiscal_year']}"
     if "name_th" in m:
         return f"{kind} {m['name_th']}"
+    if "user_name" in m and "full_name" in m:
+        return f"{kind} {m['full_name']} ({m['user_name']})"
     return kind
 
 

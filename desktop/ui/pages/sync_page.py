@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -20,7 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from db.rules.thai_time import format_be_datetime
+from desktop.core.accounts import store
 from desktop.core.context import AppContext
+from desktop.core.errors import CoreError, ValidationError
 from desktop.core.sync import client as sync_client
 from desktop.ui.field_labels import field_label
 from desktop.ui.sync_controller import SyncController, SyncOutcome
@@ -120,6 +124,9 @@ class SyncPage(QWidget):
         self.retry_button.clicked.connect(self.retry)
         self.discard_button = QPushButton("ยกเลิกการแก้ไขนี้")
         self.discard_button.clicked.connect(self.discard)
+        # A staff account the server refused because another PC of the office made the same user name first.
+        self.rename_button = QPushButton("เปลี่ยนชื่อผู้ใช้…")
+        self.rename_button.clicked.connect(self.rename_account)
 
         self.aside_model = RowTableModel(
             [
@@ -166,6 +173,7 @@ class SyncPage(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.retry_button)
         buttons.addWidget(self.discard_button)
+        buttons.addWidget(self.rename_button)
         buttons.addStretch(1)
         fl.addLayout(buttons)
         layout.addWidget(self.failed_box, 1)
@@ -216,6 +224,7 @@ class SyncPage(QWidget):
         self.aside_box.setTitle(f"ข้อมูลจากเซิร์ฟเวอร์ที่บันทึกในเครื่องนี้ไม่ได้ (พักไว้ {len(aside):,} รายการ)")
         self.aside_box.setVisible(bool(aside))
         self.failed_model.set_rows(failed)
+        self.rename_button.setVisible(any(f.table == "staff_account" for f in failed))
         self.conflict_model.set_rows(conflicts)
         self.failed_box.setTitle(f"รายการที่ส่งไม่สำเร็จ ({len(failed):,})")
         self.conflict_box.setTitle(f"ข้อขัดแย้งที่ต้องตัดสิน ({len(conflicts):,}) — แก้ไขข้อมูลเดียวกันจากสองเครื่อง")
@@ -302,6 +311,42 @@ class SyncPage(QWidget):
                 lambda: sync_client.retry_failed(self.ctx, [r.id for r in rows]),
                 on_done=lambda _n: self.controller.sync_now(),
             )
+
+    def rename_account(self, new_name: str | None = None) -> None:
+        """Rename the selected refused account; its change is sent again with the new name."""
+        rows = [r for r in self._selected(self.failed_view, self.failed_model) if r.table == "staff_account"]
+        if not rows:
+            QMessageBox.information(self, "เปลี่ยนชื่อผู้ใช้", "กรุณาเลือกบัญชีผู้ใช้ที่ส่งไม่สำเร็จในตารางก่อน")
+            return
+        row = rows[0]
+        if new_name is None:
+            new_name, ok = QInputDialog.getText(
+                self,
+                "เปลี่ยนชื่อผู้ใช้",
+                f"{row.label}\nชื่อผู้ใช้ใหม่ (อักษรอังกฤษตัวเล็ก ตัวเลข . _ -) แจ้งเจ้าของบัญชีให้ใช้ชื่อนี้เข้าสู่ระบบ:",
+            )
+            if not ok:
+                return
+        account_id, wanted = uuid.UUID(row.row_id), new_name
+
+        def failed(exc: Exception) -> None:
+            text = "\n".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
+            if isinstance(exc, CoreError) and not isinstance(exc, ValidationError):
+                text = exc.message
+            self.result.setStyleSheet("color: #b00020")
+            self.result.setText(f"⚠ เปลี่ยนชื่อผู้ใช้ไม่สำเร็จ: {text}")
+
+        def done(renamed: store.AccountRow) -> None:
+            self.result.setStyleSheet("")
+            self.result.setText(f"เปลี่ยนชื่อผู้ใช้ของ {renamed.full_name} เป็น {renamed.user_name} แล้ว กำลังส่งใหม่")
+            self.reload()
+            self.controller.sync_now()
+
+        self.runner.run(
+            lambda: store.rename_account(self.ctx, account_id, new_user_name=wanted),
+            on_done=done,
+            on_error=failed,
+        )
 
     def retry_aside(self) -> None:
         self.aside_retry_button.setEnabled(False)
