@@ -43,13 +43,14 @@ class AccountRow:
     roles: frozenset[str]
     active: bool
     must_change_password: bool
+    name_refused: bool = False  # the server gave the user name to another account: rename this one
 
     @property
     def roles_label(self) -> str:
         return roles_label(self.roles)
 
 
-def _row(a: StaffAccount) -> AccountRow:
+def _row(a: StaffAccount, *, name_refused: bool = False) -> AccountRow:
     return AccountRow(
         a.id,
         a.user_name,
@@ -59,6 +60,7 @@ def _row(a: StaffAccount) -> AccountRow:
         parse_roles(a.roles),
         a.active,
         a.must_change_password,
+        name_refused,
     )
 
 
@@ -175,7 +177,7 @@ def list_accounts(ctx: AppContext) -> list[AccountRow]:
     require(ctx, "accounts.manage")
     with ctx.reading() as session:
         return [
-            _row(a)
+            _row(a, name_refused=name_refused(session, a))
             for a in session.scalars(
                 select(StaffAccount).where(StaffAccount.deleted.is_(False)).order_by(StaffAccount.user_name)
             )

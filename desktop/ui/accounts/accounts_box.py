@@ -74,6 +74,7 @@ class AccountsBox(QWidget):
         self.add_button = QPushButton("เพิ่มบัญชี…")
         self.toggle_button = QPushButton("ระงับ / เปิดใช้บัญชี")
         self.reset_button = QPushButton("ตั้งรหัสผ่านใหม่…")
+        self.rename_button = QPushButton("เปลี่ยนชื่อผู้ใช้…")
         self.own_button = QPushButton("เปลี่ยนรหัสผ่านของฉัน…")
         self.idle_minutes = QSpinBox()
         self.idle_minutes.setRange(1, 240)
@@ -82,6 +83,7 @@ class AccountsBox(QWidget):
         self.add_button.clicked.connect(self.add_account)
         self.toggle_button.clicked.connect(self.toggle_account)
         self.reset_button.clicked.connect(self.reset_password)
+        self.rename_button.clicked.connect(self.rename)
         self.own_button.clicked.connect(self.change_own)
         self.idle_save.clicked.connect(self.save_idle)
         self.admin_part = QWidget()
@@ -89,7 +91,7 @@ class AccountsBox(QWidget):
         admin.setContentsMargins(0, 0, 0, 0)
         admin.addWidget(self.view)
         buttons = QHBoxLayout()
-        for b in (self.add_button, self.toggle_button, self.reset_button):
+        for b in (self.add_button, self.toggle_button, self.reset_button, self.rename_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(QLabel("ล็อกหน้าจอเมื่อไม่ได้ใช้งาน"))
@@ -148,7 +150,7 @@ class AccountsBox(QWidget):
             return
         verb = "เปิดใช้" if not row.active else "ระงับ"
         self._run(
-            lambda: store.set_active(self.ctx, row.user_name, active=not row.active),
+            lambda: store.set_active(self.ctx, row.id, active=not row.active),
             f"{verb}บัญชี {row.full_name} ({row.user_name}) แล้ว เครื่องอื่นของสำนักงานจะเห็นหลังซิงก์ครั้งถัดไป",
         )
 
@@ -165,9 +167,27 @@ class AccountsBox(QWidget):
         )
         if ok:
             self._run(
-                lambda: store.reset_password(self.ctx, row.user_name, new_password=password),
+                lambda: store.reset_password(self.ctx, row.id, new_password=password),
                 f"ตั้งรหัสผ่านใหม่ให้ {row.full_name} แล้ว",
             )
+
+    def rename(self, new_name: str | None = None) -> None:
+        row = self._selected()
+        if row is None:
+            QMessageBox.information(self, "บัญชีผู้ใช้", "กรุณาเลือกบัญชีในตารางก่อน")
+            return
+        if new_name is None:
+            new_name, ok = QInputDialog.getText(
+                self,
+                "เปลี่ยนชื่อผู้ใช้",
+                f"ชื่อผู้ใช้ใหม่ของ {row.full_name} ({row.user_name})\nอักษรอังกฤษตัวเล็ก ตัวเลข . _ หรือ -",
+            )
+            if not ok:
+                return
+        self._run(
+            lambda: store.rename_account(self.ctx, row.id, new_user_name=new_name),
+            f"เปลี่ยนชื่อผู้ใช้ของ {row.full_name} เป็น {new_name.strip().lower()} แล้ว แจ้งเจ้าของบัญชีให้ใช้ชื่อนี้เข้าสู่ระบบ",
+        )
 
     def change_own(self) -> None:
         if ChangePasswordDialog(self.ctx, parent=self).exec():
@@ -181,6 +201,8 @@ class AccountsBox(QWidget):
 
 
 def _state(r: AccountRow) -> str:
+    if r.name_refused:
+        return "ชื่อผู้ใช้ซ้ำกับบัญชีจากเครื่องอื่น ต้องเปลี่ยนชื่อ"
     if not r.active:
         return "ระงับ"
     return "ต้องเปลี่ยนรหัสผ่าน" if r.must_change_password else "ใช้งาน"

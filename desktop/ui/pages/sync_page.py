@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from db.rules.thai_time import format_be_datetime
 from desktop.core.accounts import store
 from desktop.core.context import AppContext
-from desktop.core.errors import CoreError, ValidationError
+from desktop.core.errors import CoreError
 from desktop.core.sync import client as sync_client
 from desktop.ui.field_labels import field_label
 from desktop.ui.sync_controller import SyncController, SyncOutcome
@@ -330,9 +330,7 @@ class SyncPage(QWidget):
         account_id, wanted = uuid.UUID(row.row_id), new_name
 
         def failed(exc: Exception) -> None:
-            text = "\n".join(exc.errors.values()) if isinstance(exc, ValidationError) else str(exc)
-            if isinstance(exc, CoreError) and not isinstance(exc, ValidationError):
-                text = exc.message
+            text = exc.message if isinstance(exc, CoreError) else str(exc)
             self.result.setStyleSheet("color: #b00020")
             self.result.setText(f"⚠ เปลี่ยนชื่อผู้ใช้ไม่สำเร็จ: {text}")
 
