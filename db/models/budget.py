@@ -114,3 +114,9 @@ class RoundSpending(SyncMixin, Base):
     approved_by: Mapped[str] = mapped_column(String(100), default="")
     approved_on: Mapped[date | None] = mapped_column(Date)
     payer_name: Mapped[str] = mapped_column(String(200), default="")  # ผู้จ่ายเงิน printed on the pay list
+    # With staff accounts: which accounts the payer and the approver were (no foreign key: the printed names
+    # and positions are the record), and the positions printed under their signatures.
+    payer_account_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, default=None)
+    payer_position: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    approver_account_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, default=None)
+    approver_position: Mapped[str] = mapped_column(String(200), default="", server_default="")

@@ -276,7 +276,7 @@ def _draw_sign(canvas: Canvas, top: float, info: RoundInfo, pl: PayList) -> None
     draw_text(canvas, MARGIN_X, y, form()["certify"], FONT_REGULAR, BODY)
     y -= LEAD * 2
     for x, role, name, title in (
-        (PAGE_W * 0.28, form()["payer"], info.payer_name, ""),
+        (PAGE_W * 0.28, form()["payer"], info.payer_name, info.payer_position),
         (PAGE_W * 0.72, form()["approver"], info.approver_name, info.approver_title),
     ):
         yy = y

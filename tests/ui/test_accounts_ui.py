@@ -223,3 +223,62 @@ def test_a_start_without_accounts_asks_for_the_admin_then_later_starts_for_a_log
         assert ctx.account is None
     finally:
         ctx.close()
+
+
+def test_the_approval_form_picks_the_payer_from_the_finance_accounts(staffed, qtbot) -> None:
+    from desktop.core.budget import spending
+    from desktop.ui.dialogs.approval import NO_PAYER, ApprovalDialog
+    from desktop.ui.main_window import MainWindow
+
+    signin.sign_in(staffed, "approver", password=_password("approver"))
+    window = MainWindow(staffed, office.get_office(staffed))
+    qtbot.addWidget(window)
+    window.show()
+    window.go_to("งบประมาณ")
+    page = window.budget
+    qtbot.waitUntil(lambda: page.state is not None and window.runner.idle, timeout=15_000)
+    page.tabs.setCurrentIndex(1)
+    row = next(r for r in page.round_rows if spending.get_state(staffed, r.id).status == "draft")
+    page.select_round(row.id)
+    qtbot.waitUntil(lambda: page.state.round_id == row.id and window.runner.idle, timeout=10_000)
+    finance = DEMO_ACCOUNTS["finance"][0]
+    seen: dict[str, object] = {}
+
+    def fill(dialog: ApprovalDialog) -> bool:
+        _fits(dialog)
+        seen["approver"] = (dialog.approver.text(), dialog.approver.isReadOnly())
+        seen["choices"] = [dialog.payer.itemText(i) for i in range(dialog.payer.count())]
+        finance_id = next(
+            dialog.payer.itemData(i)
+            for i in range(dialog.payer.count())
+            if finance.full_name in dialog.payer.itemText(i)
+        )
+        seen["finance_id"] = finance_id
+        dialog.pick_payer(finance_id)
+        # Disabled on another PC meanwhile: refused on the form, in Thai, and the form stays open.
+        signin.sign_in(staffed, "admin", password=_password("admin"))
+        store.set_active(staffed, "finance", active=False)
+        signin.sign_in(staffed, "approver", password=_password("approver"))
+        dialog._accept()
+        seen["error"] = dialog.error.text()
+        assert dialog.result() != QDialog.DialogCode.Accepted
+        signin.sign_in(staffed, "admin", password=_password("admin"))
+        store.set_active(staffed, "finance", active=True)
+        signin.sign_in(staffed, "approver", password=_password("approver"))
+        dialog._accept()
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    page.approve(dialog_hook=fill)
+    qtbot.waitUntil(lambda: page.state.status == "approved" and window.runner.idle, timeout=10_000)
+    approver = DEMO_ACCOUNTS["approver"][0]
+    assert seen["approver"] == (f"{approver.full_name} (approver) · {approver.position}", True)
+    assert seen["choices"] == [f"{finance.full_name} (finance) · {finance.position}", NO_PAYER]
+    assert "ผู้จ่ายเงินต้องเป็นผู้ใช้ที่มีบทบาทการเงินและยังใช้งานอยู่" in seen["error"]
+    state = spending.get_state(staffed, row.id)
+    assert (state.payer_name, state.payer_position, state.payer_account_id) == (
+        finance.full_name,
+        finance.position,
+        seen["finance_id"],
+    )
+    assert state.approved_by == approver.full_name and state.approver_position == approver.position
+    window.runner.wait()

@@ -11,6 +11,7 @@ Without accounts, desktop.core.budget.duties matches typed names as before.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -114,8 +115,43 @@ def _find(session: Session, name: str) -> StaffAccount | None:
     )
 
 
-def approval_names(ctx: AppContext, round_id: uuid.UUID, *, payer: str) -> tuple[str, str] | None:
-    """(approver, payer) full names for approving the round's spending, or a Thai refusal; None without accounts."""
+@dataclass(frozen=True)
+class Signer:
+    """Someone who signs the round's payment papers: the account, and the name and position printed."""
+
+    account_id: uuid.UUID
+    full_name: str
+    position: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Approval:
+    approver: Signer
+    payer: Signer | None  # None: no payer chosen yet (the papers then leave the line blank)
+
+
+def _signer(a: StaffAccount) -> Signer:
+    return Signer(a.id, a.full_name, a.position, _name(a))
+
+
+def payer_choices(ctx: AppContext) -> list[Signer]:
+    """The office's active finance accounts, who may be a round's payer (all but the approver signed in)."""
+    with ctx.reading() as session:
+        rows = session.scalars(
+            select(StaffAccount)
+            .where(StaffAccount.deleted.is_(False), StaffAccount.active.is_(True))
+            .order_by(StaffAccount.full_name)
+        )
+        me = ctx.account.account_id if ctx.account is not None else None
+        return [_signer(a) for a in rows if FINANCE in parse_roles(a.roles) and a.id != me]
+
+
+def approval(
+    ctx: AppContext, round_id: uuid.UUID, *, payer: str = "", payer_account_id: uuid.UUID | None = None
+) -> Approval | None:
+    """The approver (the one signed in) and the payer (a finance account, picked by id, or by user name or full
+    name from the command line) of the round's spending, or a Thai refusal; None without accounts."""
     with ctx.reading() as session:
         if not accounts_exist(session):
             return None
@@ -124,6 +160,8 @@ def approval_names(ctx: AppContext, round_id: uuid.UUID, *, payer: str) -> tuple
         rnd = session.get(TrainingRound, round_id)
         if rnd is None:
             return None  # the approval itself says the round is missing
+        me = session.get(StaffAccount, who.account_id)
+        assert me is not None  # require() read it
         label = _label(rnd)
         if recorded_by(session, round_id, who):
             raise RuleViolation(
@@ -135,11 +173,16 @@ def approval_names(ctx: AppContext, round_id: uuid.UUID, *, payer: str) -> tuple
                 f"{who.label} เป็นผู้รับเงิน{category_label(paid[who.national_id])}ใน{label} "
                 "จึงอนุมัติการจ่ายเงินของรุ่นนี้ไม่ได้ กรุณาให้ผู้อนุมัติคนอื่นอนุมัติ"
             )
-        if not payer.strip():
-            return who.full_name, ""
-        account = _find(session, payer)
-        if account is None or not account.active or FINANCE not in parse_roles(account.roles):
+        if payer_account_id is not None:
+            account = session.get(StaffAccount, payer_account_id)
+            account = None if account is None or account.deleted else account
+            shown = _name(account) if account is not None else "บัญชีที่เลือก"
+        elif payer.strip():
+            account = _find(session, payer)
             shown = _name(account) if account is not None else payer.strip()
+        else:
+            return Approval(_signer(me), None)
+        if account is None or not account.active or FINANCE not in parse_roles(account.roles):
             raise RuleViolation(
                 f"ผู้จ่ายเงินต้องเป็นผู้ใช้ที่มีบทบาทการเงินและยังใช้งานอยู่ ({shown} ไม่ใช่) จึงเป็นผู้จ่ายเงินของ{label}ไม่ได้"
             )
@@ -150,7 +193,7 @@ def approval_names(ctx: AppContext, round_id: uuid.UUID, *, payer: str) -> tuple
                 f"{_name(account)} เป็นผู้รับเงิน{category_label(paid[account.national_id])}ใน{label} "
                 "จึงเป็นผู้จ่ายเงินของหลักฐานการจ่ายเงินชุดนี้ไม่ได้ กรุณาเลือกผู้จ่ายเงินคนอื่น"
             )
-        return who.full_name, account.full_name
+        return Approval(_signer(me), _signer(account))
 
 
 def check_payee_account(
@@ -174,9 +217,15 @@ def check_payee_account(
     state = session.scalar(select(RoundSpending).where(RoundSpending.round_id == rnd.id))
     if state is None:
         return
-    for role, name in (("ผู้จ่ายเงิน", state.payer_name), ("ผู้อนุมัติ", state.approved_by)):
-        account = _find(session, name) if name else None
-        if account is not None and account.national_id == nid:
+    for role, account_id, name in (
+        ("ผู้จ่ายเงิน", state.payer_account_id, state.payer_name),
+        ("ผู้อนุมัติ", state.approver_account_id, state.approved_by),
+    ):
+        # The account chosen at approval; a round approved before the ids were kept is matched by its name.
+        account = (
+            session.get(StaffAccount, account_id) if account_id else _find(session, name) if name else None
+        )
+        if account is not None and account.national_id and account.national_id == nid:
             raise RuleViolation(
                 f"{_name(account)} เป็น{role}ของ{_label(rnd)} จึงรับเงิน{category_label(category)}จากรุ่นนี้ไม่ได้ "
                 "(ผู้จ่ายเงิน ผู้รับเงิน และผู้อนุมัติต้องเป็นคนละคน)"

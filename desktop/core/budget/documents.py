@@ -37,7 +37,10 @@ class RoundInfo:
     payer_name: str
     approver_name: str
     spending_status: str
-    approver_title: str = ""  # the office head's title (naming the province) when the head approved
+    approver_title: str = (
+        ""  # the approver account's position, else the office head's title when the head approved
+    )
+    payer_position: str = ""  # the payer account's position (with staff accounts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +114,13 @@ def round_info(ctx: AppContext, round_id: uuid.UUID) -> RoundInfo:
             state.payer_name,
             state.approved_by,
             state.status,
-            own.head_position
-            if own and own.head_name and same_person(own.head_name, state.approved_by)
-            else "",
+            state.approver_position
+            or (
+                own.head_position
+                if own and own.head_name and same_person(own.head_name, state.approved_by)
+                else ""
+            ),
+            state.payer_position,
         )
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from db.models import ExpenseLine, RoundSpending, TrainingRound
 from db.rules.thai_time import bangkok_today
 from desktop.core import audit
-from desktop.core.accounts.duties import approval_names
+from desktop.core.accounts.duties import Approval, approval
 from desktop.core.budget.checks import (
     SPENDING_LABELS,
     check_allocation,
@@ -81,6 +81,10 @@ class SpendingState:
     approved_by: str
     approved_on: date | None
     payer_name: str
+    payer_position: str = ""
+    approver_position: str = ""
+    payer_account_id: uuid.UUID | None = None
+    approver_account_id: uuid.UUID | None = None
 
     @property
     def label(self) -> str:
@@ -320,7 +324,17 @@ def get_state(ctx: AppContext, round_id: uuid.UUID) -> SpendingState:
         state = session.scalar(select(RoundSpending).where(RoundSpending.round_id == round_id))
         if state is None:
             return SpendingState(round_id, "draft", "", None, "")
-        return SpendingState(round_id, state.status, state.approved_by, state.approved_on, state.payer_name)
+        return SpendingState(
+            round_id,
+            state.status,
+            state.approved_by,
+            state.approved_on,
+            state.payer_name,
+            state.payer_position,
+            state.approver_position,
+            state.payer_account_id,
+            state.approver_account_id,
+        )
 
 
 def _state_row(session: Session, rnd: TrainingRound) -> RoundSpending:
@@ -342,6 +356,7 @@ def _move(
     approver: str = "",
     on: date | None = None,
     payer_name: str | None = None,
+    signers: Approval | None = None,
 ) -> SpendingState:
     with ctx.transaction() as session:
         rnd = load_round(session, round_id)
@@ -358,8 +373,15 @@ def _move(
             state.approved_by, state.approved_on = approver, on or bangkok_today()
             if payer_name is not None:
                 state.payer_name = payer_name.strip()
+            if signers is not None:  # with accounts: which accounts they are, and the positions printed
+                state.approver_account_id = signers.approver.account_id
+                state.approver_position = signers.approver.position
+                payer = signers.payer
+                state.payer_account_id = payer.account_id if payer else None
+                state.payer_position = payer.position if payer else ""
         if to == "draft":
             state.approved_by, state.approved_on = "", None
+            state.approver_account_id, state.approver_position = None, ""
         line_status = {"draft": "draft", "approved": "approved", "exported": "exported"}[to]
         for line in session.scalars(
             select(ExpenseLine).where(ExpenseLine.round_id == rnd.id, ExpenseLine.deleted.is_(False))
@@ -370,6 +392,8 @@ def _move(
             changes["reason"] = [None, reason]
         if approver:
             changes["approved_by"] = [None, approver]
+        if signers is not None and signers.payer is not None:
+            changes["payer"] = [None, signers.payer.label]
         audit.record(
             session,
             ctx,
@@ -385,14 +409,23 @@ def _move(
 
 
 def approve(
-    ctx: AppContext, round_id: uuid.UUID, *, approver: str, on: date | None = None, payer_name: str = ""
+    ctx: AppContext,
+    round_id: uuid.UUID,
+    *,
+    approver: str,
+    on: date | None = None,
+    payer_name: str = "",
+    payer_account_id: uuid.UUID | None = None,
 ) -> SpendingState:
-    """Approve a round's spending: its plan is locked, and from the approval day its money may be paid."""
-    by_account = approval_names(ctx, round_id, payer=payer_name)
-    if (
-        by_account is not None
-    ):  # with staff accounts the approver is the one signed in, the payer a finance user
-        approver, payer_name = by_account
+    """Approve a round's spending: its plan is locked, and from the approval day its money may be paid.
+
+    With staff accounts the approver is the one signed in and the payer a finance account (payer_account_id, as
+    the approval form picks it; or payer_name, a user name or full name, from the command line): the typed
+    approver is ignored. Without accounts both are the names typed."""
+    signers = approval(ctx, round_id, payer=payer_name, payer_account_id=payer_account_id)
+    if signers is not None:
+        approver = signers.approver.full_name
+        payer_name = signers.payer.full_name if signers.payer else ""
     if not approver.strip():
         raise ValidationError({"approver": "กรุณาระบุชื่อผู้อนุมัติ"})
     return _move(
@@ -403,6 +436,7 @@ def approve(
         approver=approver.strip(),
         on=on,
         payer_name=payer_name,
+        signers=signers,
     )
 
 

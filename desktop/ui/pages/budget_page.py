@@ -31,6 +31,7 @@ from desktop.core.budget.rules import Override
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
 from desktop.core.rounds import rounds
+from desktop.ui.dialogs.approval import ApprovalDialog, ApprovalInput
 from desktop.ui.dialogs.budget import AllocationDialog, LineDialog, OverrideDialog, RateDialog
 from desktop.ui.dialogs.transport import TransportDialog
 from desktop.ui.errors import error_box
@@ -473,28 +474,34 @@ class BudgetPage(QWidget):
         if row is not None:
             self.write(lambda _o: spending.delete_line(self.ctx, row.id), done="ลบรายการแล้ว")
 
-    def approve(self, approver: str | None = None, payer: str | None = None) -> None:
+    def approve(
+        self,
+        approver: str | None = None,
+        payer: str | None = None,
+        *,
+        payer_account_id: uuid.UUID | None = None,
+        dialog_hook: Callable[[ApprovalDialog], bool] | None = None,
+    ) -> None:
+        """Approve the round's spending; without names given, the approval form asks (the payer picked from the
+        office's finance accounts once it has accounts)."""
         rid = self.current_round_id()
-        if rid is None:
+        row = next((r for r in self.round_rows if r.id == rid), None)
+        if rid is None or row is None:
             return
-        if approver is None:
-            if self.ctx.account is not None:  # with accounts the approver is the one signed in
-                approver, ok = self.ctx.account.full_name, True
-            else:
-                approver, ok = QInputDialog.getText(self, "อนุมัติการใช้จ่าย", "ชื่อผู้อนุมัติ:")
-            if not ok:
+        if approver is None and payer_account_id is None:
+            dialog = ApprovalDialog(self.ctx, rid, title=f"รุ่นที่ {row.number}/{row.fiscal_year}", parent=self)
+            if not (dialog_hook(dialog) if dialog_hook else dialog.exec()):
                 return
-            payer, ok = QInputDialog.getText(
-                self,
-                "อนุมัติการใช้จ่าย",
-                "ผู้จ่ายเงิน (ชื่อผู้ใช้ของเจ้าหน้าที่การเงิน):"
-                if self.ctx.account is not None
-                else "ชื่อผู้จ่ายเงิน (พิมพ์ในหลักฐานการจ่ายเงิน):",
-            )
-            if not ok:
-                return
+            value: ApprovalInput = dialog.value  # type: ignore[assignment]
+            approver, payer, payer_account_id = value.approver, value.payer_name, value.payer_account_id
         self.write(
-            lambda _o: spending.approve(self.ctx, rid, approver=approver, payer_name=payer or ""),
+            lambda _o: spending.approve(
+                self.ctx,
+                rid,
+                approver=approver or "",
+                payer_name=payer or "",
+                payer_account_id=payer_account_id,
+            ),
             done="อนุมัติและล็อกการใช้จ่ายของรุ่นแล้ว",
         )
 

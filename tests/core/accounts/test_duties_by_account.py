@@ -165,3 +165,48 @@ def test_without_accounts_the_typed_names_still_work(ctx: AppContext) -> None:
     held = make_held(ctx)
     state = spending.approve(ctx, held.round_id, approver="นายหัวหน้า สำนักงาน", payer_name="นางการเงิน ดีมาก")
     assert (state.approved_by, state.payer_name) == ("นายหัวหน้า สำนักงาน", "นางการเงิน ดีมาก")
+
+
+def test_the_payer_is_picked_from_the_finance_accounts_and_kept_with_its_position(
+    held: HeldRound, tmp_path
+) -> None:
+    import pdfplumber
+
+    from desktop.core.accounts import duties
+    from desktop.reports.paylist import write_paylist
+
+    ctx = held.ctx
+    _as(ctx, "both")  # finance and approver: not offered as the payer of what they approve
+    assert {s.full_name for s in duties.payer_choices(ctx)} == {"นางการะเกด เงินดี"}
+    _as(ctx, "deputy")
+    choices = {s.full_name: s for s in duties.payer_choices(ctx)}
+    assert set(choices) == {"นางการะเกด เงินดี", "นายสองบท บาทซ้อน"}  # active finance accounts only
+    officer_id = signin.authenticate(ctx, "officer", password=PASSWORD).account_id
+    with pytest.raises(
+        RuleViolation, match=r"^ผู้จ่ายเงินต้องเป็นผู้ใช้ที่มีบทบาทการเงิน.*\(นางสาวอรุณี ทำงาน \(officer\) ไม่ใช่\)"
+    ):
+        spending.approve(ctx, held.round_id, approver="", payer_account_id=officer_id)
+    finance = choices["นางการะเกด เงินดี"]
+    state = spending.approve(
+        ctx, held.round_id, approver="", payer_account_id=finance.account_id, on=APPROVED
+    )
+    deputy = ctx.account
+    assert (state.payer_name, state.payer_position, state.payer_account_id) == (
+        "นางการะเกด เงินดี",
+        "เจ้าพนักงานการเงิน",
+        finance.account_id,
+    )
+    assert (state.approved_by, state.approver_position, state.approver_account_id) == (
+        "นางรอง อนุมัติ",
+        "ผู้ช่วยแรงงานจังหวัด",
+        deputy.account_id,
+    )
+    # The pay list prints both names with their positions under the signatures.
+    _as(ctx, "finance")
+    ledger.pay_lecturers(ctx, held.round_id, paid_on=PAID)
+    out = tmp_path / "paylist.pdf"
+    write_paylist(ctx, round_id=held.round_id, out_path=out)
+    with pdfplumber.open(out) as pdf:
+        flat = "".join("".join(p.extract_text() or "" for p in pdf.pages).split())
+    assert "(นางการะเกดเงินดี)" in flat and "ตำแหน่งเจ้าพนักงานการเงิน" in flat
+    assert "(นางรองอนุมัติ)" in flat and "ตำแหน่งผู้ช่วยแรงงานจังหวัด" in flat
