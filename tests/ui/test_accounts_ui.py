@@ -282,3 +282,64 @@ def test_the_approval_form_picks_the_payer_from_the_finance_accounts(staffed, qt
     )
     assert state.approved_by == approver.full_name and state.approver_position == approver.position
     window.runner.wait()
+
+
+def test_transport_over_the_ceiling_asks_the_approver_to_sign_in(staffed, qtbot, monkeypatch) -> None:
+    from desktop.core.budget import ledger, spending
+    from desktop.ui.dialogs.budget import OverrideDialog
+    from desktop.ui.main_window import MainWindow
+
+    signin.sign_in(staffed, "finance", password=_password("finance"))
+    window = MainWindow(staffed, office.get_office(staffed))
+    qtbot.addWidget(window)
+    window.show()
+    window.go_to("งบประมาณ")
+    page = window.budget
+    qtbot.waitUntil(lambda: page.state is not None and window.runner.idle, timeout=15_000)
+    page.tabs.setCurrentIndex(1)
+    row = next(
+        r
+        for r in page.round_rows
+        if spending.get_state(staffed, r.id).status == "approved"
+        and any(p.effective for p in ledger.list_payments(staffed, r.id, category="transport"))
+    )
+    page.select_round(row.id)
+    qtbot.waitUntil(lambda: page.state.round_id == row.id and window.runner.idle, timeout=10_000)
+    paid = next(p for p in ledger.list_payments(staffed, row.id, category="transport") if p.effective)
+    ledger.reverse(staffed, paid.id, reason="จำนวนเงินผิด")
+    asked: list[tuple[str, bool, str]] = []
+
+    def fill(dialog) -> bool:
+        i = next(n for n, r in enumerate(dialog.rows) if r.person_id == paid.person_id)
+        over = dialog.rows[i].ceiling_satang / 100 + 20
+        dialog.set_amount(i, f"{over:.2f}", "ค่ารถรับจ้างจากหมู่บ้านห่างไกล")
+        dialog._accept()
+        return dialog.result() == QDialog.DialogCode.Accepted
+
+    def sign_in_on_the_form(dialog: OverrideDialog) -> int:
+        message = dialog.findChildren(type(page.state_label))[0].text()
+        dialog.reason.setText("ผู้เข้าอบรมอยู่ไกล")
+        dialog.approver.setText("approver")
+        dialog.approver_password.setText("wrong-password")
+        dialog._accept()
+        asked.append((message, dialog.ctx is not None, dialog.errors.text("approver_password")))
+        dialog.approver_password.setText(_password("approver"))
+        dialog._accept()
+        return dialog.result()
+
+    monkeypatch.setattr(OverrideDialog, "exec", sign_in_on_the_form)
+    page.pay_transport(dialog_hook=fill)
+    qtbot.waitUntil(
+        lambda: window.runner.idle and "ค่าพาหนะตามจริง 1 คน" in page.message.text(), timeout=10_000
+    )
+    [(message, with_sign_in, wrong)] = asked
+    assert "เกินเพดานต่อคน" in message and "ต้องให้ผู้อนุมัติเข้าสู่ระบบเพื่ออนุมัติ" in message
+    assert with_sign_in and wrong == "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"
+    [fresh] = [
+        p
+        for p in ledger.list_payments(staffed, row.id, category="transport")
+        if p.effective and p.person_id == paid.person_id
+    ]
+    assert fresh.override_by == DEMO_ACCOUNTS["approver"][0].full_name
+    assert fresh.override_reason == "ค่ารถรับจ้างจากหมู่บ้านห่างไกล"  # the row's own reason
+    window.runner.wait()

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from db.models import Enrolment, ExpenseLine, Lecturer, PaymentLine, Person, RoundSpending, TrainingRound
 from db.rules.thai_time import bangkok_today
 from desktop.core import audit
+from desktop.core.accounts.permissions import accounts_exist
 from desktop.core.accounts.session import SignedIn
 from desktop.core.budget.checks import (
     OverLimit,
@@ -452,6 +453,13 @@ def pay_transport(
                     raise OverLimit(
                         f"ค่าพาหนะของ {name} {baht(e.amount_satang)} เกินเพดานต่อคน {baht(ceiling)} "
                         f"({present.days} วัน × {baht(rate)} ตามแผนที่อนุมัติ) ต้องระบุเหตุผลที่จ่ายเกิน"
+                    )
+                if approver_account is None and accounts_exist(session):
+                    # The screen then asks an approver to sign in on the override form (never a typed name).
+                    raise OverLimit(
+                        f"ค่าพาหนะของ {name} {baht(e.amount_satang)} เกินเพดานต่อคน {baht(ceiling)} "
+                        f"({present.days} วัน × {baht(rate)} ตามแผนที่อนุมัติ) "
+                        "การจ่ายเกินเพดานต้องให้ผู้อนุมัติเข้าสู่ระบบเพื่ออนุมัติ"
                     )
                 override = Override(e.reason.strip(), who or "", approver_account)
                 check_override(override, ctx=ctx)  # with accounts: the approver signed in for it
