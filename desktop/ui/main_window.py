@@ -104,6 +104,11 @@ class MainWindow(QMainWindow):
         self.nav.setFocus(Qt.FocusReason.OtherFocusReason)
         self.reload_all()
 
+    def account_changed(self, _who: object = None) -> None:
+        """Another account signed in (on the lock screen): the status bar and every page follow it."""
+        self.account_label.setText(account_text(self.ctx))
+        self.reload_all()
+
     def reload_all(self) -> None:
         self.home.reload()
         self.rounds.reload()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
+from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMessageBox
 
 from desktop.core import office
 from desktop.core.accounts import signin, store
@@ -342,4 +342,80 @@ def test_transport_over_the_ceiling_asks_the_approver_to_sign_in(staffed, qtbot,
     ]
     assert fresh.override_by == DEMO_ACCOUNTS["approver"][0].full_name
     assert fresh.override_reason == "ค่ารถรับจ้างจากหมู่บ้านห่างไกล"  # the row's own reason
+    window.runner.wait()
+
+
+def test_another_account_signs_in_on_the_lock_screen_after_confirming_the_open_forms(
+    staffed, qtbot, monkeypatch
+) -> None:
+    from sqlalchemy import select
+
+    from db.models import AuditEntry
+    from desktop.core.people import people
+    from desktop.core.people.people import PersonInput
+    from desktop.ui.main_window import MainWindow
+
+    signin.sign_in(staffed, "officer", password=_password("officer"))
+    window = MainWindow(staffed, office.get_office(staffed))
+    qtbot.addWidget(window)
+    window.show()
+    form = QDialog(window)  # the officer's half-filled form
+    form.setWindowTitle("เพิ่มผู้เข้ารับการอบรม")
+    unsaved = QLineEdit(form)
+    unsaved.setText("ชื่อที่พิมพ์ค้างไว้")
+    form.open()
+    lock = IdleLock(staffed, window, minutes=0.005)
+    qtbot.waitUntil(lambda: lock.locked, timeout=5_000)
+    screen = lock.screen
+    assert screen.switch_button.isVisible()
+    asked: list[str] = []
+    answers = iter([QMessageBox.StandardButton.No] + [QMessageBox.StandardButton.Yes] * 2)
+
+    def question(_parent, _title, text, *_a, **_k):
+        asked.append(text)
+        return next(answers)
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    screen.start_switch()  # the open form is named; "No": nothing changes
+    assert "นางสาวอรุณี ทำงานดี (officer)" in asked[0] and "• เพิ่มผู้เข้ารับการอบรม" in asked[0]
+    assert "จะถูกปิดและสิ่งที่พิมพ์ไว้จะไม่ถูกบันทึก" in asked[0]
+    assert not screen.switching and screen.user.isReadOnly()
+    screen.start_switch()
+    assert screen.switching and not screen.user.isReadOnly() and screen.user.text() == ""
+    screen.cancel_switch()  # changed one's mind: back to the officer's lock, the form untouched
+    assert not screen.switching and screen.user.text() == "officer" and form.isVisible()
+    screen.start_switch()
+    screen.user.setText("finance")
+    screen.password.setText("wrong")
+    screen.try_sign_in()
+    assert lock.locked and form.isVisible() and unsaved.text() == "ชื่อที่พิมพ์ค้างไว้"  # kept until signed in
+    screen.password.setText(_password("finance"))
+    screen.try_sign_in()
+    assert not lock.locked and lock.covers == []
+    assert (
+        not form.isVisible() and form.result() == QDialog.DialogCode.Rejected
+    )  # closed unsaved, as confirmed
+    assert staffed.account.user_name == "finance"
+    assert "(finance)" in window.account_label.text() and "การเงิน" in window.account_label.text()
+    # The audit follows the new person (here: finance may not edit people, so the refusal names them too).
+    with pytest.raises(Exception, match=r"\(finance\) ไม่มีสิทธิ์"):
+        people.create_person(
+            staffed,
+            PersonInput(national_id="3101700001233", prefix="นาย", first_name="ทดลอง", last_name="ระบบ"),
+        )
+    signin.sign_in(staffed, "admin", password=_password("admin"))
+    lock.lock()  # no forms open now: nobody is asked anything
+    asked.clear()
+    lock.screen.start_switch()
+    assert asked == [] and lock.screen.switching
+    lock.screen.user.setText("officer")
+    lock.screen.password.setText(_password("officer"))
+    lock.screen.try_sign_in()
+    people.create_person(
+        staffed, PersonInput(national_id="3101700001233", prefix="นาย", first_name="ทดลอง", last_name="ระบบ")
+    )
+    with staffed.reading() as s:
+        entry = s.scalars(select(AuditEntry).where(AuditEntry.summary.like("%ทดลอง ระบบ%"))).one()
+    assert (entry.user_name, entry.full_name) == ("officer", "นางสาวอรุณี ทำงานดี")
+    lock.timer.stop()
     window.runner.wait()

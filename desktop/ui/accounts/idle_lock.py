@@ -1,12 +1,13 @@
 """The idle lock: after the set minutes without a key or a click, the lock screen opens over everything.
 
 It is a modal dialog on top of whatever was open (a half-filled form, an unsaved grid), so nothing typed is lost;
-only the same account's password closes it.
+the same account's password closes it, or another account signs in there (เปลี่ยนผู้ใช้, see LoginDialog): then
+`switched` tells the window (its status bar and pages follow the new person; the audit does through ctx).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QWidget
 
 from desktop.core.context import AppContext
@@ -24,9 +25,13 @@ _ACTIVITY = frozenset(
 
 
 class IdleLock(QObject):
+    switched = Signal(object)  # the SignedIn now at the keyboard, after another account signed in on the lock
+
     def __init__(self, ctx: AppContext, window: QWidget, *, minutes: float) -> None:
         super().__init__(window)
         self.ctx, self.window = ctx, window
+        if callable(follow := getattr(window, "account_changed", None)):
+            self.switched.connect(follow)
         self.screen: LoginDialog | None = None
         self.covers: list[QWidget] = []
         self.timer = QTimer(self)
@@ -73,6 +78,7 @@ class IdleLock(QObject):
         self.screen.show()
 
     def _unlocked(self) -> None:
+        before = self.screen.locked if self.screen is not None else None
         for cover in self.covers:
             cover.deleteLater()
         self.covers = []
@@ -80,3 +86,6 @@ class IdleLock(QObject):
             self.screen.deleteLater()
         self.screen = None
         self.timer.start()
+        now = self.ctx.account
+        if now is not None and (before is None or now.account_id != before.account_id):
+            self.switched.emit(now)

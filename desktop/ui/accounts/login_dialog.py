@@ -1,17 +1,22 @@
 """เข้าสู่ระบบ: the Thai login dialog of every start once the office has accounts, and the idle lock's screen.
 
 The password is checked locally (offline). After wrong passwords the button waits out the throttle's delay.
+On the lock screen "เปลี่ยนผู้ใช้" lets another account sign in. Forms the previous person left open (unsaved
+work) are named first and closed unsaved only once that person confirmed it and the new one signed in; until
+then, and if the switch is cancelled, they stay open with what was typed.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -49,6 +54,13 @@ class LoginDialog(QDialog):
         self.ok.clicked.connect(self.try_sign_in)
         self.quit = QPushButton("ออกจากโปรแกรม")
         self.quit.clicked.connect(self.reject)
+        self.switch_button = QPushButton("เปลี่ยนผู้ใช้")
+        self.switch_button.clicked.connect(self.start_switch)
+        self.back_button = QPushButton("กลับไปที่บัญชีเดิม")
+        self.back_button.clicked.connect(self.cancel_switch)
+        self.back_button.hide()
+        self.switching = False
+        self.discard: list[QDialog] = []  # the previous person's open forms, closed once the switch is done
         form = QFormLayout()
         form.addRow("ชื่อผู้ใช้", self.user)
         form.addRow("รหัสผ่าน", self.password)
@@ -59,9 +71,13 @@ class LoginDialog(QDialog):
             self.quit.hide()
         else:
             head = f"<h3>เข้าสู่ระบบ</h3>{office_name}"
-        intro = QLabel(head)
+            self.switch_button.hide()
+        self.locked_head = head
+        self.intro = intro = QLabel(head)
         intro.setWordWrap(True)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.switch_button)
+        buttons.addWidget(self.back_button)
         buttons.addStretch(1)
         buttons.addWidget(self.quit)
         buttons.addWidget(self.ok)
@@ -87,15 +103,79 @@ class LoginDialog(QDialog):
                 self.ok.setEnabled(False)
                 self._wait.start(int(exc.wait_s * 1000) + 100)
             return
-        if self.locked is not None and who.account_id != self.locked.account_id:
-            self.error.setText(f"หน้าจอนี้ล็อกโดย {self.locked.label} กรุณาใส่รหัสผ่านของบัญชีนี้")
+        if self.locked is not None and not self.switching and who.account_id != self.locked.account_id:
+            self.error.setText(f'หน้าจอนี้ล็อกโดย {self.locked.label} กรุณาใส่รหัสผ่านของบัญชีนี้ หรือกด "เปลี่ยนผู้ใช้"')
             return
+        before = self.ctx.account
         self.ctx.account, self.ctx.user_name = who, who.user_name
         if who.must_change_password and not ChangePasswordDialog(self.ctx, forced=True, parent=self).exec():
-            signin.sign_out(self.ctx)
+            if self.switching and before is not None:  # the locked screen stays the previous person's
+                self.ctx.account, self.ctx.user_name = before, before.user_name
+            else:
+                signin.sign_out(self.ctx)
             self.error.setText("ต้องตั้งรหัสผ่านใหม่ก่อนจึงจะใช้งานได้")
             return
+        if self.switching:
+            # Innermost first: each form's exec() returns "cancelled", as if its owner had pressed ยกเลิก.
+            for form in reversed(self.discard):
+                if form.isVisible():
+                    QDialog.done(form, QDialog.DialogCode.Rejected)
+            self.discard = []
         self.accept()
+
+    def open_forms(self) -> list[QDialog]:
+        """Windows other than this one and the main window left open: forms with unsaved work."""
+        return [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QDialog) and w is not self and w.isVisible()
+        ]
+
+    def start_switch(self) -> None:
+        """Another account signs in here; the previous person's open forms are named, and closed only if confirmed."""
+        assert self.locked is not None
+        forms = self.open_forms()
+        if forms:
+            names = "\n".join(f"• {f.windowTitle() or 'หน้าต่างที่ไม่มีชื่อ'}" for f in forms)
+            answer = QMessageBox.question(
+                self,
+                "เปลี่ยนผู้ใช้",
+                f"{self.locked.label} มีหน้าต่างที่ยังไม่ได้บันทึกเปิดค้างอยู่ {len(forms)} หน้าต่าง:\n{names}\n\n"
+                "ถ้าเปลี่ยนผู้ใช้ หน้าต่างเหล่านี้จะถูกปิดและสิ่งที่พิมพ์ไว้จะไม่ถูกบันทึก "
+                "(ถ้ายังไม่แน่ใจ ให้เจ้าของบัญชีปลดล็อกและบันทึกก่อน)\nต้องการเปลี่ยนผู้ใช้หรือไม่?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.discard = forms
+        self.switching = True
+        self.setWindowTitle("เปลี่ยนผู้ใช้")
+        self.intro.setText(
+            "<h3>เปลี่ยนผู้ใช้</h3>ใส่ชื่อผู้ใช้และรหัสผ่านของท่าน"
+            + (f"<br>หน้าต่างที่เปิดค้างไว้ {len(forms)} หน้าต่างจะถูกปิดเมื่อเข้าสู่ระบบสำเร็จ" if forms else "")
+        )
+        self.user.setReadOnly(False)
+        self.user.clear()
+        self.password.clear()
+        self.error.clear()
+        self.switch_button.hide()
+        self.back_button.show()
+        self.user.setFocus()
+
+    def cancel_switch(self) -> None:
+        """Back to the locked screen of the previous person; their forms stay open, untouched."""
+        assert self.locked is not None
+        self.switching, self.discard = False, []
+        self.setWindowTitle("ล็อกหน้าจอ")
+        self.intro.setText(self.locked_head)
+        self.user.setText(self.locked.user_name)
+        self.user.setReadOnly(True)
+        self.password.clear()
+        self.error.clear()
+        self.back_button.hide()
+        self.switch_button.show()
+        self.password.setFocus()
 
     def reject(self) -> None:
         if self.locked is None:  # the lock screen closes only by the password (Esc does nothing)
