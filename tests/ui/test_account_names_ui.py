@@ -4,12 +4,13 @@ the settings page's accounts list marks it and lets an admin rename it too (real
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialog, QInputDialog, QMessageBox
 
 from db.sync.naturalkeys import NAME_TAKEN
 from desktop.core.accounts import signin, store
 from desktop.core.accounts.store import AccountInput
 from desktop.core.sync import client as sync_client
+from desktop.ui.accounts.login_dialog import LoginDialog
 from desktop.ui.pages.settings_page import SettingsPage
 from desktop.ui.pages.sync_page import SyncPage
 from desktop.ui.tasks import TaskRunner
@@ -32,7 +33,18 @@ def test_the_sync_page_and_the_accounts_list_rename_a_refused_account(
     second = store.create_account(b, AccountInput("somchai", "นายสมชาย รักงาน", ("admin",)), password=PASS_B)
     sync_client.sync(a, http=server.http)
     assert sync_client.sync(b, http=server.http).failed == 1
-    signin.sign_in(b, "somchai", password=PASS_B)  # B's own somchai, told apart by the password
+    # B's own somchai signs in (told apart by the password) and is asked for a new name; "later" is allowed.
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QInputDialog, "getText", lambda _p, _t, text, *a, **k: (asked.append(text), ("", False))[1]
+    )
+    login = LoginDialog(b)
+    qtbot.addWidget(login)
+    login.user.setText("somchai")
+    login.password.setText(PASS_B)
+    login.try_sign_in()
+    assert login.result() == QDialog.DialogCode.Accepted and b.account.account_id == second.id
+    assert asked and "ชื่อผู้ใช้ somchai มีบัญชีอื่นของสำนักงานใช้อยู่แล้ว" in asked[0]
 
     runner = TaskRunner()
     settings = SettingsPage(b, runner)

@@ -102,6 +102,13 @@ def name_refused(session: Session, account: StaffAccount) -> bool:
     return failed is not None
 
 
+def must_rename(ctx: AppContext, account_id: uuid.UUID) -> bool:
+    """Whether the server gave this account's user name to another account (see name_refused)."""
+    with ctx.reading() as session:
+        account = session.get(StaffAccount, account_id)
+        return account is not None and not account.deleted and name_refused(session, account)
+
+
 def _user_name_problem(session: Session, user: str) -> str | None:
     if not user or len(user) > 50 or not set(user) <= _USER_CHARS:
         return "ชื่อผู้ใช้ต้องเป็นอักษรอังกฤษตัวเล็ก ตัวเลข . _ หรือ - ไม่เกิน 50 ตัว"

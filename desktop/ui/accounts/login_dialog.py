@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -22,9 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.accounts import signin
+from desktop.core.accounts import signin, store
 from desktop.core.accounts.session import SignedIn
 from desktop.core.context import AppContext
+from desktop.core.errors import CoreError
 from desktop.ui.accounts.common import error_label, password_box
 from desktop.ui.accounts.password_dialog import ChangePasswordDialog
 
@@ -115,6 +117,8 @@ class LoginDialog(QDialog):
                 signin.sign_out(self.ctx)
             self.error.setText("ต้องตั้งรหัสผ่านใหม่ก่อนจึงจะใช้งานได้")
             return
+        if store.must_rename(self.ctx, who.account_id):
+            self.ask_rename(who)
         if self.switching:
             # Innermost first: each form's exec() returns "cancelled", as if its owner had pressed ยกเลิก.
             for form in reversed(self.discard):
@@ -122,6 +126,24 @@ class LoginDialog(QDialog):
                     QDialog.done(form, QDialog.DialogCode.Rejected)
             self.discard = []
         self.accept()
+
+    def ask_rename(self, who: SignedIn) -> None:
+        """The server gave this user name to an account made first on another PC: the owner chooses another one
+        (or later, on the sync page; until then the password tells the two accounts apart here)."""
+        text = (
+            f"ชื่อผู้ใช้ {who.user_name} มีบัญชีอื่นของสำนักงานใช้อยู่แล้ว (สร้างจากเครื่องอื่นก่อน) "
+            "บัญชีของท่านจึงยังไม่ถูกส่งไปเครื่องอื่น\nกรุณาตั้งชื่อผู้ใช้ใหม่ (อักษรอังกฤษตัวเล็ก ตัวเลข . _ -) "
+            "แล้วใช้ชื่อใหม่เข้าสู่ระบบครั้งต่อไป:"
+        )
+        while True:
+            name, ok = QInputDialog.getText(self, "ตั้งชื่อผู้ใช้ใหม่", text)
+            if not ok:
+                return
+            try:
+                store.rename_account(self.ctx, who.account_id, new_user_name=name)
+                return
+            except CoreError as exc:
+                text = f"⚠ {exc.message}\nชื่อผู้ใช้ใหม่:"
 
     def open_forms(self) -> list[QDialog]:
         """Windows other than this one and the main window left open: forms with unsaved work."""
