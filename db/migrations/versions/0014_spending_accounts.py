@@ -21,7 +21,9 @@ def upgrade() -> None:
     # No foreign key: the names and positions printed are the record; the ids say which accounts they were.
     with op.batch_alter_table("round_spending", schema=None) as batch_op:
         batch_op.add_column(sa.Column("payer_account_id", sa.Uuid(), nullable=True))
-        batch_op.add_column(sa.Column("payer_position", sa.String(length=200), nullable=False, server_default=""))
+        batch_op.add_column(
+            sa.Column("payer_position", sa.String(length=200), nullable=False, server_default="")
+        )
         batch_op.add_column(sa.Column("approver_account_id", sa.Uuid(), nullable=True))
         batch_op.add_column(
             sa.Column("approver_position", sa.String(length=200), nullable=False, server_default="")

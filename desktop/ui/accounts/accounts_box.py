@@ -62,15 +62,17 @@ class AccountsBox(QWidget):
         self.model = RowTableModel(
             [
                 Column("ชื่อผู้ใช้", lambda r: r.user_name),
-                Column("ชื่อ-นามสกุล", lambda r: r.full_name),
-                Column("ตำแหน่ง", lambda r: r.position),
+                Column("ชื่อ-นามสกุล", lambda r: r.full_name, stretch=True),
+                Column("ตำแหน่ง", lambda r: r.position, stretch=True),
                 Column("บทบาท", lambda r: r.roles_label),
                 Column("สถานะ", _state),
             ],
             search_text=lambda r: f"{r.user_name} {r.full_name}",
         )
         self.view = make_table_view(self.model)
-        self.view.setMaximumHeight(170)
+        # Five accounts show without scrolling (an office has a handful); the page scrolls around it.
+        self.view.setMinimumHeight(6 * self.view.verticalHeader().defaultSectionSize() + 4)
+        self.view.setMaximumHeight(8 * self.view.verticalHeader().defaultSectionSize() + 4)
         self.add_button = QPushButton("เพิ่มบัญชี…")
         self.toggle_button = QPushButton("ระงับ / เปิดใช้บัญชี")
         self.reset_button = QPushButton("ตั้งรหัสผ่านใหม่…")

@@ -80,6 +80,7 @@ class IdleLock(QObject):
     def _unlocked(self) -> None:
         before = self.screen.locked if self.screen is not None else None
         for cover in self.covers:
+            cover.hide()  # at once: deleteLater waits for the event loop, and the window must show now
             cover.deleteLater()
         self.covers = []
         if self.screen is not None:

@@ -89,6 +89,8 @@ class LoginDialog(QDialog):
         layout.addWidget(self.error)
         layout.addLayout(buttons)
         self.setMinimumWidth(420)
+        # The wrapped heading measured at the dialog's width, not a narrow guess (which left a gap above the buttons).
+        intro.setMinimumWidth(380)
         self._wait = QTimer(self)
         self._wait.setSingleShot(True)
         self._wait.timeout.connect(lambda: self.ok.setEnabled(True))

@@ -66,7 +66,7 @@ class ApprovalDialog(_Form):
         self.error.setWordWrap(True)
         self.form.addRow(self.error)
         self.buttons.button(self.buttons.StandardButton.Save).setText("อนุมัติและล็อก")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(680)  # the payer's name and position whole in the list
 
     def pick_payer(self, account_id: uuid.UUID | None) -> None:
         self.payer.setCurrentIndex(self.payer.findData(account_id))
