@@ -1,4 +1,4 @@
-"""`krukhor-cli users add|list|disable|enable|reset-password`: the office's staff accounts (admin only)."""
+"""`krukhor-cli users add|list|disable|enable|reset-password|rename`: the office's staff accounts (admin only)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ NEW_PASSWORD_ENV = "KRUKHOR_NEW_PASSWORD"
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("users", help="staff accounts: add, list, disable, enable, reset-password (admin)")
+    p = sub.add_parser(
+        "users", help="staff accounts: add, list, disable, enable, reset-password, rename (admin)"
+    )
     actions = p.add_subparsers(dest="action", required=True)
     a = actions.add_parser("add", help=f"add an account (its password from {NEW_PASSWORD_ENV})")
     a.add_argument("name", help="user name: lower-case letters, digits, . _ -")
@@ -29,6 +31,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         actions.add_parser(name, help=text).add_argument("name")
     r = actions.add_parser("reset-password", help=f"set a temporary password from {NEW_PASSWORD_ENV}")
     r.add_argument("name")
+    n = actions.add_parser("rename", help="give an account another user name (one the server refused)")
+    n.add_argument("name")
+    n.add_argument("new_name")
 
 
 def new_password() -> str | None:
@@ -42,13 +47,17 @@ def new_password() -> str | None:
 def run(ctx: AppContext, args: argparse.Namespace) -> int:
     if args.action == "list":
         for a in store.list_accounts(ctx):
-            state = "ใช้งาน" if a.active else "ระงับ"
+            state = "ชื่อซ้ำ ต้องเปลี่ยนชื่อ" if a.name_refused else "ใช้งาน" if a.active else "ระงับ"
             change = "ต้องเปลี่ยนรหัสผ่าน" if a.must_change_password else ""
             print(f"{a.user_name}\t{a.full_name}\t{a.position}\t{a.roles_label}\t{state}\t{change}".rstrip())
         return 0
     if args.action in ("disable", "enable"):
         row = store.set_active(ctx, args.name, active=args.action == "enable")
         print(f"{'เปิดใช้' if row.active else 'ระงับ'}บัญชี {row.full_name} ({row.user_name}) แล้ว")
+        return 0
+    if args.action == "rename":
+        row = store.rename_by_name(ctx, args.name, new_user_name=args.new_name)
+        print(f"เปลี่ยนชื่อผู้ใช้ของ {row.full_name} จาก {args.name} เป็น {row.user_name} แล้ว")
         return 0
     password = new_password()
     if password is None:

@@ -112,6 +112,11 @@ def test_users_add_list_disable_reset(
     monkeypatch.setenv("KRUKHOR_PASSWORD", "temporary-2")
     code, _, err = _run(capsys, office_db, "--user", "somchai", "people")
     assert code == 4 and "ถูกระงับการใช้งานแล้ว" in err
+    monkeypatch.setenv("KRUKHOR_PASSWORD", ADMIN_PASSWORD)
+    code, out, _ = _run(capsys, office_db, "--user", "boss", "users", "rename", "somchai", "Somchai.J")
+    assert (code, out) == (0, "เปลี่ยนชื่อผู้ใช้ของ นายสมชาย ใจดี จาก somchai เป็น somchai.j แล้ว\n")
+    code, _, err = _run(capsys, office_db, "--user", "boss", "users", "rename", "somchai.j", "boss")
+    assert code != 0 and "ชื่อผู้ใช้ boss มีอยู่แล้ว (นายใหญ่ ดูแลระบบ)" in err
 
 
 def test_demo_accounts_print_by_role_and_the_audit_names_them(

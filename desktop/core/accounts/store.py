@@ -246,6 +246,17 @@ def rename_account(ctx: AppContext, account_id: uuid.UUID, *, new_user_name: str
     return row
 
 
+def rename_by_name(ctx: AppContext, user_name: str, *, new_user_name: str) -> AccountRow:
+    """rename_account for the command line: of two accounts of one name, the one the server refused."""
+    with ctx.reading() as session:
+        found = candidates(session, user_name)
+        if not found:
+            raise NotFoundError(f"ไม่พบบัญชีผู้ใช้ {user_name}")
+        target = next((a for a in found if name_refused(session, a)), found[0])
+        account_id = target.id
+    return rename_account(ctx, account_id, new_user_name=new_user_name)
+
+
 def former_names(session: Session, account_id: uuid.UUID) -> set[str]:
     """The user names an account has had (the audit of its renames) and has now."""
     account = session.get(StaffAccount, account_id)
