@@ -187,3 +187,46 @@ def test_the_upgrade_gives_each_user_name_to_its_oldest_live_account(tmp_path) -
         got = set(conn.execute(select(NaturalKey.office_code, NaturalKey.key, NaturalKey.row_id)).all())
     assert got == {("40", "somchai", ids[1]), ("41", "somchai", ids[3])}
     engine.dispose()
+
+
+def test_two_pushes_of_one_user_name_at_the_same_moment_keep_one(server: Server, desktops) -> None:
+    """The natural_key primary key makes the later push collide; its retry refuses it (PostgreSQL runs them at
+    once): one account holds the name, the other is refused with the reason, never merged into it."""
+    import threading
+
+    from db.sync import local
+    from db.sync.messages import PushRequest
+    from server import store as server_store
+    from server.models import Device
+
+    pcs = [desktops("pc_a"), desktops("pc_b")]
+    for ctx, (full, password) in zip(
+        pcs, (("นายสมชาย ใจดี", PASS_A), ("นายสมชาย รักงาน", PASS_B)), strict=True
+    ):
+        store.create_account(ctx, AccountInput("somchai", full, ("admin",)), password=password)
+    reqs = []
+    for ctx in pcs:
+        with ctx.engine.begin() as conn:
+            changes = [
+                c for c in local.build_batch(conn, limit=100, user_name="t") if c.table == "staff_account"
+            ]
+        reqs.append(PushRequest(changes=changes))
+    with server.sessions() as s:
+        devices = s.scalars(select(Device.id).order_by(Device.created_at)).all()
+    whos = [server_store.Principal("device", "device", "40", d, f"pc{i}") for i, d in enumerate(devices[-2:])]
+    gate = threading.Barrier(2)
+    answers: list = [None, None]
+
+    def run(k: int) -> None:
+        gate.wait()
+        answers[k] = server_store.push(server.sessions, whos[k], reqs[k])[0]
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(x.status for x in answers) == ["applied", "rejected"]
+    [refused] = [x for x in answers if x.status == "rejected"]
+    assert NAME_TAKEN in refused.error
+    assert len(_account_rows(server)) == 1
