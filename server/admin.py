@@ -17,7 +17,7 @@ from db.rules.rate_table import RateTableError, read_rate_table
 from db.rules.staff_roles import ROLES as STAFF_ROLES
 from db.rules.staff_roles import USER_NAME
 from db.sync.codec import encode_row
-from db.sync.naturalkeys import account_name_taken, key_of
+from db.sync.naturalkeys import NAME_TAKEN, key_of
 from db.sync.registry import get
 from server import store
 from server.models import CENTRAL_OFFICE, ROLES, Device, EnrolCode, NaturalKey, OfficeAccount, SyncRow, User
@@ -130,7 +130,10 @@ def _publish_staff_account(
     key = key_of("staff_account", {"user_name": username})
     assert key is not None
     if s.get(NaturalKey, (province, "staff_account", key)) is not None:
-        raise AdminError(account_name_taken(username))
+        raise AdminError(
+            f"ชื่อผู้ใช้ {username} {NAME_TAKEN} (จังหวัด {province}) กรุณาเลือกชื่ออื่น "
+            "/ the office already has an account of that user name"
+        )
     now = utcnow()
     row = {
         "id": new_id(),
