@@ -107,8 +107,9 @@ def test_a_rename_to_a_name_taken_on_the_server_is_refused_and_a_stranger_may_no
     assert sync_client.sync(b, http=server.http).failed == 1
     [failed] = sync_client.list_failed(b)
     assert NAME_TAKEN in failed.error
-    with b.reading() as s:
-        assert store.name_refused(s, s.get(StaffAccount, officer.id)) is False  # accepted before: server_seq
+    with b.reading() as s:  # accepted before under another name; the server gave "chief" to A's account
+        assert store.name_refused(s, s.get(StaffAccount, officer.id))
+        assert store.find(s, "chief").full_name == "นายหัวหน้า ใหม่"
     store.rename_account(b, officer.id, new_user_name="arunee")
     assert sync_client.sync(b, http=server.http).failed == 0
     assert sorted(r["user_name"] for r in _account_rows(server)) == ["arunee", "boss", "chief"]

@@ -64,18 +64,38 @@ def _row(a: StaffAccount, *, name_refused: bool = False) -> AccountRow:
     )
 
 
-def candidates(session: Session, user_name: str) -> list[StaffAccount]:
-    """The live accounts of that user name (case ignored). One, unless two PCs made the same name offline: then
-    the one the server accepted comes first (it holds the name everywhere), the other waits to be renamed."""
-    return list(
+def _refused_ids(session: Session, ids: list[uuid.UUID]) -> set[str]:
+    """Of these accounts, those a change of which the server refused because another account holds the name."""
+    if not ids:
+        return set()
+    return set(
         session.scalars(
-            select(StaffAccount)
-            .where(
+            select(SyncOutbox.row_id).where(
+                SyncOutbox.table_name == ENTITY,
+                SyncOutbox.row_id.in_([i.hex for i in ids]),
+                SyncOutbox.state == "failed",
+                SyncOutbox.error.contains(NAME_TAKEN),
+            )
+        )
+    )
+
+
+def candidates(session: Session, user_name: str) -> list[StaffAccount]:
+    """The live accounts of that user name (case ignored). One, unless two PCs gave the name offline: then the
+    one holding it comes first (the server refused the other, or never saw it), the oldest among equals."""
+    found = list(
+        session.scalars(
+            select(StaffAccount).where(
                 func.lower(StaffAccount.user_name) == user_name.strip().lower(),
                 StaffAccount.deleted.is_(False),
             )
-            .order_by(StaffAccount.server_seq.is_(None), StaffAccount.active.desc(), StaffAccount.created_at)
         )
+    )
+    if len(found) < 2:
+        return found
+    refused = _refused_ids(session, [a.id for a in found])
+    return sorted(
+        found, key=lambda a: (a.id.hex in refused, a.server_seq is None, not a.active, a.created_at)
     )
 
 
@@ -86,20 +106,8 @@ def find(session: Session, user_name: str) -> StaffAccount | None:
 
 
 def name_refused(session: Session, account: StaffAccount) -> bool:
-    """The server refused this account's user name (another account of the office holds it): it must be renamed."""
-    if account.server_seq is not None:
-        return False
-    if find(session, account.user_name) is not account:
-        return True
-    failed = session.execute(
-        select(SyncOutbox.id).where(
-            SyncOutbox.table_name == ENTITY,
-            SyncOutbox.row_id == account.id.hex,
-            SyncOutbox.state == "failed",
-            SyncOutbox.error.contains(NAME_TAKEN),
-        )
-    ).first()
-    return failed is not None
+    """The server gave this account's user name to another account of the office: it must be renamed."""
+    return bool(_refused_ids(session, [account.id])) or find(session, account.user_name) is not account
 
 
 def must_rename(ctx: AppContext, account_id: uuid.UUID) -> bool:
