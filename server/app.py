@@ -11,7 +11,7 @@ from urllib.parse import quote
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -353,6 +353,19 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         return PushResponse(
             results=results, server_time=utcnow(), clock_skew_seconds=seconds, warning=warning
         )
+
+    @app.post("/api/v1/sync/resync", tags=["sync"], dependencies=[Depends(protocol)])
+    def resync(who: Annotated[Principal, Depends(principal)]) -> dict[str, Any]:
+        """A PC told ``resync_required`` has thawed its unanswered changes (new mutation ids): it may push again.
+
+        Its old ids can no longer come (docs/national-scale.md), so from now on it is judged like a PC seen today.
+        """
+        if who.device_id is None:
+            raise ApiError(403, "forbidden", "เฉพาะเครื่องที่ลงทะเบียนแล้ว / enrolled devices only")
+        with sessions.begin() as s:
+            was = pruning.must_resync(s, who.device_id)
+            s.execute(update(Device).where(Device.id == who.device_id).values(last_seen_at=utcnow()))
+        return {"resynced": was, "server_time": utcnow().isoformat()}
 
     @app.get(
         "/api/v1/sync/pull", response_model=PullResponse, tags=["sync"], dependencies=[Depends(protocol)]
