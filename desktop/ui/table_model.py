@@ -92,8 +92,14 @@ class RowTableModel(QAbstractTableModel):
 
     # ours
     def build_haystack(self, rows: Sequence[Any]) -> list[str]:
-        """The searchable text of each row; pure Python, so a worker thread can build it."""
-        return [self._normalise(self._search_text(r)) for r in rows]
+        """The searchable text of each row; pure Python, so a worker thread can build it.
+
+        Normalised as one text (one casefold, one replace for all rows rather than three calls a row).
+        """
+        texts = [self._search_text(r).replace("\n", " ") for r in rows]
+        if not texts:
+            return []
+        return self._normalise("\n".join(texts)).split("\n")
 
     def set_rows(self, rows: Sequence[Any], *, haystack: list[str] | None = None) -> None:
         self.beginResetModel()
