@@ -47,6 +47,19 @@ from db.exchange.workbook_format import (
     WorkbookData,
     WorkbookMeta,
 )
+from db.exchange.xlsx_print import (
+    BODY_PT,
+    BODY_ROW_PT,
+    FONT_NAME,
+    HEAD_LINE_PT,
+    HEAD_PT,
+    MARGIN_IN,
+    TITLE_PT,
+    column_points,
+    header_text,
+    print_percent,
+    print_scale,
+)
 from db.models import District, Enrolment, Person, Registration, Subdistrict, TrainingRound, Village
 from db.rules.budget_categories import category_label
 from db.rules.money import satang_to_decimal
@@ -63,17 +76,9 @@ from desktop.reports.thai_text import FONT_BOLD, FONT_REGULAR, register_fonts, t
 BAHT = "#,##0.00"
 COUNT = "#,##0"
 PERCENT = "0.0%"
-FONT_NAME = "Sarabun"  # the face of every screen and paper of the program (bundled; measured with HarfBuzz)
-BODY_PT = 14
-HEAD_PT = TITLE_PT = 16
-MIN_PRINT_PT = 9  # no text printed smaller than this
-BODY_ROW_PT = 24  # a body row: Sarabun's line at 14 pt with its upper and lower marks
-HEAD_LINE_PT = 26  # one line of the 16 pt header
 CELL_PAD_PX = 8  # room left and right of the text in a cell
 MIN_WIDTH, MAX_WIDTH = 5.0, 60.0
 HEAD_SLACK = 1.25  # a header's lines are uneven where the words break
-MARGIN_IN = 0.5  # left and right margins
-A4_LANDSCAPE_WIDTH_PT = 842
 
 
 @dataclass(frozen=True)
@@ -372,7 +377,7 @@ def _setup(
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.set_margins(left=MARGIN_IN, right=MARGIN_IN, top=0.75, bottom=0.75)
-    ws.set_header(f'&C&"{FONT_NAME}"&{BODY_PT}{_header_text(title)}')
+    ws.set_header(f'&C&"{FONT_NAME}"&{BODY_PT}{header_text(title)}')
     ws.set_footer(f'&C&"{FONT_NAME}"&{BODY_PT}หน้า &P / &N')
     # A fixed scale, never "fit to width": how wide a column prints depends on the reader's default font
     # (LibreOffice without Calibri makes every column wider and would shrink the text below 9 pt). The scale
@@ -381,28 +386,6 @@ def _setup(
     ws.set_print_scale(print_percent(widths))
     if print_scale(widths) < 1:
         ws.repeat_columns(LEAD, freeze_cols - 1)  # what names the row (the province columns are all alike)
-
-
-def print_percent(widths: Sequence[float]) -> int:
-    """The sheet's print scale in percent: one page wide when that keeps text ≥ 9 pt, else the readable minimum."""
-    readable = math.ceil(100 * MIN_PRINT_PT / BODY_PT)
-    return max(readable, min(100, math.floor(100 * print_scale(widths))))
-
-
-def _header_text(text: str) -> str:
-    return text.replace("&", "&&")
-
-
-def print_scale(widths: Sequence[float], *, margin_in: float = MARGIN_IN) -> float:
-    """The scale at which the columns fill one A4 landscape page's width (1 when they fit as they are)."""
-    printable_pt = A4_LANDSCAPE_WIDTH_PT - 2 * margin_in * 72
-    total_pt = sum(column_points(w) for w in widths)
-    return min(1.0, printable_pt / total_pt) if total_pt else 1.0
-
-
-def column_points(width: float) -> float:
-    """A column's printed width in points: Excel's pixels for the default font (Calibri 11: 7 px a digit)."""
-    return (int(width * 7 + 0.5) + 5) * 0.75 if width > 0 else 0.0
 
 
 # ----------------------------------------------------------------------------------------- sheets
