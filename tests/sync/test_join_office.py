@@ -76,13 +76,15 @@ def test_a_wrong_code_or_an_unreachable_server_says_so_in_thai_and_leaves_the_pc
     try:
         with pytest.raises(sync_client.SyncError) as wrong:
             join_office(new, server=BASE, code="ABCD-EFGH-IJKL", http=server.http)
-        assert wrong.value.code == "bad_code" and "รหัสลงทะเบียนไม่ถูกต้อง" in wrong.value.message
+        assert wrong.value.code == "bad_code"
+        assert wrong.value.message.startswith("รหัสลงทะเบียนไม่ถูกต้อง") and "/" not in wrong.value.message
+        assert "the enrolment code is wrong" in wrong.value.detail  # the server's own words, behind รายละเอียด
         flaky = Flaky(server.http._transport)
         flaky.refuse = lambda _r: True
         with pytest.raises(sync_client.SyncError) as offline:
             join_office(new, server=BASE, code=server.code(), http=client_for(server, flaky))
         assert offline.value.code == "offline" and offline.value.message.startswith("เชื่อมต่อเซิร์ฟเวอร์ไม่ได้")
-        assert "ConnectError" in offline.value.detail
+        assert offline.value.detail.startswith("ConnectError")
         assert office.get_office(new) is None and not any_accounts(new)
 
         # Enrolled, then the pull is cut off: no office is kept; the same code again finishes the job.
@@ -115,6 +117,7 @@ def test_a_server_that_is_not_ours_is_refused_in_thai(tmp_path) -> None:
         http = httpx.Client(base_url="http://example.test", transport=httpx.MockTransport(answer))
         with pytest.raises(sync_client.SyncError) as exc:
             join_office(new, server="http://example.test", code="ABCD-1234", http=http)
-        assert exc.value.message.startswith("เซิร์ฟเวอร์ปฏิเสธ")
+        assert exc.value.message.startswith("ที่อยู่นี้ไม่ใช่เซิร์ฟเวอร์ของโปรแกรม")
+        assert "404" in exc.value.detail
     finally:
         new.close()
