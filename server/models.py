@@ -84,7 +84,7 @@ class Device(ServerBase):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
-    # Its document-number lane in the office (desktop.core.numbering), given at enrolment (s0008), and the
+    # Its document-number lane in the office (desktop.core.numbering), given at enrolment (s0006), and the
     # PC's own local id, so that the same PC enrolling again keeps its lane.
     lane: Mapped[int | None] = mapped_column(Integer, default=None)
     pc_id: Mapped[str | None] = mapped_column(String(64), default=None)

@@ -109,7 +109,7 @@ class EnrolResponse(_Msg):
     token: str
     office_code: str
     server_time: datetime
-    # This device's document-number lane in the office (None from a server older than s0008).
+    # This device's document-number lane in the office (None from a server older than s0006).
     lane: int | None = None
 
 

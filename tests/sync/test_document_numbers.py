@@ -159,7 +159,7 @@ def test_lanes_used_by_pushed_numbers_are_not_given_again(server: Server, deskto
     a = desktops("pc_a")
     _issue(a, 2)
     assert sync_client.sync(a, http=server.http).failed == 0
-    with server.sessions.begin() as s:  # a device enrolled before lanes were given (s0008) holds none
+    with server.sessions.begin() as s:  # a device enrolled before lanes were given (s0006) holds none
         for device in s.query(Device):
             device.lane = None
     b = desktops("pc_b")

@@ -1,6 +1,6 @@
 """device lane: each enrolled device's document-number lane in its office, and the PC's own local id
 
-Revision ID: s0008_device_lane
+Revision ID: s0006_device_lane
 Revises: s0005_national
 Create Date: 2026-12-04 14:00:00
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "s0008_device_lane"
+revision: str = "s0006_device_lane"
 down_revision: str | Sequence[str] | None = "s0005_national"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
