@@ -3,7 +3,10 @@
 A desktop prints ``0012/2569`` in lane 1 and ``2-0012/2569`` in lane 2 (desktop/core/numbering.py). The lane is
 given here, at enrolment, so two PCs that enrol and then print offline can never print the same number. A lane
 is taken when another device of the office holds it or when numbers another PC pushed use it. A PC that printed
-numbers before it enrolled claims their lane and keeps it when it is free (docs/money.md).
+numbers before it enrolled claims their lane and keeps it when it is free (docs/money.md). Lane 1 is the
+founding PC's (the one set up as a new office, which may print for weeks before it enrols): a device that claims
+no lane (another PC joining the office) is given the lowest free lane from 2, so it can never share lane 1 with
+a founding PC that has not enrolled yet.
 """
 
 from __future__ import annotations
@@ -42,10 +45,14 @@ def taken_lanes(session: Session, *, office: str, pc_id: str | None, device_id: 
 
 
 def grant_lane(session: Session, device: Device, *, claim: int | None) -> int:
-    """Give the device its lane (the claimed one when free, else the lowest free) and store it on its row."""
+    """Give the device its lane (the claimed one when free, else the lowest free; from 2 without a claim) and
+    store it on its row."""
     for _ in range(MAX_TRIES):
         taken = taken_lanes(session, office=device.office_code, pc_id=device.pc_id, device_id=device.id)
-        lane = claim if claim is not None and claim not in taken else _lowest_free(taken)
+        if claim is not None and claim not in taken:
+            lane = claim
+        else:
+            lane = _lowest_free(taken | ({1} if claim is None else set()))
         try:
             with session.begin_nested():
                 if device.pc_id:  # the same PC enrolled before: its lane moves to this device row

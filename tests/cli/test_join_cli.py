@@ -56,7 +56,8 @@ def test_init_join_pulls_the_office_and_signs_in_with_the_centres_admin(
 
         rc, out, err = _run(capsys, db, "init", "--join", live.base, "--code", code, "--name", "pc2")
         assert rc == 0, err
-        assert "เข้าร่วมแล้ว: สำนักงานแรงงานจังหวัดขอนแก่น (รหัส 40) เครื่องที่ 1 ของสำนักงาน" in out
+        # lane 1 stays the founding PC's (set up as the new office), even while it has not enrolled
+        assert "เข้าร่วมแล้ว: สำนักงานแรงงานจังหวัดขอนแก่น (รหัส 40) เครื่องที่ 2 ของสำนักงาน" in out
         assert "บัญชีผู้ใช้ของสำนักงาน" in out and "กุญแจกู้คืน" in out
         monkeypatch.setenv("KRUKHOR_PASSWORD", CENTRE_PASSWORD)
         rc, out, err = _run(capsys, db, "--user", "head40", "sync-status")

@@ -139,6 +139,31 @@ def test_the_offices_only_pc_printing_for_weeks_before_enrolling_keeps_its_numbe
     assert _issue(a, 1) == ["0004/2569"] and _issue(b, 1) == ["2-0001/2569"]
 
 
+def test_a_pc_joining_while_the_founding_pc_prints_unenrolled_never_shares_its_lane(
+    server: Server, desktops, tmp_path
+) -> None:
+    from desktop.core.context import AppContext
+    from desktop.core.sync.join import join_office
+
+    first = desktops("pc_a", enrol=False)  # set up as the new office, printing for weeks without a server
+    assert _issue(first, 2) == ["0001/2569", "0002/2569"]
+    second = AppContext.open(tmp_path / "joined.sqlite", user_name="joined")
+    try:
+        joined = join_office(second, server=BASE, code=server.code(), device_name="joined", http=server.http)
+        assert joined.enrolled.lane == 2  # lane 1 is the founding PC's, enrolled or not
+        assert _issue(second, 2) == ["2-0001/2569", "2-0002/2569"]
+        late = sync_client.enrol(first, server=BASE, code=server.code(), device_name="pc_a", http=server.http)
+        assert late.lane == 1 and late.to_void == ()  # it keeps its lane: nothing to void
+        assert _issue(first, 1) == ["0003/2569"]
+        for ctx in (first, second, first):
+            report = sync_client.sync(ctx, http=server.http)
+            assert report.failed == 0 and not report.problems and not report.aside
+        expected = ["0001/2569", "0002/2569", "0003/2569", "2-0001/2569", "2-0002/2569"]
+        assert _labels(first) == _labels(second) == expected
+    finally:
+        second.close()
+
+
 def test_a_pc_that_printed_before_enrolling_in_a_lane_another_pc_holds_is_told_what_to_void(
     server: Server, desktops
 ) -> None:

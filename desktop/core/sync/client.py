@@ -218,8 +218,10 @@ def enrol(
         if not key:
             key = secrets.token_urlsafe(32)
             set_secret_setting(s, ctx.engine, K_ENROL_KEY, key)
+        # A PC set up as a new office claims lane 1 (the founding PC's) even before its first number; a PC
+        # joining an office claims none (server/lanes.py).
         claim = numbering.granted_lane(s) or (
-            numbering.own_lane(s, office_code=office, device_id=ctx.device_id) if office else None
+            (numbering.own_lane(s, office_code=office, device_id=ctx.device_id) or 1) if not joining else None
         )
     with _http(server, http) as client:
         answer = EnrolResponse.model_validate(
