@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from desktop.cli import main
-from server import admin
+from server import cli as server_cli
 from tests.fixtures.sync_harness import start_live_server
 
 CENTRE_PASSWORD = "centre-pass-2569"
@@ -32,15 +32,28 @@ def test_init_join_pulls_the_office_and_signs_in_with_the_centres_admin(
     live = start_live_server(f"sqlite:///{tmp_path / 'server.sqlite'}")
     try:
         code = live.code("40")
-        admin.create_user(
-            live.sessions,
-            username="head40",
-            password=CENTRE_PASSWORD,
-            role="province_head",
-            province="40",
-            full_name="นายหัวหน้า สำนักงาน",
-            desktop_roles=("admin",),
+        # The centre makes the office's first admin with the server's own command; no PC has made one.
+        made = server_cli.main(
+            [
+                "--database-url",
+                f"sqlite:///{tmp_path / 'server.sqlite'}",
+                "admin",
+                "create-user",
+                "--username",
+                "head40",
+                "--role",
+                "province_head",
+                "--province",
+                "40",
+                "--full-name",
+                "นายหัวหน้า สำนักงาน",
+                "--password",
+                CENTRE_PASSWORD,
+                "--desktop-role",
+                "admin",
+            ]
         )
+        assert made == 0 and "head40" in capsys.readouterr().out
         db = tmp_path / "new_pc.sqlite"
         rc, out, err = _run(capsys, db, "init")
         assert rc == 1 and "--province" in err and "--join" in err
