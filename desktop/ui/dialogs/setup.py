@@ -67,7 +67,9 @@ class SetupDialog(QDialog):
         self.join_box = QWidget()
         join_form = QFormLayout(self.join_box)
         join_form.setContentsMargins(24, 0, 0, 0)
-        join_form.addRow(QLabel("รับข้อมูลและบัญชีผู้ใช้ของสำนักงานจากเซิร์ฟเวอร์ แล้วเข้าสู่ระบบด้วยบัญชีเดิมของสำนักงาน"))
+        about = QLabel("รับข้อมูลและบัญชีผู้ใช้ของสำนักงานจากเซิร์ฟเวอร์\nแล้วเข้าสู่ระบบด้วยบัญชีผู้ใช้เดิมของสำนักงาน")
+        about.setWordWrap(True)
+        join_form.addRow(about)
         join_form.addRow("ที่อยู่เซิร์ฟเวอร์", self.server_edit)
         join_form.addRow("รหัสลงทะเบียน", self.code_edit)
 
