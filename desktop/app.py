@@ -77,11 +77,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         create_demo_accounts(ctx)  # passwords in the README
     own = office.get_office(ctx)
     if own is None:
-        dialog = SetupDialog(office.list_provinces(ctx))
+        dialog = SetupDialog(office.list_provinces(ctx), ctx=ctx)
         if not dialog.exec():
             return 0
-        own = office.setup_office(ctx, province_code=dialog.chosen_code() or "")
-        load_reference_places(ctx)  # the province's districts, so a first round can name them before a roster
+        if (
+            dialog.joined is not None
+        ):  # another PC of a working office: its data and accounts pulled, no admin made
+            own = dialog.joined.office
+        else:
+            own = office.setup_office(ctx, province_code=dialog.chosen_code() or "")
+            load_reference_places(
+                ctx
+            )  # the province's districts, so a first round can name them before a roster
         if ctx.db_path is not None:  # shown once, at setup, for the head of office to print and keep
             from desktop.core.keys.opening import recovery_key_text
             from desktop.ui.dialogs.recovery_key import RecoveryKeyDialog

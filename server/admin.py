@@ -36,6 +36,7 @@ class DeviceInfo:
     created: str
     last_seen: str
     revoked: bool
+    lane: int | None = None  # its document-number lane (เครื่องที่) in the office
 
 
 def province_names() -> dict[str, str]:
@@ -184,6 +185,7 @@ def list_devices(sessions: sessionmaker[Session], *, province: str | None = None
                 d.created_at.isoformat(timespec="seconds"),
                 d.last_seen_at.isoformat(timespec="seconds") if d.last_seen_at else "",
                 d.revoked_at is not None,
+                d.lane,
             )
             for d in s.scalars(q)
         ]

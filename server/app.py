@@ -33,7 +33,7 @@ from db.sync.messages import (
     PushRequest,
     PushResponse,
 )
-from server import national, pruning, store
+from server import lanes, national, pruning, store
 from server.config import Settings
 from server.dashboard import auth as dashboard_auth
 from server.dashboard import routes as dashboard_routes
@@ -244,8 +244,9 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
                 bad = False
                 token = new_token()
                 again.token_hash = token_hash(token)
+                lane = again.lane or lanes.grant_lane(s, again, claim=body.lane_claim)
                 answer = EnrolResponse(
-                    device_id=again.id, token=token, office_code=again.office_code, server_time=now
+                    device_id=again.id, token=token, office_code=again.office_code, server_time=now, lane=lane
                 )
             elif code is None or code.used_at is not None or code.expires_at <= now:
                 bad = True
@@ -257,12 +258,14 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
                     name=body.device_name[:100],
                     token_hash=token_hash(token),
                     key_hash=token_hash(body.device_key) if body.device_key else None,
+                    pc_id=body.pc_id,
                 )
                 s.add(device)
                 s.flush()
                 code.used_at, code.device_id = now, device.id
+                lane = lanes.grant_lane(s, device, claim=body.lane_claim)
                 answer = EnrolResponse(
-                    device_id=device.id, token=token, office_code=code.office_code, server_time=now
+                    device_id=device.id, token=token, office_code=code.office_code, server_time=now, lane=lane
                 )
             if not bad:
                 forgive(s, clear=[], refund=[key])

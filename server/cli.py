@@ -156,7 +156,8 @@ def _admin(admin, sessions, args: argparse.Namespace) -> int:
     elif cmd == "devices":
         for d in admin.list_devices(sessions, province=args.province):
             state = "เพิกถอนแล้ว" if d.revoked else "ใช้งาน"
-            print(f"{d.id}\t{d.office_code}\t{d.name}\t{d.created}\t{d.last_seen}\t{state}")
+            lane = f"เครื่องที่ {d.lane}" if d.lane else "-"
+            print(f"{d.id}\t{d.office_code}\t{d.name}\t{lane}\t{d.created}\t{d.last_seen}\t{state}")
     elif cmd == "revoke-device":
         try:
             device_id = uuid.UUID(args.device_id)

@@ -22,6 +22,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    UniqueConstraint,
     Uuid,
 )
 from sqlalchemy.dialects.postgresql import JSONB
@@ -72,6 +73,7 @@ class UserSession(ServerBase):
 
 class Device(ServerBase):
     __tablename__ = "device"
+    __table_args__ = (UniqueConstraint("office_code", "lane", name="uq_device_office_code_lane"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     office_code: Mapped[str] = mapped_column(String(2), index=True)
@@ -82,6 +84,10 @@ class Device(ServerBase):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime | None] = mapped_column(default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Its document-number lane in the office (desktop.core.numbering), given at enrolment (s0006), and the
+    # PC's own local id, so that the same PC enrolling again keeps its lane.
+    lane: Mapped[int | None] = mapped_column(Integer, default=None)
+    pc_id: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class EnrolCode(ServerBase):

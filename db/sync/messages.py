@@ -98,6 +98,10 @@ class EnrolRequest(_Msg):
     device_name: str = Field(default="", max_length=100)
     # The PC's own secret: the same code with the same key again returns the same device (a lost answer retried).
     device_key: str | None = Field(default=None, min_length=16, max_length=128)
+    # The document-number lane this PC already printed numbers in before enrolling (None: it has printed none),
+    # and its own local id (the device_id on those numbers): the lane is granted when no other PC holds it.
+    lane_claim: int | None = Field(default=None, ge=1, le=999)
+    pc_id: str | None = Field(default=None, max_length=64)
 
 
 class EnrolResponse(_Msg):
@@ -105,6 +109,8 @@ class EnrolResponse(_Msg):
     token: str
     office_code: str
     server_time: datetime
+    # This device's document-number lane in the office (None from a server older than s0006).
+    lane: int | None = None
 
 
 class LoginRequest(_Msg):

@@ -67,6 +67,10 @@ def _run_command(ctx: AppContext, args: argparse.Namespace) -> int:
     if cmd == "enrol":
         r = sync_client.enrol(ctx, server=args.server, code=args.code, device_name=args.name)
         print(f"ลงทะเบียนเครื่องแล้ว: จังหวัด {r.office_code} เซิร์ฟเวอร์ {r.server} (device {r.device_id})")
+        if r.lane is not None:
+            print(f"เลขที่เอกสารของเครื่องนี้: เครื่องที่ {r.lane} ของสำนักงาน")
+        if r.void_line():
+            print(r.void_line(), file=sys.stderr)
     elif cmd == "sync":
         started = time.perf_counter()
         last = [0.0]

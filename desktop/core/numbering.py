@@ -8,8 +8,10 @@ the same time can never pick the same number. The printed form is ``0012/2569`` 
 only a pull could reveal (two PCs that claimed one device number before either synced) is refused by the
 pull as a row problem rather than stored.
 
-A PC's device number is the one on its earlier numbers; its first number takes one more than the highest
-device number it has seen in the office (1 on a PC that has seen none).
+A PC's device number is the lane the server gave it at enrolment (``sync.lane``, unique in the office). Before
+it has one, it is the lane of its earlier numbers, else one more than the highest it has seen (1 on a PC that
+has seen none); enrolment then claims that lane, and a PC whose claim another PC already holds is given a new
+lane and told which of its earlier numbers to void (docs/money.md).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import DocumentNumber
+from desktop.core.context import get_setting
 from desktop.core.errors import RuleViolation, ValidationError
 
 SERIES_LABELS = {"voucher": "ใบสำคัญรับเงิน", "certificate": "วุฒิบัตร"}
@@ -43,13 +46,29 @@ def format_label(*, device_no: int, seq: int, fiscal_year: int) -> str:
     return body if device_no == 1 else f"{device_no}-{body}"
 
 
-def device_number(session: Session, *, office_code: str, device_id: str) -> int:
-    """This PC's number in the office: the one it already numbers with, else the next free one."""
-    mine = session.scalar(
+K_LANE = "sync.lane"  # the lane the server gave this PC at enrolment
+
+
+def granted_lane(session: Session) -> int | None:
+    value = get_setting(session, K_LANE)
+    return int(value) if value else None
+
+
+def own_lane(session: Session, *, office_code: str, device_id: str) -> int | None:
+    """The lane of this PC's newest number (None when it has issued none)."""
+    return session.scalar(
         select(DocumentNumber.device_no)
         .where(DocumentNumber.office_code == office_code, DocumentNumber.device_id == device_id)
+        .order_by(DocumentNumber.issued_at.desc())
         .limit(1)
     )
+
+
+def device_number(session: Session, *, office_code: str, device_id: str) -> int:
+    """This PC's number in the office: its granted lane, else the one it numbers with, else the next free one."""
+    if device_id == get_setting(session, "device_id") and (lane := granted_lane(session)) is not None:
+        return lane
+    mine = own_lane(session, office_code=office_code, device_id=device_id)
     if mine is not None:
         return mine
     highest = session.scalar(
@@ -110,6 +129,21 @@ def issue_number(
             f"ออกเลขที่{SERIES_LABELS[series]} {row.label} ไม่ได้ เพราะมีเลขนี้แล้ว กรุณาลองอีกครั้ง"
         ) from exc
     return Issued(row.id, series, fiscal_year, device_no, seq, row.label)
+
+
+def issued_in_lane(session: Session, *, office_code: str, device_id: str, lane: int) -> list[str]:
+    """This PC's numbers in a lane (วุฒิบัตร 0001/2569 …): the ones to void when the lane was not its own."""
+    rows = session.execute(
+        select(DocumentNumber.series, DocumentNumber.label)
+        .where(
+            DocumentNumber.office_code == office_code,
+            DocumentNumber.device_id == device_id,
+            DocumentNumber.device_no == lane,
+            DocumentNumber.deleted.is_(False),
+        )
+        .order_by(DocumentNumber.series, DocumentNumber.fiscal_year, DocumentNumber.seq)
+    )
+    return [f"{SERIES_LABELS.get(series, series)} {label}" for series, label in rows]
 
 
 def numbers_for(session: Session, *, series: str, entity_table: str, entity_ids: list[uuid.UUID]) -> dict:

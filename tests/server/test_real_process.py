@@ -99,7 +99,7 @@ def test_admin_enrol_sync_and_a_server_gone(running, tmp_path: Path, capsys) -> 
     assert "รอส่ง: 0" in capsys.readouterr().out
 
     devices = _server_cli(url, "admin", "devices", "--province", "40")
-    assert devices.returncode == 0 and "ใช้งาน" in devices.stdout
+    assert devices.returncode == 0 and "ใช้งาน" in devices.stdout and "เครื่องที่ 1" in devices.stdout
 
     proc.terminate()
     proc.wait(timeout=10)

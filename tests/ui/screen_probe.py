@@ -236,7 +236,7 @@ def main(out_path: str) -> int:
         "round": lambda: RoundDialog(ctx, runner, districts=win.rounds.districts, row=held, parent=win),
         "enrol": lambda: EnrolDialog(ctx, runner, round_row=held, parent=win),
         "history": lambda: HistoryDialog(person.full_name, audit.history(ctx, entity_id=person.id), win),
-        "setup": lambda: SetupDialog(office.list_provinces(ctx), win),
+        "setup": lambda: SetupDialog(office.list_provinces(ctx), win, ctx=ctx),
         "allocation": lambda: AllocationDialog(win),
         "budget_line": lambda: LineDialog(win),
         "rate": lambda: RateDialog(win),

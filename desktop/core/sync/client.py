@@ -25,6 +25,7 @@ from db.models import LocalSetting, SyncConflict
 from db.sync import local, quarantine, versions
 from db.sync.messages import EnrolResponse, PullResponse, PushRequest, PushResponse
 from db.sync.registry import get
+from desktop.core import numbering
 from desktop.core.accounts.permissions import require
 from desktop.core.context import AppContext, get_setting, set_setting
 from desktop.core.errors import CoreError, NotFoundError, ValidationError
@@ -61,6 +62,18 @@ class EnrolResult:
     device_id: str
     office_code: str
     server: str
+    lane: int | None = None  # this PC's document-number lane in the office (desktop.core.numbering)
+    # Numbers this PC printed before enrolling in a lane another PC holds: the office voids them (docs/money.md).
+    to_void: tuple[str, ...] = ()
+
+    def void_line(self) -> str:
+        """The Thai warning about the numbers to void, or "" when there are none."""
+        if not self.to_void:
+            return ""
+        return (
+            f"เลขที่เอกสาร {len(self.to_void):,} เลขที่ออกในเครื่องนี้ก่อนลงทะเบียนอาจซ้ำกับเครื่องอื่นของสำนักงาน "
+            f"กรุณายกเลิกเอกสารเหล่านี้ (บันทึกรายการกลับ แล้วออกใหม่ จะได้เลขที่ใหม่): {', '.join(self.to_void)}"
+        )
 
 
 @dataclass
@@ -195,11 +208,18 @@ def _call(client: httpx.Client, method: str, url: str, **kw: Any) -> dict[str, A
 
 
 def enrol(
-    ctx: AppContext, *, server: str, code: str, device_name: str = "", http: httpx.Client | None = None
+    ctx: AppContext,
+    *,
+    server: str,
+    code: str,
+    device_name: str = "",
+    http: httpx.Client | None = None,
+    joining: bool = False,
 ) -> EnrolResult:
-    """Exchange a one-time code for this PC's device token; the office must match the server's."""
+    """Exchange a one-time code for this PC's device token and document-number lane; the office must match the
+    server's (joining: a PC without an office yet, which takes the code's; see desktop.core.sync.join)."""
     require(ctx, "sync.enrol")
-    office = ctx.require_office_code()
+    office = ctx.office_code() if joining else ctx.require_office_code()
     server = server.rstrip("/")
     if not server.startswith(("http://", "https://")):
         raise ValidationError({"server": "ที่อยู่เซิร์ฟเวอร์ต้องขึ้นต้นด้วย http:// หรือ https://"})
@@ -209,25 +229,43 @@ def enrol(
         if not key:
             key = secrets.token_urlsafe(32)
             set_secret_setting(s, ctx.engine, K_ENROL_KEY, key)
+        # A PC set up as a new office claims lane 1 (the founding PC's) even before its first number; a PC
+        # joining an office claims none (server/lanes.py).
+        claim = numbering.granted_lane(s) or (
+            (numbering.own_lane(s, office_code=office, device_id=ctx.device_id) or 1) if not joining else None
+        )
     with _http(server, http) as client:
         answer = EnrolResponse.model_validate(
             _call(
                 client,
                 "POST",
                 "/api/v1/enrol",
-                json={"code": code.strip(), "device_name": name[:100], "device_key": key},
+                json={
+                    "code": code.strip(),
+                    "device_name": name[:100],
+                    "device_key": key,
+                    "lane_claim": claim,
+                    "pc_id": ctx.device_id,
+                },
                 headers=_headers(),
             )
         )
-    if answer.office_code != office:
+    if office and answer.office_code != office:
         raise ValidationError(
             {"code": f"รหัสนี้ออกให้จังหวัดรหัส {answer.office_code} แต่เครื่องนี้ตั้งค่าไว้เป็นจังหวัดรหัส {office}"}
         )
+    to_void: list[str] = []
     with ctx.transaction() as s:
         set_setting(s, K_SERVER, server)
         set_secret_setting(s, ctx.engine, K_TOKEN, answer.token)
         set_setting(s, K_DEVICE, str(answer.device_id))
-    return EnrolResult(str(answer.device_id), answer.office_code, server)
+        if answer.lane is not None:
+            set_setting(s, numbering.K_LANE, str(answer.lane))
+            if claim is not None and claim != answer.lane:
+                to_void = numbering.issued_in_lane(
+                    s, office_code=answer.office_code, device_id=ctx.device_id, lane=claim
+                )
+    return EnrolResult(str(answer.device_id), answer.office_code, server, answer.lane, tuple(to_void))
 
 
 def device_token(ctx: AppContext) -> str:

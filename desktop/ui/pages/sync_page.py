@@ -26,6 +26,7 @@ from desktop.core.accounts import store
 from desktop.core.context import AppContext
 from desktop.core.errors import CoreError
 from desktop.core.sync import client as sync_client
+from desktop.ui.errors import error_box
 from desktop.ui.field_labels import field_label
 from desktop.ui.sync_controller import SyncController, SyncOutcome
 from desktop.ui.table_model import Column, RowTableModel, make_table_view
@@ -290,6 +291,8 @@ class SyncPage(QWidget):
             self.enrol_button.setEnabled(True)
             self.result.setStyleSheet("color: #1b5e20")
             self.result.setText(f"ลงทะเบียนเครื่องแล้ว (จังหวัด {r.office_code}) กำลังซิงก์ครั้งแรก…")
+            if r.void_line():  # numbers printed before enrolling, in a lane another PC holds
+                error_box(self, "เลขที่เอกสารที่ต้องยกเลิก", r.void_line())
             self.code_edit.clear()
             self.reload()
             self.controller.sync_now()
