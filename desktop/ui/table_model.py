@@ -42,7 +42,9 @@ class RowTableModel(QAbstractTableModel):
         self.visible: list[int] = []
         self._query = ""
         self._sort: tuple[int, Qt.SortOrder] | None = None
-        self._sort_keys: dict[int, list[Any]] = {}  # per column, computed once per set of rows
+        # Per (column, descending): every row's index in sorted order, made once per set of rows, so a search
+        # keeps that order by filtering it (no keystroke re-sorts or re-collates 75,000 Thai names).
+        self._sorted: dict[tuple[int, bool], list[int]] = {}
         self.generation = 0  # counts set_rows: a new set of rows, not a new search over the same rows
 
     # Qt API
@@ -85,7 +87,8 @@ class RowTableModel(QAbstractTableModel):
         if self._sort is None:
             self.visible.sort()
         else:
-            self._apply_sort()
+            shown = set(self.visible)
+            self.visible = [i for i in self._sorted_rows() if i in shown]
         self.layoutChanged.emit()
 
     # ours
@@ -96,7 +99,7 @@ class RowTableModel(QAbstractTableModel):
     def set_rows(self, rows: Sequence[Any], *, haystack: list[str] | None = None) -> None:
         self.beginResetModel()
         self.rows = list(rows)
-        self._sort_keys = {}
+        self._sorted = {}
         self.generation += 1
         self._haystack = haystack if haystack is not None else self.build_haystack(self.rows)
         self._refilter()
@@ -129,26 +132,35 @@ class RowTableModel(QAbstractTableModel):
         return text.casefold().replace("-", "")
 
     def _refilter(self, within: list[int] | None = None) -> None:
+        """`within` (the current matches, already in view order) narrows; otherwise all rows in view order."""
         terms = self._query.split()
-        candidates = range(len(self.rows)) if within is None else within
+        if within is None:
+            candidates: Sequence[int] = range(len(self.rows)) if self._sort is None else self._sorted_rows()
+        else:
+            candidates = within
         if not terms:
-            self.visible = list(range(len(self.rows)))
+            self.visible = list(candidates)
         else:
             hay = self._haystack
-            self.visible = [i for i in candidates if all(t in hay[i] for t in terms)]
-        if within is None:
-            self._apply_sort()
+            if len(terms) == 1:
+                term = terms[0]
+                self.visible = [i for i in candidates if term in hay[i]]
+            else:
+                self.visible = [i for i in candidates if all(t in hay[i] for t in terms)]
 
-    def _apply_sort(self) -> None:
-        if self._sort is None:
-            return
+    def _sorted_rows(self) -> list[int]:
+        assert self._sort is not None
         column, order = self._sort
-        keys = self._sort_keys.get(column)
-        if keys is None:  # Thai collation keys cost a few µs a row: made once, reused while searching
+        descending = order == Qt.SortOrder.DescendingOrder
+        rows = self._sorted.get((column, descending))
+        if rows is None:  # Thai collation keys cost a few µs a row: made once per column and set of rows
             col = self.columns[column]
             key = col.sort_key or col.value
-            keys = self._sort_keys[column] = [_sortable(key(r)) for r in self.rows]
-        self.visible.sort(key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
+            keys = [_sortable(key(r)) for r in self.rows]
+            rows = self._sorted[(column, descending)] = sorted(
+                range(len(self.rows)), key=keys.__getitem__, reverse=descending
+            )
+        return rows
 
 
 def _sortable(value: Any) -> tuple[int, Any]:
