@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import functools
+import re
 import shutil
 import sqlite3
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlcipher3.dbapi2 as sqlcipher
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.pool import NullPool
 
 from db.change_stamps import ensure_change_triggers
 from db.cipher import connect
 from db.engine import BUSY_TIMEOUT_MS, engine_key, keyed_connections, make_engine
 from db.sync.outbox import ensure_triggers
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported only when a file is not at head (a fifth of a second of every start otherwise).
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BACKUPS_KEPT = 10  # the last starts
@@ -33,18 +35,24 @@ class DatabaseTooNewError(RuntimeError):
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return cfg
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
@@ -69,6 +77,8 @@ def check_plain_file_not_newer(path: Path) -> None:
 def refuse_unknown_revision(current: str | None) -> None:
     if current is None:
         return
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config())
     known = {rev.revision for rev in script.walk_revisions()}
     if current not in known:
@@ -85,6 +95,8 @@ class MigrationError(RuntimeError):
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate to ``revision`` in one transaction: on any error the file is left exactly as it was."""
+    from alembic import command
+
     cfg = alembic_config()
     if engine.dialect.name != "sqlite":
         with engine.begin() as conn:
@@ -227,6 +239,45 @@ def _backup_day(path: Path) -> date | None:
     return None
 
 
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\b[^=\n]*=\s*(.*?)\s*$", re.MULTILINE)
+_PLAIN = re.compile(r"\"[^\"]+\"|'[^']+'")
+
+
+def quick_head_revision() -> str | None:
+    """The head read from the scripts' own `revision` / `down_revision` lines, without importing Alembic.
+
+    None when that is not plain (several heads, a computed value): then Alembic's head_revision() decides.
+    tests/db/test_migrations.py checks it equals Alembic's answer.
+    """
+    revisions: set[str] = set()
+    downs: set[str] = set()
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = dict(_REVISION_LINE.findall(script.read_text(encoding="utf-8")))
+        revision, down = found.get("revision", ""), found.get("down_revision", "")
+        if not _PLAIN.fullmatch(revision) or not (down == "None" or _PLAIN.fullmatch(down)):
+            return None  # a tuple of parents, a computed value: not plain
+        revisions.add(revision.strip("\"'"))
+        if down != "None":
+            downs.add(down.strip("\"'"))
+    heads = revisions - downs
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _stored_revision(engine: Engine) -> str | None:
+    """The file's revision (Alembic's one-row table) by plain SQL; None when absent or not a single row."""
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            has_table = conn.execute(
+                text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'")
+            ).first()
+            if not has_table:
+                return None
+        else:
+            return None
+        rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+    return rows[0][0] if len(rows) == 1 else None
+
+
 def prepare_database(db: Path | str, *, backup: bool = True, key: bytes | None = None) -> Engine:
     """Open a database: refuse a newer one, back the file up, migrate it to head.
 
@@ -235,9 +286,11 @@ def prepare_database(db: Path | str, *, backup: bool = True, key: bytes | None =
     """
     engine = make_engine(db, key=key)
     try:
-        check_not_newer(engine)
-        current = current_revision(engine)
-        needs_upgrade = current != head_revision()
+        current = _stored_revision(engine)
+        if current is None or current != quick_head_revision():  # not plainly at head: Alembic decides
+            check_not_newer(engine)
+            current = current_revision(engine)
+        needs_upgrade = current != quick_head_revision() and current != head_revision()
         if "://" not in str(db) and current is not None and (backup or needs_upgrade):
             backup_sqlite(
                 Path(db), label="start" if not needs_upgrade else f"before-{head_revision()}", key=key

@@ -21,7 +21,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
 
 def run(ctx: AppContext, args: argparse.Namespace) -> int:
     if ctx.db_path is None:
-        raise SetupRequiredError("ฐานข้อมูลนี้ไม่ใช่แฟ้มบนเครื่อง จึงไม่มีกุญแจกู้คืน (recovery key)")
+        raise SetupRequiredError("ฐานข้อมูลนี้ไม่ใช่แฟ้มบนเครื่อง จึงไม่มีกุญแจกู้คืน")
     print(recovery_key_text(ctx.db_path))
     print(
         "เก็บกุญแจกู้คืนนี้ไว้ในที่ปลอดภัย (เช่น พิมพ์ใส่ซองปิดผนึกให้หัวหน้าสำนักงาน): "

@@ -85,7 +85,7 @@ def run(ctx: AppContext, args: argparse.Namespace) -> int:
 
 def _print_recovery_key(ctx: AppContext) -> None:
     if ctx.db_path is not None:
-        print(f"กุญแจกู้คืน (recovery key) ของฐานข้อมูล: {recovery_key_text(ctx.db_path)}")
+        print(f"กุญแจกู้คืนของฐานข้อมูล: {recovery_key_text(ctx.db_path)}")
         print("พิมพ์เก็บไว้ในที่ปลอดภัย: ใช้เปิดสำเนาฐานข้อมูลบนเครื่องอื่น (ดูอีกครั้งได้ด้วย krukhor-cli key show-recovery)")
 
 

@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         self.settings.restore_requested.connect(self._restore)
         self.statusBar().showMessage(office.name_th)
         self.account_label = QLabel(account_text(ctx))  # who is at the keyboard
+        self.account_label.setContentsMargins(0, 0, 8, 0)  # Thai marks overhang the last letter's advance
         self.statusBar().addPermanentWidget(self.account_label)
         self.statusBar().setSizeGripEnabled(True)
         self.setMinimumSize(900, 560)

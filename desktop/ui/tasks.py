@@ -7,6 +7,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -30,9 +31,12 @@ class _Job(QRunnable):
             result = self.fn()
         except Exception as exc:
             log.debug("background job failed: %s", traceback.format_exc())
-            self.relay.failed.emit(exc)
+            if shiboken6.isValid(self.relay):
+                self.relay.failed.emit(exc)
         else:
-            self.relay.done.emit(result)
+            # The program may be closing: its window (and the relay) went while this ran; nobody is waiting.
+            if shiboken6.isValid(self.relay):
+                self.relay.done.emit(result)
 
 
 class TaskRunner(QObject):

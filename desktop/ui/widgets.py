@@ -76,6 +76,9 @@ class BEDateEdit(QWidget):
         self.edit.setPlaceholderText("วว/ดด/ปปปป (พ.ศ.) เช่น 12/05/2567")
         self.button = QToolButton(self, text="ปฏิทิน")
         self.button.setAccessibleName("เลือกวันที่จากปฏิทิน")
+        # Room for ฏ's tail below the line and for the menu arrow beside the word (both were clipped).
+        metrics = self.button.fontMetrics()
+        self.button.setMinimumSize(metrics.horizontalAdvance("ปฏิทิน") + 30, metrics.height() + 12)
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.button)
         self.popup = BECalendar(menu)

@@ -26,6 +26,7 @@ pytest.importorskip("pytestqt")
 from desktop.ui.rounds.checkin_box import CheckInBox
 from desktop.ui.rounds.planning_view import WalkInDialog
 from desktop.ui.tasks import TaskRunner
+from tests.fixtures.rounds import ready_round
 
 DAY = date(2027, 5, 11)
 HOLDER = "1101700203450"
@@ -41,7 +42,7 @@ def runner(qtbot):
 
 @pytest.fixture
 def card_round(ctx: AppContext) -> RoundRow:
-    rnd = rounds.create_round(
+    rnd = ready_round(
         ctx,
         RoundInput(
             start_date=DAY, end_date=DAY, number=1, title="ฝึกอบรมครู ข", capacity=5, days=[DayInput(DAY)]

@@ -22,6 +22,7 @@ from desktop.core.people import people
 from desktop.core.people.people import PersonInput
 from desktop.core.rounds import enrolment, rounds
 from desktop.core.rounds.rounds import DayInput, RoundInput
+from tests.fixtures.rounds import ready_round
 
 ROOT = Path(__file__).parents[2]
 DAY = date(2027, 5, 11)
@@ -89,7 +90,7 @@ def test_without_pyscard_the_watch_says_the_reader_is_unavailable(monkeypatch) -
 
 
 def _round_with(ctx: AppContext, national_id: str) -> None:
-    rnd = rounds.create_round(
+    rnd = ready_round(
         ctx,
         RoundInput(
             start_date=DAY, end_date=DAY, number=1, title="ฝึกอบรมครู ข", capacity=5, days=[DayInput(DAY)]

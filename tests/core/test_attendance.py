@@ -17,6 +17,7 @@ from desktop.core.people.people import PersonInput
 from desktop.core.rounds import attendance, completion, enrolment, rounds
 from desktop.core.rounds.attendance import MarkChange
 from desktop.core.rounds.rounds import DayInput, RoundInput
+from tests.fixtures.rounds import ready_round
 
 START = date(2027, 5, 11)
 
@@ -40,7 +41,7 @@ def _round(
     offset: int = 0,
 ) -> tuple[uuid.UUID, list[uuid.UUID]]:
     end = START + timedelta(days=1)
-    rnd = rounds.create_round(
+    rnd = ready_round(
         ctx,
         RoundInput(
             start_date=START,
@@ -241,7 +242,7 @@ def test_all_halves_completion_follows_the_marks(ctx: AppContext) -> None:
 
 def test_min_80pct_rule_and_recompute_on_held(ctx: AppContext) -> None:
     days = [DayInput(START + timedelta(days=i)) for i in range(2)] + [DayInput(START + timedelta(days=2))]
-    rnd = rounds.create_round(
+    rnd = ready_round(
         ctx,
         RoundInput(
             start_date=START, end_date=START + timedelta(days=2), title="สามวัน", capacity=5, days=days

@@ -18,6 +18,7 @@ from desktop.core.people import people
 from desktop.core.people.people import PersonInput
 from desktop.core.rounds import enrolment, rounds
 from desktop.core.rounds.rounds import DayInput, RoundInput
+from tests.fixtures.rounds import ready_round
 
 DAY = date(2027, 5, 11)
 NID = "1101700203450"
@@ -42,7 +43,7 @@ CARD = CardData(
 
 
 def _setup(ctx: AppContext, *, first: str = "สมชาย", enrol: bool = True):
-    rnd = rounds.create_round(
+    rnd = ready_round(
         ctx,
         RoundInput(start_date=DAY, end_date=DAY, number=1, title="ครู ข", capacity=5, days=[DayInput(DAY)]),
     )

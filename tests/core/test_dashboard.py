@@ -16,6 +16,7 @@ from desktop.core.people.lecturers import LecturerInput
 from desktop.core.people.people import PersonInput
 from desktop.core.rounds import enrolment, rounds
 from desktop.core.rounds.rounds import RoundInput
+from tests.fixtures.rounds import ready_round
 
 
 def _villages(ctx: AppContext, n: int) -> list[uuid.UUID]:
@@ -31,9 +32,7 @@ def _villages(ctx: AppContext, n: int) -> list[uuid.UUID]:
 
 
 def _round(ctx: AppContext, start: date, capacity: int = 10) -> uuid.UUID:
-    return rounds.create_round(
-        ctx, RoundInput(start_date=start, end_date=start, title="ครู ข", capacity=capacity)
-    ).id
+    return ready_round(ctx, RoundInput(start_date=start, end_date=start, title="ครู ข", capacity=capacity)).id
 
 
 def test_an_empty_office_counts_nothing(ctx: AppContext) -> None:

@@ -38,6 +38,17 @@ def test_the_demo_is_deterministic(tmp_path: Path) -> None:
     assert len(set(first)) == 120
 
 
+def test_the_demo_office_is_set_up_like_a_real_one(demo_ctx: AppContext) -> None:
+    from desktop.core.first_run import first_run_steps
+
+    own = office.get_office(demo_ctx)
+    assert own is not None and own.name_th == "สำนักงานแรงงานจังหวัดขอนแก่น"
+    assert "ขอนแก่น 40000" in own.address and own.head_name == "นางสาวพรทิพย์ ศรีสุข"
+    assert own.head_position  # printed under the head's signature
+    steps = {s.key: s.done for s in first_run_steps(demo_ctx)}
+    assert steps["office"] and steps["roster"] and steps["round"]  # step 1 ticked too, as on a real office
+
+
 def test_every_village_has_exactly_one_person(demo_ctx: AppContext) -> None:
     with demo_ctx.reading() as session:
         villages = set(session.scalars(select(Village.id)))

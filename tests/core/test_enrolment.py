@@ -15,10 +15,11 @@ from desktop.core.people import people
 from desktop.core.people.people import PersonInput
 from desktop.core.rounds import enrolment, rounds
 from desktop.core.rounds.rounds import RoundInput
+from tests.fixtures.rounds import ready_round
 
 
 def _round(ctx: AppContext, *, capacity: int = 10, start: date = date(2026, 10, 20)) -> uuid.UUID:
-    return rounds.create_round(
+    return ready_round(
         ctx, RoundInput(start_date=start, end_date=start, title="ฝึกอบรมครู ข", capacity=capacity)
     ).id
 

@@ -235,3 +235,24 @@ def test_the_row_query_width_is_what_readers_slice_by() -> None:
     from desktop.core.people.people import PERSON_ROW_WIDTH, person_row_query
 
     assert len(person_row_query().selected_columns) == PERSON_ROW_WIDTH
+
+
+def test_listing_pauses_the_collector_only_while_it_builds_rows() -> None:
+    import gc
+
+    import pytest
+
+    from desktop.core.fastquery import collector_paused
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), collector_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("a failed read")
+    assert gc.isenabled()  # back on after an error too
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # someone else's pause is theirs to end
+    finally:
+        gc.enable()

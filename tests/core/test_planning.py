@@ -18,6 +18,7 @@ from desktop.core.rounds import attendance, enrolment, planning, rounds
 from desktop.core.rounds.attendance import MarkChange
 from desktop.core.rounds.rounds import RoundInput
 from desktop.core.rounds.summary import round_summary
+from tests.fixtures.rounds import ready_round
 
 DAY = date(2027, 6, 8)
 
@@ -50,7 +51,7 @@ def _setup_area(ctx: AppContext) -> dict[str, uuid.UUID]:
 
 
 def _round(ctx: AppContext, *, number: int, capacity: int = 10) -> uuid.UUID:
-    return rounds.create_round(
+    return ready_round(
         ctx,
         RoundInput(
             start_date=DAY,

@@ -176,3 +176,21 @@ def test_downgrade_to_base_then_upgrade_to_head(engine: Engine) -> None:
     assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
     assert current_revision(engine) == head_revision()
     assert _diffs(engine, Base.metadata) == []
+
+
+def test_the_quick_head_is_alembics_head_and_a_start_at_head_skips_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from db.migrate import quick_head_revision
+
+    assert quick_head_revision() == head_revision()
+    db = tmp_path / "at-head.sqlite"
+    prepare_database(db, backup=False).dispose()
+    # A fresh interpreter: opening a file already at head must not load Alembic (a fifth of a second per start).
+    code = (
+        "import sys; from db.migrate import prepare_database; "
+        f"prepare_database({str(db)!r}, backup=False).dispose(); print('alembic' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False", done.stderr

@@ -23,6 +23,7 @@ from desktop.ui.rounds.planning_view import WalkInDialog
 from desktop.ui.rounds.print_preview import PdfPreviewDialog, signin_maker
 from desktop.ui.rounds.round_dialog import RoundAttendanceDialog
 from desktop.ui.tasks import TaskRunner
+from tests.fixtures.rounds import ready_round
 
 DAY = date(2027, 6, 8)
 
@@ -37,7 +38,7 @@ def runner(qtbot):
 @pytest.fixture
 def open_round(ui_ctx: AppContext) -> rounds.RoundRow:
     """A two-day round, open, with four new people enrolled and nothing recorded yet."""
-    rnd = rounds.create_round(
+    rnd = ready_round(
         ui_ctx,
         RoundInput(start_date=DAY, end_date=date(2027, 6, 9), title="ฝึกอบรมครู ข ทดสอบ", capacity=10),
     )
@@ -110,7 +111,7 @@ def test_keyboard_entry_in_the_grid_saves_marks(qtbot, ui_ctx, runner, open_roun
 
 def test_grid_of_a_planned_round_is_read_only(qtbot, ui_ctx, runner) -> None:
     planned = next(r for r in rounds.list_rounds(ui_ctx) if r.status == "planned")
-    rnd = rounds.create_round(ui_ctx, RoundInput(start_date=DAY, end_date=DAY, title="ยังไม่เปิด", capacity=5))
+    rnd = ready_round(ui_ctx, RoundInput(start_date=DAY, end_date=DAY, title="ยังไม่เปิด", capacity=5))
     pid = people.create_person(
         ui_ctx, PersonInput(national_id=make_national_id("340955555555"), first_name="รอ", last_name="ก่อน")
     ).id
@@ -262,7 +263,7 @@ def test_check_in_box_defaults_to_today_and_now(qtbot, ui_ctx, runner) -> None:
 
     now = datetime.now(attendance.THAI_TIME)
     today = now.date()
-    rnd = rounds.create_round(
+    rnd = ready_round(
         ui_ctx,
         RoundInput(start_date=today - timedelta(days=1), end_date=today, title="วันนี้", capacity=5),
     )

@@ -58,7 +58,7 @@ def test_a_round_opens_only_with_a_venue_and_a_district(fresh) -> None:
         RoundInput(start_date=date(2027, 5, 12), end_date=date(2027, 5, 12), title="รุ่นแรก", capacity=50),
     )
     with pytest.raises(RuleViolation) as refused:
-        rounds.set_status(fresh, bare.id, "open", require_ready=True)
+        rounds.set_status(fresh, bare.id, "open")
     assert refused.value.message == (
         "เปิดรับสมัครไม่ได้: ยังไม่ได้ระบุสถานที่อบรมและอำเภอที่รับผิดชอบอย่างน้อย 1 อำเภอ กรุณาแก้ไขรุ่นก่อน"
     )
@@ -74,7 +74,7 @@ def test_a_round_opens_only_with_a_venue_and_a_district(fresh) -> None:
             district_codes=["4001"],
         ),
     )
-    assert rounds.set_status(fresh, ready.id, "open", require_ready=True).status == "open"
+    assert rounds.set_status(fresh, ready.id, "open").status == "open"
 
 
 def test_the_checklist_ticks_each_step(fresh) -> None:

@@ -150,6 +150,35 @@ def test_search_narrows_and_sorts(window, qtbot) -> None:
     assert ids == sorted(ids, reverse=True)
 
 
+def test_search_keeps_the_thai_name_order(window, qtbot) -> None:
+    """Sorted by name, every search (new, narrowed, cleared) lists its matches in Thai order, prefix ignored."""
+    from db.rules.collation import person_sort_key
+
+    page = window.people
+    column = next(i for i, c in enumerate(page.model.columns) if c.title == "ชื่อ-สกุล")
+    page.table.sortByColumn(column, Qt.SortOrder.AscendingOrder)
+
+    def shown() -> list:
+        return [page.model.row_at(i) for i in range(page.model.rowCount())]
+
+    everyone = shown()
+    assert len(everyone) == 120
+    assert [person_sort_key(r) for r in everyone] == sorted(person_sort_key(r) for r in everyone)
+    district = everyone[0].district
+    for text in (district[:1], district[:2], "", district):
+        page.search.clear()
+        _type(page.search, text)
+        expected = [r for r in everyone if not text or text in r.place or text in r.full_name]
+        got = shown()
+        assert [r.national_id for r in got] == [
+            r.national_id for r in everyone if r.national_id in {g.national_id for g in got}
+        ]
+        assert {r.national_id for r in expected} <= {r.national_id for r in got}
+    page.table.sortByColumn(column, Qt.SortOrder.DescendingOrder)
+    keys = [person_sort_key(r) for r in shown()]
+    assert keys == sorted(keys, reverse=True) and len(keys) == page.model.rowCount()
+
+
 def test_delete_asks_first_and_can_be_restored(window, qtbot, ui_ctx, monkeypatch) -> None:
     page = window.people
     page.select_where(lambda r: True)

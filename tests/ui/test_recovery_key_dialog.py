@@ -26,7 +26,7 @@ def test_the_recovery_page_prints_the_key(qtbot, tmp_path: Path) -> None:
 
 
 def test_the_prompt_shows_why_and_a_refusal(qtbot) -> None:
-    dialog = RecoveryPromptDialog("ฐานข้อมูล x เข้ารหัสไว้ ... กุญแจกู้คืน (recovery key)")
+    dialog = RecoveryPromptDialog("ฐานข้อมูล x เข้ารหัสไว้ ... กุญแจกู้คืน")
     qtbot.addWidget(dialog)
-    dialog.show_error("กุญแจกู้คืน (recovery key) ไม่ถูกต้อง")
+    dialog.show_error("กุญแจกู้คืน ไม่ถูกต้อง")
     assert "ไม่ถูกต้อง" in dialog.error.text()

@@ -10,7 +10,9 @@ from desktop.ui.pages.table_page import TablePage
 
 
 def _id_column(page: TablePage) -> int:
-    return next(i for i, c in enumerate(page.model.columns) if c.title == "เลขประจำตัวประชาชน")
+    return next(
+        i for i, c in enumerate(page.model.columns) if c.title.replace("\n", "") == "เลขประจำตัวประชาชน"
+    )
 
 
 def test_ids_are_whole_and_a_dragged_width_is_remembered(window, qtbot) -> None:

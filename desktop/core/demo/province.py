@@ -37,9 +37,14 @@ from desktop.core.demo.budget import add_demo_budget
 from desktop.core.demo.registrations import demo_registrations
 from desktop.core.errors import RuleViolation
 from desktop.core.gcpause import gc_paused
-from desktop.core.office import setup_office
+from desktop.core.office import setup_office, update_office
 
 DEMO_PROVINCE = "40"
+DEMO_OFFICE = {
+    "address": "ศาลากลางจังหวัดขอนแก่น ชั้น 3 ถนนศูนย์ราชการ ตำบลในเมือง อำเภอเมืองขอนแก่น จังหวัดขอนแก่น 40000",
+    "phone": "0 4333 0000",
+    "head_name": "นางสาวพรทิพย์ ศรีสุข",
+}
 
 
 def _mobile(first: str, n: int) -> str:
@@ -96,7 +101,9 @@ def generate_demo(ctx: AppContext, *, people: int = 2000) -> DemoSummary:
     with ctx.reading() as session:
         if session.scalar(select(func.count()).select_from(Person)):
             raise RuleViolation("ฐานข้อมูลนี้มีรายชื่อบุคคลอยู่แล้ว จึงไม่สร้างข้อมูลตัวอย่างทับ ใช้ไฟล์ฐานข้อมูลใหม่")
-    setup_office(ctx, province_code=DEMO_PROVINCE, head_name="นางสาวพรทิพย์ ศรีสุข")
+    own = setup_office(ctx, province_code=DEMO_PROVINCE, head_name=DEMO_OFFICE["head_name"])
+    # Filled in as a real office does at step 1 of the first-run checklist (printed on every document).
+    update_office(ctx, name_th=own.name_th, head_position=own.head_position, **DEMO_OFFICE)
     spec = json.loads(resource_path("reference", "demo_province.json").read_text(encoding="utf-8"))
     rng = random.Random(SEED)
     base = {"office_code": DEMO_PROVINCE}

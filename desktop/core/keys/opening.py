@@ -41,8 +41,7 @@ def key_for_database(db_path: Path, *, recovery_key: str | None = None) -> bytes
         key = parse_recovery_key(recovery_key)
         if not opens_with(db_path, key):
             raise BadRecoveryKeyError(
-                f"กุญแจกู้คืน (recovery key) ที่ให้มาเปิดฐานข้อมูล {db_path} ไม่ได้ "
-                "กรุณาตรวจกุญแจกู้คืนของฐานข้อมูลนี้อีกครั้ง (จากหน้าที่พิมพ์ไว้ตอนตั้งค่า)"
+                f"กุญแจกู้คืนที่ให้มาเปิดฐานข้อมูล {db_path} ไม่ได้ กรุณาตรวจกุญแจกู้คืนของฐานข้อมูลนี้อีกครั้ง (จากหน้าที่พิมพ์ไว้ตอนตั้งค่า)"
             )
         remember(store, key, db_path)
         return key
@@ -52,7 +51,7 @@ def key_for_database(db_path: Path, *, recovery_key: str | None = None) -> bytes
             return key
     raise RecoveryKeyRequiredError(
         f"ฐานข้อมูล {db_path} เข้ารหัสไว้ และเครื่องนี้ (ผู้ใช้นี้) ยังไม่มีกุญแจของฐานข้อมูลนี้ "
-        "เช่น เมื่อคัดลอกฐานข้อมูลมาจากเครื่องอื่น กรุณาใส่กุญแจกู้คืน (recovery key) ที่พิมพ์ไว้ตอนตั้งค่า "
+        "เช่น เมื่อคัดลอกฐานข้อมูลมาจากเครื่องอื่น กรุณาใส่กุญแจกู้คืนที่พิมพ์ไว้ตอนตั้งค่า "
         "(krukhor-cli --recovery-key XXXX-XXXX-… หรือในหน้าต่างกู้คืนของโปรแกรม) "
         "ผู้ดูแลดูกุญแจกู้คืนได้บนเครื่องเดิมด้วย krukhor-cli key show-recovery"
     )
@@ -82,6 +81,4 @@ def recovery_key_text(db_path: Path) -> str:
     for key in candidates(store, db_path):
         if opens_with(db_path, key):
             return format_recovery_key(key)
-    raise RecoveryKeyRequiredError(
-        f"เครื่องนี้ (ผู้ใช้นี้) ไม่มีกุญแจของฐานข้อมูล {db_path} จึงแสดงกุญแจกู้คืน (recovery key) ไม่ได้"
-    )
+    raise RecoveryKeyRequiredError(f"เครื่องนี้ (ผู้ใช้นี้) ไม่มีกุญแจของฐานข้อมูล {db_path} จึงแสดงกุญแจกู้คืนไม่ได้")

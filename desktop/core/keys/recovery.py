@@ -26,7 +26,7 @@ def parse_recovery_key(text: str) -> bytes:
     bad = sorted({c for c in cleaned if c not in _READ})
     if bad or len(cleaned) != CHARS:
         raise BadRecoveryKeyError(
-            "กุญแจกู้คืน (recovery key) ไม่ถูกต้อง: ต้องเป็นตัวอักษรและตัวเลข 52 ตัว เป็นกลุ่มละ 4 ตัว "
+            "กุญแจกู้คืนไม่ถูกต้อง: ต้องเป็นตัวอักษรและตัวเลข 52 ตัว เป็นกลุ่มละ 4 ตัว "
             f"เช่น XXXX-XXXX-… (ที่พิมพ์มามี {len(cleaned)} ตัว"
             + (f", มีตัวที่ใช้ไม่ได้: {' '.join(bad)}" if bad else "")
             + ")"
@@ -35,5 +35,5 @@ def parse_recovery_key(text: str) -> bytes:
     for c in cleaned:
         number = number * 32 + _READ[c]
     if number >> (8 * KEY_BYTES):
-        raise BadRecoveryKeyError("กุญแจกู้คืน (recovery key) ไม่ถูกต้อง: ตัวแรกของกุญแจพิมพ์ผิด")
+        raise BadRecoveryKeyError("กุญแจกู้คืนไม่ถูกต้อง: ตัวแรกของกุญแจพิมพ์ผิด")
     return number.to_bytes(KEY_BYTES, "big")

@@ -20,7 +20,7 @@ from db.rules.thai_digits import to_arabic_digits
 from desktop.core import audit
 from desktop.core.context import AppContext
 from desktop.core.errors import NotFoundError, StaleEditError, ValidationError
-from desktop.core.fastquery import fetch_all_rows
+from desktop.core.fastquery import collector_paused, fetch_all_rows
 from desktop.core.people.addresses import PersonAddress, address_line, clean_address
 from desktop.core.softdelete import set_deleted
 
@@ -250,55 +250,56 @@ def list_people(ctx: AppContext, *, include_deleted: bool = False) -> list[Perso
     query = person_row_query(raw_ids=True).where(Person.office_code == code)
     if not include_deleted:
         query = query.where(Person.deleted.is_(False))
-    # The driver's cursor directly: SQLAlchemy's row objects cost a third of the time at 75,000 rows. The
-    # row is built inline (to_person_row's work, for raw text ids) to save a call per row.
-    new, as_date = PersonRow, _as_date
-    rows = [
-        new(
-            pid,
-            nid,
-            prefix,
-            first,
-            last,
-            position,
-            phone,
-            vid,
-            vcode or "",
-            moo,
-            vname or "",
-            sub or "",
-            dist or "",
-            prov or "",
-            note,
-            version,
-            bool(deleted),
-            None if born is None else as_date(born),
-            *address,
-        )
-        for (
-            pid,
-            nid,
-            prefix,
-            first,
-            last,
-            position,
-            phone,
-            vid,
-            vcode,
-            moo,
-            vname,
-            sub,
-            dist,
-            prov,
-            note,
-            version,
-            deleted,
-            born,
-            *address,
-        ) in fetch_all_rows(ctx.engine, query)
-    ]
-    # Sorting here is a third of SQLite's ORDER BY time on an unindexed join; Thai order, prefix ignored.
-    rows.sort(key=lambda r: (*person_sort_key(r), r.national_id))
+    with collector_paused():
+        # The driver's cursor directly: SQLAlchemy's row objects cost a third of the time at 75,000 rows. The
+        # row is built inline (to_person_row's work, for raw text ids) to save a call per row.
+        new, as_date = PersonRow, _as_date
+        rows = [
+            new(
+                pid,
+                nid,
+                prefix,
+                first,
+                last,
+                position,
+                phone,
+                vid,
+                vcode or "",
+                moo,
+                vname or "",
+                sub or "",
+                dist or "",
+                prov or "",
+                note,
+                version,
+                bool(deleted),
+                None if born is None else as_date(born),
+                *address,
+            )
+            for (
+                pid,
+                nid,
+                prefix,
+                first,
+                last,
+                position,
+                phone,
+                vid,
+                vcode,
+                moo,
+                vname,
+                sub,
+                dist,
+                prov,
+                note,
+                version,
+                deleted,
+                born,
+                *address,
+            ) in fetch_all_rows(ctx.engine, query)
+        ]
+        # Sorting here is a third of SQLite's ORDER BY time on an unindexed join; Thai order, prefix ignored.
+        rows.sort(key=lambda r: (*person_sort_key(r), r.national_id))
     return rows
 
 

@@ -283,17 +283,15 @@ def opening_problem(*, venue: str, district_count: int) -> str | None:
     return f"เปิดรับสมัครไม่ได้: ยังไม่ได้ระบุ{'และ'.join(missing)} กรุณาแก้ไขรุ่นก่อน"
 
 
-def set_status(
-    ctx: AppContext, round_id: uuid.UUID, status: str, *, reason: str = "", require_ready: bool = False
-) -> RoundRow:
-    """Change a round's status; with require_ready (the GUI), opening needs a venue and a district."""
+def set_status(ctx: AppContext, round_id: uuid.UUID, status: str, *, reason: str = "") -> RoundRow:
+    """Change a round's status; opening it for enrolment needs a venue and a district (opening_problem)."""
     if status not in STATUS_LABELS:
         raise ValidationError({"status": f'สถานะ "{status}" ไม่ถูกต้อง'})
     with ctx.transaction() as session:
         rnd = _load(session, round_id)
         if status == rnd.status:
             return get_round(ctx, round_id)
-        if require_ready and status == "open":
+        if status == "open":
             districts = session.scalar(
                 select(func.count())
                 .select_from(RoundDistrict)

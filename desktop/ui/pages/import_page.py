@@ -37,7 +37,6 @@ from desktop.core.roster.header import (
     remember_layout,
 )
 from desktop.core.roster.reader import Sheet, column_letter, read_sheet
-from desktop.core.roster.report import write_outcome_report
 from desktop.ui.errors import error_html, technical_detail, thai_message
 from desktop.ui.table_model import Column, RowTableModel, make_table_view
 from desktop.ui.tasks import TaskRunner
@@ -416,6 +415,8 @@ class ImportPage(QWidget):
         default = Path(self.plan.file_name).stem + "-ผลการตรวจสอบ.xlsx"
         path, _ = QFileDialog.getSaveFileName(self, "บันทึกผลการตรวจสอบ", default, "Excel (*.xlsx)")
         if path:
+            from desktop.core.roster.report import write_outcome_report  # openpyxl: not loaded at every start
+
             plan = self.plan
             self.runner.run(  # the write thread: the export is audited
                 lambda: write_outcome_report(self.ctx, plan=plan, path=Path(path)), on_error=self._failed

@@ -31,7 +31,7 @@ class PeoplePage(TablePage):
 
     def columns(self) -> Sequence[Column]:
         return [
-            Column("เลขประจำตัวประชาชน", lambda r: shown_national_id(r.national_id)),
+            Column("เลขประจำตัว\nประชาชน", lambda r: shown_national_id(r.national_id)),
             Column("ชื่อ-สกุล", lambda r: r.full_name, sort_key=person_sort_key, stretch=True),
             Column("ตำแหน่ง", lambda r: r.position),
             Column("หมู่บ้าน/ตำบล/อำเภอ", lambda r: r.place, sort_key=people.person_place_key, stretch=True),

@@ -118,7 +118,7 @@ class RoundsPage(TablePage):
             if not ok:
                 return
         self._run_change(
-            lambda: rounds.set_status(self.ctx, row.id, status, reason=reason, require_ready=True),
+            lambda: rounds.set_status(self.ctx, row.id, status, reason=reason),
             select_id=row.id,
         )
 

@@ -41,7 +41,7 @@ from desktop.ui.widgets import FieldErrors
 
 def _columns() -> list[Column]:
     return [
-        Column("ครู ข ในหมู่บ้าน", lambda c: "มีแล้ว" if c.village_covered else "ยังไม่มี"),
+        Column("ครู ข\nในหมู่บ้าน", lambda c: "มีแล้ว" if c.village_covered else "ยังไม่มี"),
         Column(
             "ชื่อ-สกุล", lambda c: c.person.full_name, sort_key=lambda c: person_sort_key(c.person), stretch=True
         ),
