@@ -217,3 +217,79 @@ def test_offices_push_at_once_and_a_pulling_pc_skips_nothing(pg_server: tuple[st
             )
     finally:
         engine.dispose()
+
+
+@pytest.fixture
+def pg_app(_pg_reason: str | None) -> Iterator[object]:
+    """The real app in-process on a PostgreSQL schema of its own."""
+    if _pg_reason:
+        pytest.skip(f"PostgreSQL not reachable ({_pg_reason}); set KRUKHOR_TEST_PG_URL to run on it")
+    from server.app import create_app
+    from server.config import Settings
+
+    for url in fresh_pg_schema():
+        app = create_app(Settings(database_url=url))
+        try:
+            yield app
+        finally:
+            app.state.engine.dispose()
+
+
+def test_a_pull_waits_for_a_change_of_its_office_that_holds_a_number_and_not_for_other_offices(
+    pg_app,
+) -> None:
+    """Deterministic: a push of office 40 that took its number but has not committed is waited for by a pull of
+    office 40 (which then sees it), never skipped; a pull of office 41 does not wait for it."""
+    from db.base import utcnow
+    from server import store
+    from server.models import SyncRow
+
+    sessions = pg_app.state.sessions
+    for office in ("40", "41"):
+        admin.create_office(sessions, province=office)
+    reader_40 = store.Principal("device", "device", "40", uuid.uuid4(), "pc-40")
+    reader_41 = store.Principal("device", "device", "41", uuid.uuid4(), "pc-41")
+    got: dict[str, object] = {}
+
+    def pull(who: store.Principal) -> None:
+        with sessions() as s:
+            got[who.office_code] = store.pull(
+                s, who, office=None, cursor=0, limit=1000, count=False, now=utcnow()
+            )
+
+    writer = sessions()
+    try:
+        writer.begin()
+        (number,) = store.take_numbers(writer, "40", 1)
+        rid = uuid.uuid4()
+        writer.add(
+            SyncRow(
+                table_name="person",
+                row_id=rid,
+                office_code="40",
+                version=1,
+                seq=number,
+                data={"id": str(rid), "office_code": "40", "server_seq": number},
+                updated_by="writer",
+            )
+        )
+        writer.flush()
+        other = threading.Thread(target=pull, args=(reader_41,))
+        other.start()
+        other.join(timeout=20)
+        assert not other.is_alive(), "a pull of office 41 waited for a push of office 40"
+        assert rid not in {c.row_id for c in got["41"].changes}
+        same = threading.Thread(target=pull, args=(reader_40,))
+        same.start()
+        same.join(timeout=1.0)
+        assert same.is_alive(), (
+            "a pull of office 40 did not wait for office 40's numbered, uncommitted change"
+        )
+        writer.commit()
+    finally:
+        writer.close()
+    same.join(timeout=20)
+    assert not same.is_alive()
+    answer = got["40"]
+    assert rid in {c.row_id for c in answer.changes}
+    assert answer.watermark >= number and answer.next_cursor >= number
