@@ -106,6 +106,7 @@ def _push_once(session: Session, principal: Principal, req: PushRequest) -> list
     state: dict[tuple[str, uuid.UUID], tuple[dict[str, Any] | None, int]] = {
         k: ((rows[k].data, rows[k].version) if k in rows else (None, 0)) for k in keys
     }
+    unlocking.granted |= unlocks.open_on_server(session, office, _locked_rounds(state) - unlocking.granted)
     dirty: dict[tuple[str, uuid.UUID], None] = {}  # ordered: a list's `in` is quadratic
     results: dict[uuid.UUID, ChangeResult] = {}
     conflicts_of: dict[uuid.UUID, list[Conflict]] = {}
@@ -131,7 +132,8 @@ def _push_once(session: Session, principal: Principal, req: PushRequest) -> list
         current, version = state[key]
         try:
             rnd = unlocks.round_of(current) if st.kind == SyncKind.LOCKABLE and current is not None else None
-            if rnd is not None and rnd in unlocking.refused and st.is_locked(current or {}):
+            refused = rnd in unlocking.refused and rnd not in unlocking.granted
+            if rnd is not None and refused and st.is_locked(current or {}):
                 raise Refused(
                     f"ปลดล็อกได้เฉพาะผู้อนุมัติของสำนักงาน (บัญชีบทบาท {unlocks.APPROVER_ROLE} บนเซิร์ฟเวอร์) "
                     f'ผู้ปลดล็อก "{shown(unlocking.refused[rnd])}" ไม่ใช่ผู้อนุมัติ / only the office approver may unlock'
@@ -297,6 +299,17 @@ def _push_once(session: Session, principal: Principal, req: PushRequest) -> list
                 out.append(replay)
         else:
             out.append(results[c.mutation_id])
+    return out
+
+
+def _locked_rounds(state: dict[tuple[str, uuid.UUID], tuple[dict[str, Any] | None, int]]) -> set[uuid.UUID]:
+    """The rounds of the locked rows a push touches (whether an earlier push opened them: server.unlocks)."""
+    out: set[uuid.UUID] = set()
+    for (table, _rid), (data, _version) in state.items():
+        st = get(table)
+        locked = data is not None and st is not None and st.kind == SyncKind.LOCKABLE and st.is_locked(data)
+        if locked and (rnd := unlocks.round_of(data)) is not None:
+            out.add(rnd)
     return out
 
 
