@@ -4,7 +4,7 @@ The same merge as a live one (server.naturalkeys): per office, the first created
 others' blank-filling fields go into it (db.sync.naturalkeys.merge_fields; where both hold a value the winner's
 stays), every row referring to a loser is re-pointed to the winner, the loser becomes a tombstone and an alias
 of the winner (row_alias: a later push naming it is re-pointed). Each row written gets a new change number, so
-every PC of the office takes the merge on its next pull. Tables are merged in the order of STAGES: enrolments
+every PC of the office takes the merge on its next pull. The loser's audit entries become the winner's history. Tables are merged in the order of STAGES: enrolments
 made one by their people's merge are merged next.
 """
 
@@ -82,6 +82,7 @@ def _merge_table(session: Session, table: str, office: str | None) -> list[Merge
 
 
 def _repoint(session: Session, table: str, office: str, loser: uuid.UUID, winner: uuid.UUID) -> int:
+    """Rows referring to the loser refer to the winner; its audit entries become the winner's history."""
     n = 0
     for ref_table, column in references_to(table):
         q = select(SyncRow).where(
@@ -93,4 +94,18 @@ def _repoint(session: Session, table: str, office: str, loser: uuid.UUID, winner
             data: dict[str, Any] = {**row.data, column: str(winner)}
             store.publish(session, table=ref_table.name, office_code=office, data=data, by=BY)
             n += 1
+    q = select(SyncRow).where(
+        SyncRow.table_name == "audit_entry",
+        SyncRow.office_code == office,
+        SyncRow.data["entity"].as_string() == table,
+        SyncRow.data["entity_id"].as_string() == str(loser),
+    )
+    for row in session.scalars(q).all():
+        store.publish(
+            session,
+            table="audit_entry",
+            office_code=office,
+            data={**row.data, "entity_id": str(winner)},
+            by=BY,
+        )
     return n

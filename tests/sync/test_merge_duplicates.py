@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from db.base import utcnow
+from desktop.core import audit
 from desktop.core.demo import province as demo
 from desktop.core.people import people
 from desktop.core.sync import client as sync_client
@@ -38,6 +39,18 @@ def _seed_duplicate(server: Server) -> tuple[str, str, str]:
     with server.sessions() as s:
         store.publish(s, table="person", office_code="40", data=twin, by="old server")
         store.publish(s, table="enrolment", office_code="40", data=twin_enrolment, by="old server")
+        template = s.scalars(select(SyncRow.data).where(SyncRow.table_name == "audit_entry")).first()
+        twin_entry = {
+            **template,
+            "id": str(uuid.uuid4()),
+            "action": "update",
+            "entity": "person",
+            "entity_id": twin["id"],
+            "changes": {"phone": [None, twin["phone"]]},
+            "summary": "แก้ไขเบอร์โทร",
+            "user_name": "old_pc",
+        }
+        store.publish(s, table="audit_entry", office_code="40", data=twin_entry, by="old server")
         s.commit()
     return first["national_id"], first["id"], twin["id"]
 
@@ -78,3 +91,5 @@ def test_duplicates_stored_before_keys_were_unique_merge_into_the_first(server: 
         listed = [p for p in people.list_people(ctx) if p.national_id == nid]
         assert len(listed) == 1, ctx.user_name
         assert listed[0].id_text.replace("-", "") == first_id.replace("-", "")
+        history = audit.history(ctx, entity_id=uuid.UUID(first_id))
+        assert "old_pc" in {r.user_name for r in history}, ctx.user_name  # the twin's history joined it
