@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from db.sync import naturalkeys
 from db.sync.naturalkeys import STAGES, key_of, merge_fields, references_to
 from server import store
 from server.models import NaturalKey, RowAlias, SyncRow
@@ -37,8 +38,10 @@ class Merged:
 def merge_duplicates(session: Session, *, office: str | None = None) -> list[Merged]:
     """Merge every group of live rows sharing a natural key within an office; the caller commits (or not)."""
     out: list[Merged] = []
+    # Tables whose keys are unique but never merged (staff accounts: branch accounts' NOT_MERGED) are left alone.
+    never = getattr(naturalkeys, "NOT_MERGED", frozenset())
     for stage in STAGES:
-        for table in sorted(stage):
+        for table in sorted(stage - never):
             out.extend(_merge_table(session, table, office))
     return out
 
