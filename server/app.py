@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
+import anyio
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -23,6 +24,7 @@ from db.sync import versions
 from db.sync.messages import (
     DEFAULT_PULL_PAGE,
     MAX_PULL_PAGE,
+    ChangeResult,
     ConflictInfo,
     EnrolRequest,
     EnrolResponse,
@@ -112,6 +114,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = sessions
+    push_slots = anyio.Semaphore(settings.push_slots)
     app.state.national_cache = {}  # office figures from synced rows, reused until the office's rows change
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     dashboard_routes.install(app, sessions, settings)
@@ -331,15 +334,7 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
                 detail={"retry_after_seconds": seconds},
             )
 
-    @app.post(
-        "/api/v1/sync/push", response_model=PushResponse, tags=["sync"], dependencies=[Depends(protocol)]
-    )
-    def push(
-        body: PushRequest,
-        who: Annotated[Principal, Depends(principal)],
-        x_krukhor_client_time: Annotated[str | None, Header()] = None,
-    ) -> PushResponse:
-        """Apply a batch of changes exactly once (a replayed mutation id gets its first answer back)."""
+    def apply_push(who: Principal, body: PushRequest) -> list[ChangeResult]:
         if who.device_id is not None:
             with sessions() as s:
                 if pruning.must_resync(s, who.device_id):
@@ -349,13 +344,27 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
                         pruning.RESYNC_MESSAGE.format(days=pruning.MAX_OFFLINE_DAYS),
                     )
         try:
-            results = store.push(sessions, who, body)
+            return store.push(sessions, who, body)
         except Forbidden as exc:
             raise ApiError(403, "forbidden", str(exc)) from exc
+
+    @app.post(
+        "/api/v1/sync/push", response_model=PushResponse, tags=["sync"], dependencies=[Depends(protocol)]
+    )
+    async def push(
+        body: PushRequest,
+        who: Annotated[Principal, Depends(principal)],
+        x_krukhor_client_time: Annotated[str | None, Header()] = None,
+    ) -> Response:
+        """Apply a batch of changes exactly once (a replayed mutation id gets its first answer back)."""
+        # Waiting for a slot holds no thread and no database connection; the slots are served in arrival order.
+        async with push_slots:
+            results = await run_in_threadpool(apply_push, who, body)
         seconds, warning = skew(x_krukhor_client_time)
-        return PushResponse(
+        answer = PushResponse(
             results=results, server_time=utcnow(), clock_skew_seconds=seconds, warning=warning
         )
+        return Response(answer.model_dump_json(), media_type="application/json")  # no second validation
 
     @app.post("/api/v1/sync/resync", tags=["sync"], dependencies=[Depends(protocol)])
     def resync(who: Annotated[Principal, Depends(principal)]) -> dict[str, Any]:

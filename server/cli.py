@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--days", type=int, default=180, help="keep this many days (default 180, the rule's minimum)"
     )
     p = admin.add_parser(
+        "merge-duplicates",
+        help="one-time: merge rows an older server stored twice under one natural key (first created wins)",
+    )
+    p.add_argument("--office", default=None, help="only this office (two digits); default every office")
+    p.add_argument("--dry-run", action="store_true", help="only list what would be merged")
+    p = admin.add_parser(
         "import-registrations", help="import the ministry app's national registration export (CSV, streamed)"
     )
     p.add_argument("file")
@@ -193,6 +199,22 @@ def _admin(admin, sessions, args: argparse.Namespace) -> int:
         with sessions.begin() as s:
             gone = pruning.prune(s, now=utcnow(), keep_days=args.days)
         print(f"ลบรหัสการเปลี่ยนแปลงที่เก่ากว่า {args.days} วันแล้ว {gone:,} รายการ")
+    elif cmd == "merge-duplicates":
+        from server import duplicates
+
+        with sessions() as s:
+            merged = duplicates.merge_duplicates(s, office=args.office)
+            for m in merged:
+                losers = ", ".join(str(x) for x in m.losers)
+                print(
+                    f"{m.office}\t{m.table}\t{m.key}\tคงไว้ {m.winner}\tรวมเข้า {losers}\tย้ายการอ้างอิง {m.repointed}"
+                )
+            if args.dry_run:
+                s.rollback()
+                print(f"ทดลอง: พบรายการซ้ำ {len(merged):,} กลุ่ม ยังไม่ได้รวม / dry run, nothing merged")
+            else:
+                s.commit()
+                print(f"รวมรายการซ้ำแล้ว {len(merged):,} กลุ่ม (เครื่องในจังหวัดจะได้รับเมื่อซิงก์)")
     elif cmd == "import-registrations":
         from server import registrations
 

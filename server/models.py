@@ -114,7 +114,8 @@ class AuthBudget(ServerBase):
 
 
 class SyncCounter(ServerBase):
-    """One row: the last sequence number handed out (see server.store for why this makes pulls safe)."""
+    """One row: the last change number handed out on SQLite (PostgreSQL uses the sequence sync_seq, s0007; see
+    server.store for why either makes pulls safe)."""
 
     __tablename__ = "sync_counter"
 

@@ -25,6 +25,7 @@ from db.sync.registry import get
 from server.models import NaturalKey, RowAlias, SyncRow
 
 CHUNK = 400
+AUDIT = "audit_entry"
 
 
 @dataclass
@@ -59,7 +60,7 @@ def _uuid(value: Any) -> uuid.UUID | None:
 def prepare(session: Session, office: str, changes: list[Change]) -> Prepared:
     """Re-point changes at the rows they duplicate or refer to through an alias; record new aliases."""
     originals = {c.mutation_id: c for c in changes}
-    if not any(c.table in NATURAL_KEYS or _fk_targets(c.table) for c in changes):
+    if not any(c.table in NATURAL_KEYS or c.table == AUDIT or _fk_targets(c.table) for c in changes):
         return Prepared(changes, originals)
     # Most offices never had a merge: one cheap look instead of a lookup of every id.
     has_alias = session.scalar(select(RowAlias.row_id).where(RowAlias.office_code == office).limit(1))
@@ -70,6 +71,8 @@ def prepare(session: Session, office: str, changes: list[Change]) -> Prepared:
             for col, target in _fk_targets(c.table):
                 if (rid := _uuid(c.fields.get(col))) is not None:
                     wanted.add((target, rid))
+            if (named := _audited(c)) is not None:
+                wanted.add(named)
         alias = _aliases(session, office, wanted)
     holders: dict[tuple[str, str], uuid.UUID] = {}
     creates_merged: dict[uuid.UUID, uuid.UUID] = {}
@@ -115,14 +118,26 @@ def prepare(session: Session, office: str, changes: list[Change]) -> Prepared:
     return Prepared(out, originals, holders)
 
 
+def _audited(c: Change) -> tuple[str, uuid.UUID] | None:
+    """(table, id) an audit entry names when that table has natural keys: its entity_id follows a merge."""
+    if c.table != AUDIT or c.fields.get("entity") not in NATURAL_KEYS:
+        return None
+    rid = _uuid(c.fields.get("entity_id"))
+    return None if rid is None else (str(c.fields["entity"]), rid)
+
+
 def _repointed(c: Change, alias: dict[tuple[str, uuid.UUID], uuid.UUID]) -> Change:
-    """The change with every reference to a merged row pointing at the row it was merged into."""
+    """The change with every reference to a merged row pointing at the row it was merged into; an audit entry
+    about a merged row becomes part of the first row's history."""
     fields = None
     for col, target in _fk_targets(c.table):
         rid = _uuid(c.fields.get(col))
         if rid is not None and (target, rid) in alias:
             fields = fields if fields is not None else dict(c.fields)
             fields[col] = str(alias[(target, rid)])
+    if (named := _audited(c)) is not None and named in alias:
+        fields = fields if fields is not None else dict(c.fields)
+        fields["entity_id"] = str(alias[named])
     return c if fields is None else c.model_copy(update={"fields": fields})
 
 

@@ -1,12 +1,20 @@
 """Push and pull over the generic row store, with the merge rules of db.sync.merge.
 
-Sequence and watermark: every transaction that changes rows takes its sequence numbers from the one-row
-sync_counter with UPDATE ... RETURNING as its LAST step before commit. The row lock it takes is held until
-commit, so transactions that change rows commit in the order of their numbers and the counter's committed
-value is always a point below which every change has committed: that value is the watermark a pull may read up
-to. (A plain PostgreSQL sequence would hand out numbers that commit out of order, and a pull could skip a
-change that commits later with a lower number.) The price is that the final write of concurrent pushes is
-serialised; the work before it (reading, merging) runs in parallel.
+Change numbers and the watermark. Every row a transaction writes gets a number (sync_row.seq) that only grows,
+and a pull reads the rows after its cursor up to a watermark below which no change may still commit: a pull
+must never skip a change that commits later with a lower number.
+
+On PostgreSQL the numbers come from the sequence sync_seq (s0007; CACHE 1, so a number handed out after
+another is higher). A push takes them as the last step before its writes, after an exclusive lock of its office
+(a transaction advisory lock, released at commit): pushes of one office are ordered, pushes of different offices
+never wait for each other. A pull reads the sequence's last value, then takes the same lock shared for every
+office it reads (its own and the centre's "00"; all of them for the centre's staff) and lets it go at once: a
+push of those offices that took a number up to that value holds its lock until it commits, so once the shared
+locks are granted every such change is visible, and any later one gets a higher number. The watermark is that
+value; numbers of offices a pull does not read are of no concern to it.
+
+On SQLite (one writer at a time anyway) the numbers come from the one-row sync_counter, taken with
+UPDATE ... RETURNING as the last step before the writes; its committed value is the watermark.
 """
 
 from __future__ import annotations
@@ -18,9 +26,11 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select, tuple_, update
+from sqlalchemy import and_, any_, bindparam, func, insert, or_, select, text, tuple_, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -28,13 +38,18 @@ from db.base import utcnow
 from db.sync.merge import Refused, apply_change, check_change_text
 from db.sync.messages import Change, ChangeResult, ConflictInfo, PullResponse, PushRequest, RowState
 from db.sync.naturalkeys import NATURAL_KEYS, key_label
-from db.sync.registry import SyncKind, get
+from db.sync.registry import SyncedTable, SyncKind, get
 from db.sync.validate import shown
 from server import aggregates, naturalkeys, unlocks
 from server.models import CENTRAL_OFFICE, CENTRAL_ROLES, Conflict, Device, Mutation, SyncCounter, SyncRow
 
 CHUNK = 400
 RETRIES = 6
+ROW = SyncRow.__table__
+# The advisory locks of server.store, apart from any other user of the database (and per schema: tests share one).
+_LOCK_SPACE = "hashtext('krukhor.sync_seq:' || current_schema())"
+# Every office a central reader may read: codes are two digits (the DOPA province codes and the centre's "00").
+ALL_OFFICE_CODES = [f"{i:02d}" for i in range(100)]
 
 
 @dataclass(frozen=True)
@@ -80,31 +95,19 @@ def _push_once(session: Session, principal: Principal, req: PushRequest) -> list
         if c.mutation_id not in seen:
             seen.add(c.mutation_id)
             changes.append(c)
-    stored: dict[uuid.UUID, Mutation] = {}
-    mids = [c.mutation_id for c in changes]
-    for start in range(0, len(mids), CHUNK):
-        for m in session.scalars(
-            select(Mutation).where(Mutation.mutation_id.in_(mids[start : start + CHUNK]))
-        ):
-            stored[m.mutation_id] = m
+    stored = _stored_mutations(session, [c.mutation_id for c in changes])
     prepared = naturalkeys.prepare(session, office, [c for c in changes if c.mutation_id not in stored])
     fresh = prepared.changes
     refs = _referents(session, fresh)
     unlocking = unlocks.find(session, office, fresh)
-
     keys = sorted({(c.table, c.row_id) for c in fresh}, key=lambda k: (k[0], k[1].hex))
-    rows: dict[tuple[str, uuid.UUID], SyncRow] = {}
-    for start in range(0, len(keys), CHUNK):
-        q = select(SyncRow).where(tuple_(SyncRow.table_name, SyncRow.row_id).in_(keys[start : start + CHUNK]))
-        if session.get_bind().dialect.name == "postgresql":
-            q = q.order_by(SyncRow.table_name, SyncRow.row_id).with_for_update()
-        for r in session.scalars(q):
-            rows[(r.table_name, r.row_id)] = r
+    rows = _current_rows(session, keys)
 
     state: dict[tuple[str, uuid.UUID], tuple[dict[str, Any] | None, int]] = {
         k: ((rows[k].data, rows[k].version) if k in rows else (None, 0)) for k in keys
     }
-    dirty: list[tuple[str, uuid.UUID]] = []
+    unlocking.granted |= unlocks.open_on_server(session, office, _locked_rounds(state) - unlocking.granted)
+    dirty: dict[tuple[str, uuid.UUID], None] = {}  # ordered: a list's `in` is quadratic
     results: dict[uuid.UUID, ChangeResult] = {}
     conflicts_of: dict[uuid.UUID, list[Conflict]] = {}
     now = utcnow()
@@ -129,7 +132,8 @@ def _push_once(session: Session, principal: Principal, req: PushRequest) -> list
         current, version = state[key]
         try:
             rnd = unlocks.round_of(current) if st.kind == SyncKind.LOCKABLE and current is not None else None
-            if rnd is not None and rnd in unlocking.refused and st.is_locked(current or {}):
+            refused = rnd in unlocking.refused and rnd not in unlocking.granted
+            if rnd is not None and refused and st.is_locked(current or {}):
                 raise Refused(
                     f"ปลดล็อกได้เฉพาะผู้อนุมัติของสำนักงาน (บัญชีบทบาท {unlocks.APPROVER_ROLE} บนเซิร์ฟเวอร์) "
                     f'ผู้ปลดล็อก "{shown(unlocking.refused[rnd])}" ไม่ใช่ผู้อนุมัติ / only the office approver may unlock'
@@ -152,9 +156,8 @@ def _push_once(session: Session, principal: Principal, req: PushRequest) -> list
             data["office_code"] = office  # never what the client says
             data["version"] = version + 1
             state[key] = (data, version + 1)
-            if key in dirty:
-                dirty.remove(key)
-            dirty.append(key)
+            dirty.pop(key, None)  # written once, in the order of its last change
+            dirty[key] = None
         found = []
         server_by = existing.updated_by if existing is not None else ""
         server_at = existing.updated_at.isoformat() if existing is not None else ""
@@ -182,43 +185,37 @@ def _push_once(session: Session, principal: Principal, req: PushRequest) -> list
             mutation_id=c.mutation_id, status="conflict" if found else "applied"
         )
 
-    seq_of: dict[tuple[str, uuid.UUID], int] = {}
     if dirty:
-        top = session.execute(
-            update(SyncCounter)
-            .where(SyncCounter.id == 1)
-            .values(value=SyncCounter.value + len(dirty))
-            .returning(SyncCounter.value)
-        ).scalar_one()
-        for i, key in enumerate(dirty):
-            seq_of[key] = top - len(dirty) + 1 + i
+        # Everything above only read; from here on the office's pushes take turns (server.store's docstring).
+        numbers = take_numbers(session, office, len(dirty))
         new_rows, changed_rows = [], []
-        for key in dirty:
+        for key, seq in zip(dirty, numbers, strict=True):
             data, version = state[key]
             assert data is not None
-            data["server_seq"] = seq_of[key]
+            data["server_seq"] = seq
             values = {
-                "table_name": key[0],
-                "row_id": key[1],
                 "office_code": office,
                 "version": version,
-                "seq": seq_of[key],
+                "seq": seq,
                 "deleted": bool(data.get("deleted")),
                 "data": data,
                 "updated_at": now,
                 "updated_by": by,
                 "updated_device": principal.device_id,
             }
-            (changed_rows if key in rows else new_rows).append(values)
+            if key in rows:
+                changed_rows.append({"k_table": key[0], "k_row": key[1], **values})
+            else:
+                new_rows.append({"table_name": key[0], "row_id": key[1], **values})
         aggregates.rows_written(
             session,
             office=office,
             written=[(k[0], rows[k].data if k in rows else None, state[k][0] or {}) for k in dirty],
-            top_seq=top,
+            top_seq=numbers[-1],
             now=now,
         )
         if new_rows:
-            session.execute(insert(SyncRow), new_rows)
+            session.execute(insert(ROW), new_rows)
         naturalkeys.record(
             session,
             office,
@@ -228,13 +225,16 @@ def _push_once(session: Session, principal: Principal, req: PushRequest) -> list
                 if k[0] in NATURAL_KEYS
             ],
         )
-        for values in changed_rows:
+        if changed_rows:
+            # One statement for every changed row (executemany), not one compiled UPDATE per row.
             session.execute(
-                update(SyncRow)
-                .where(SyncRow.table_name == values["table_name"], SyncRow.row_id == values["row_id"])
-                .values(**{k: v for k, v in values.items() if k not in ("table_name", "row_id")})
+                update(ROW).where(
+                    ROW.c.table_name == bindparam("k_table"), ROW.c.row_id == bindparam("k_row")
+                ),
+                changed_rows,
             )
 
+    new_conflicts: list[Conflict] = []
     for c in fresh:
         r = results[c.mutation_id]
         if r.status != "rejected":
@@ -244,11 +244,13 @@ def _push_once(session: Session, principal: Principal, req: PushRequest) -> list
             r.data = data
             r.seq = (data or {}).get("server_seq")
             found = conflicts_of.get(c.mutation_id, [])
-            session.add_all(found)
+            new_conflicts.extend(found)
             r.conflicts = [_conflict_info(x) for x in found]
+    if new_conflicts:
+        session.add_all(new_conflicts)
     if fresh:
         session.execute(
-            insert(Mutation),
+            insert(Mutation.__table__),
             [
                 {
                     "mutation_id": c.mutation_id,
@@ -300,6 +302,105 @@ def _push_once(session: Session, principal: Principal, req: PushRequest) -> list
     return out
 
 
+def _locked_rounds(state: dict[tuple[str, uuid.UUID], tuple[dict[str, Any] | None, int]]) -> set[uuid.UUID]:
+    """The rounds of the locked rows a push touches (whether an earlier push opened them: server.unlocks)."""
+    out: set[uuid.UUID] = set()
+    for (table, _rid), (data, _version) in state.items():
+        st = get(table)
+        locked = data is not None and st is not None and st.kind == SyncKind.LOCKABLE and st.is_locked(data)
+        if locked and (rnd := unlocks.round_of(data)) is not None:
+            out.add(rnd)
+    return out
+
+
+def _postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _among(session: Session, column: Any, values: list[Any]) -> Any:
+    """column IN values: one array parameter on PostgreSQL (the same statement text whatever the count, so it
+    is prepared once and planned once), a list on SQLite."""
+    if _postgresql(session):
+        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+    return column.in_(values)
+
+
+def _row_keys(session: Session, keys: list[tuple[str, uuid.UUID]]) -> list[Any]:
+    """WHERE clauses (each for at most CHUNK rows) matching the sync_row keys (table, id)."""
+    if not _postgresql(session):
+        return [
+            tuple_(ROW.c.table_name, ROW.c.row_id).in_(keys[start : start + CHUNK])
+            for start in range(0, len(keys), CHUNK)
+        ]
+    by_table: dict[str, list[uuid.UUID]] = {}
+    for t, rid in keys:
+        by_table.setdefault(t, []).append(rid)
+    return (
+        [
+            or_(
+                *(
+                    and_(ROW.c.table_name == t, _among(session, ROW.c.row_id, ids))
+                    for t, ids in sorted(by_table.items())
+                )
+            )
+        ]
+        if by_table
+        else []
+    )
+
+
+def _stored_mutations(session: Session, mids: list[uuid.UUID]) -> dict[uuid.UUID, Any]:
+    """The mutations already received among these ids (a replay), by id."""
+    out: dict[uuid.UUID, Any] = {}
+    m = Mutation.__table__
+    for start in range(0, len(mids), CHUNK):
+        q = select(m.c.mutation_id, m.c.device_id, m.c.digest, m.c.result).where(
+            _among(session, m.c.mutation_id, mids[start : start + CHUNK])
+        )
+        for row in session.execute(q):
+            out[row.mutation_id] = row
+    return out
+
+
+def _current_rows(session: Session, keys: list[tuple[str, uuid.UUID]]) -> dict[tuple[str, uuid.UUID], Any]:
+    """The stored rows the push touches, locked on PostgreSQL in one order (two pushes cannot deadlock)."""
+    rows: dict[tuple[str, uuid.UUID], Any] = {}
+    for where in _row_keys(session, keys):
+        q = select(
+            ROW.c.table_name,
+            ROW.c.row_id,
+            ROW.c.office_code,
+            ROW.c.version,
+            ROW.c.data,
+            ROW.c.updated_at,
+            ROW.c.updated_by,
+        ).where(where)
+        if _postgresql(session):
+            q = q.order_by(ROW.c.table_name, ROW.c.row_id).with_for_update()
+        for r in session.execute(q):
+            rows[(r.table_name, r.row_id)] = r
+    return rows
+
+
+def take_numbers(session: Session, office: str, n: int) -> list[int]:
+    """n new change numbers, rising, for rows of ``office``; the office's writers wait here for one another.
+
+    Call it as late as possible in the transaction: on PostgreSQL the office's lock is held until commit.
+    """
+    if _postgresql(session):
+        session.execute(
+            text(f"SELECT pg_advisory_xact_lock({_LOCK_SPACE}, hashtext(:office))"), {"office": office}
+        )
+        return list(session.scalars(text("SELECT nextval('sync_seq') FROM generate_series(1, :n)"), {"n": n}))
+    top = session.execute(
+        update(SyncCounter)
+        .where(SyncCounter.id == 1)
+        .values(value=SyncCounter.value + n)
+        .returning(SyncCounter.value)
+    ).scalar_one()
+    return list(range(top - n + 1, top + 1))
+
+
 def _rejected(c: Change, reason: str) -> ChangeResult:
     return ChangeResult(mutation_id=c.mutation_id, status="rejected", error=reason)
 
@@ -319,7 +420,8 @@ def digest(c: Change, *, checked: bool = False) -> str | None:
     return hashlib.sha256(body.encode("ascii")).hexdigest()
 
 
-def _foreign_keys(st: Any) -> list[tuple[str, str]]:
+@cache
+def _foreign_keys(st: SyncedTable) -> list[tuple[str, str]]:
     """(column, referenced table) of the table's references to rows the offices send.
 
     References to the centre's reference data (rates, provinces) are not checked: every PC ships a seed of it
@@ -350,10 +452,8 @@ def _referents(session: Session, changes: list[Change]) -> dict[tuple[str, uuid.
                     continue  # the codec refuses it with its reason
     keys = sorted(wanted, key=lambda k: (k[0], k[1].hex))
     found: dict[tuple[str, uuid.UUID], str] = {}
-    for start in range(0, len(keys), CHUNK):
-        q = select(SyncRow.table_name, SyncRow.row_id, SyncRow.office_code).where(
-            tuple_(SyncRow.table_name, SyncRow.row_id).in_(keys[start : start + CHUNK])
-        )
+    for where in _row_keys(session, keys):
+        q = select(ROW.c.table_name, ROW.c.row_id, ROW.c.office_code).where(where)
         for t, rid, office in session.execute(q):
             found[(t, rid)] = office
     return found
@@ -403,8 +503,24 @@ def _conflict_info(c: Conflict) -> ConflictInfo:
     )
 
 
-def watermark(session: Session) -> int:
-    return session.scalar(select(SyncCounter.value).where(SyncCounter.id == 1)) or 0
+def watermark(session: Session, offices: list[str] | None) -> int:
+    """The number up to which every change of these offices (None: all) has committed; see the docstring.
+
+    On PostgreSQL this ends the session's transaction: the shared locks go at once, the reads that follow see
+    every change up to the watermark.
+    """
+    if not _postgresql(session):
+        return session.scalar(select(SyncCounter.value).where(SyncCounter.id == 1)) or 0
+    mark = session.scalar(text("SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM sync_seq"))
+    codes = sorted(set(offices)) if offices is not None else ALL_OFFICE_CODES
+    session.execute(
+        text(
+            f"SELECT pg_advisory_xact_lock_shared({_LOCK_SPACE}, hashtext(o)) FROM unnest(CAST(:codes AS text[])) AS o"
+        ),
+        {"codes": codes},
+    )
+    session.commit()
+    return int(mark or 0)
 
 
 def pull_scope(principal: Principal, office: str | None) -> list[str] | None:
@@ -427,7 +543,7 @@ def pull(
     now: datetime,
 ) -> PullResponse:
     scope = pull_scope(principal, office)
-    mark = watermark(session)
+    mark = watermark(session, scope)
     q = select(
         SyncRow.table_name, SyncRow.row_id, SyncRow.seq, SyncRow.version, SyncRow.deleted, SyncRow.data
     ).where(SyncRow.seq > cursor, SyncRow.seq <= mark)
@@ -465,12 +581,7 @@ def publish(session: Session, *, table: str, office_code: str, data: dict[str, A
     row_id = uuid.UUID(str(data["id"]))
     existing = session.get(SyncRow, (table, row_id))
     version = (existing.version if existing else 0) + 1
-    seq = session.execute(
-        update(SyncCounter)
-        .where(SyncCounter.id == 1)
-        .values(value=SyncCounter.value + 1)
-        .returning(SyncCounter.value)
-    ).scalar_one()
+    (seq,) = take_numbers(session, office_code, 1)
     data = {**data, "id": str(row_id), "office_code": office_code, "version": version, "server_seq": seq}
     if existing is None:
         session.add(

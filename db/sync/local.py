@@ -18,6 +18,7 @@ from sqlalchemy import Connection, bindparam, delete, func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
+from db.models.audit import AuditEntry
 from db.models.sync import SyncConflict, SyncOutbox, SyncShadow
 from db.sync import fastwrite, naturalkeys, quarantine
 from db.sync.codec import CodecError, decode_row, encode_row, normalise
@@ -401,6 +402,11 @@ def _merge_into_first(conn: Connection, st: SyncedTable, second: uuid.UUID, firs
     _write_rows(conn, st, [first])
     for table, col in naturalkeys.references_to(st.name):
         conn.execute(update(table).where(table.c[col] == second).values({col: first_id}))
+    # Its history is the first row's history (the server re-points the entries it receives the same way).
+    audit = AuditEntry.__table__
+    conn.execute(
+        update(audit).where(audit.c.entity == st.name, audit.c.entity_id == second).values(entity_id=first_id)
+    )
     conn.execute(
         update(OUTBOX)
         .where(OUTBOX.c.table_name == st.name, OUTBOX.c.row_id == second.hex, OUTBOX.c.state == "pending")

@@ -112,9 +112,10 @@ def apply_change(
     if current is None:
         if change.op == "delete":
             raise Refused("ลบรายการที่เซิร์ฟเวอร์ไม่เคยได้รับไม่ได้ / cannot delete a row the server never had")
+        sent = new.keys()  # each value already checked by _values
         new = _complete(st, new)
         try:
-            check_row(st.table, new)
+            check_row(st.table, new, checked=sent)
         except Invalid as exc:
             raise Refused(str(exc)) from exc
         return Outcome(new, True)
@@ -150,15 +151,17 @@ def apply_change(
     saw_latest = change.base_version is not None and change.base_version == current_version
     merged = dict(current)
     conflicts: list[FieldConflict] = []
+    taken: list[str] = []  # values of the change, already checked by _values
     for f in differing:
         if saw_latest or (change.base_version is not None and f in base and base[f] == current.get(f)):
             merged[f] = new[f]
+            taken.append(f)
         else:
             conflicts.append(FieldConflict(f, base.get(f), current.get(f), new[f]))
     changed = len(conflicts) < len(differing)
     if changed:
         try:
-            check_row(st.table, merged, touched=set(differing))
+            check_row(st.table, merged, touched=set(differing), checked=taken)
         except Invalid as exc:
             raise Refused(str(exc)) from exc
     if changed and new.get("updated_at") and (new["updated_at"] > (current.get("updated_at") or "")):

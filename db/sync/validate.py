@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Collection
 from functools import lru_cache
 from typing import Any
 
@@ -63,6 +64,13 @@ def text_problem(value: str) -> str | None:
 
 def json_problem(value: Any, *, max_bytes: int | None = MAX_JSON_BYTES) -> str | None:
     """Why a JSON value is not storable: too deep, too big, bad text or numbers beyond 64 bits inside."""
+    kind = type(value)  # the plain values of a row first: this runs on every field of every pushed change
+    if value is None or kind is bool:
+        return None
+    if kind is int:
+        return None if INT64_MIN <= value <= INT64_MAX else "มีตัวเลขเกินช่วง 64 บิต"
+    if kind is str and max_bytes is None:
+        return text_problem(value)
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         item, depth = stack.pop()
@@ -124,46 +132,64 @@ def _fail(table: str, field: str, value: Any, why: str) -> Invalid:
     return Invalid(f'ตาราง {table} ช่อง {field} ค่า "{shown(value)}": {why} / invalid {table}.{field}')
 
 
+@lru_cache(maxsize=256)
+def _fields(table: Table) -> dict[str, tuple[str, bool, int, bool | None, bool]]:
+    """Per column what check_value needs: (kind, nullable, longest text, national ID blank allowed, phone)."""
+    kinds, lengths = column_kinds(table), _lengths(table)
+    return {
+        c.name: (
+            kinds[c.name],
+            bool(c.nullable),
+            lengths.get(c.name) or MAX_TEXT_CHARS,
+            NATIONAL_ID_FIELDS.get((table.name, c.name)),
+            (table.name, c.name) in PHONE_FIELDS,
+        )
+        for c in table.columns
+    }
+
+
 def check_value(table: Table, field: str, value: Any) -> None:
     """One field's value (JSON form) against its column and the rules of db/rules; raises Invalid."""
-    if (table.name, field) == ("staff_account", "password_hash"):
+    name = table.name
+    if name == "staff_account" and field == "password_hash":
         # Only an argon2id hash is ever stored or sent; the refusal never repeats the value (it may be a password).
         if not (isinstance(value, str) and ARGON2ID_HASH.match(value)):
             raise Invalid(
-                f"ตาราง {table.name} ช่อง {field}: ต้องเป็นค่าแฮช argon2id เท่านั้น (ไม่แสดงค่าที่ส่งมา) "
-                f"/ invalid {table.name}.{field}"
+                f"ตาราง {name} ช่อง {field}: ต้องเป็นค่าแฮช argon2id เท่านั้น (ไม่แสดงค่าที่ส่งมา) "
+                f"/ invalid {name}.{field}"
             )
         return
     if (
-        (table.name, field) == ("staff_account", "roles")
+        name == "staff_account"
+        and field == "roles"
         and isinstance(value, str)
         and (p := roles_problem(value))
     ):
-        raise _fail(table.name, field, value, p)
-    kinds = column_kinds(table)
-    kind = kinds.get(field)
-    name = table.name
-    if kind is None:
+        raise _fail(name, field, value, p)
+    spec = _fields(table).get(field)
+    if spec is None:
         raise _fail(name, field, value, "ไม่มีช่องนี้ในตาราง")
-    col = table.columns[field]
+    kind, nullable, limit, nid_blank_ok, phone = spec
     if value is None:
-        if not col.nullable:
+        if not nullable:
             raise _fail(name, field, value, "ต้องมีค่า (ว่างไม่ได้)")
         return
-    if isinstance(value, str) and (p := text_problem(value)):
-        raise _fail(name, field, value, p)
-    if kind == "str" and isinstance(value, str):
-        limit = _lengths(table).get(field) or MAX_TEXT_CHARS
-        if len(value) > limit:
+    if isinstance(value, str):
+        if p := text_problem(value):
+            raise _fail(name, field, value, p)
+        if kind == "str" and len(value) > limit:
             raise _fail(name, field, value, f"ยาวเกิน {limit:,} อักขระ (พบ {len(value):,})")
     elif kind == "int" and isinstance(value, int) and not INT64_MIN <= value <= INT64_MAX:
         raise _fail(name, field, value, "ตัวเลขเกินช่วงที่เก็บได้ (64 บิต)")
-    elif kind in ("json", "any") and (p := json_problem(value)):
+    if kind in ("json", "any") and (p := json_problem(value)):
         raise _fail(name, field, value, p)
-    blank_ok = NATIONAL_ID_FIELDS.get((name, field))
-    if blank_ok is not None and not (blank_ok and value == "") and (p := national_id_problem(str(value))):
+    if (
+        nid_blank_ok is not None
+        and not (nid_blank_ok and value == "")
+        and (p := national_id_problem(str(value)))
+    ):
         raise _fail(name, field, value, p)
-    if (name, field) in PHONE_FIELDS and value != "":
+    if phone and value != "":
         try:
             ok = normalize_phone(value) == value
         except RuleError as exc:
@@ -172,10 +198,15 @@ def check_value(table: Table, field: str, value: Any) -> None:
             raise _fail(name, field, value, "หมายเลขโทรศัพท์ต้องเป็นตัวเลขล้วน 9 หรือ 10 หลัก")
 
 
-def check_row(table: Table, row: dict[str, Any], *, touched: set[str] | None = None) -> None:
-    """A whole row (JSON form): every touched field, then the CHECK constraints that read a touched field."""
+def check_row(
+    table: Table, row: dict[str, Any], *, touched: set[str] | None = None, checked: Collection[str] = ()
+) -> None:
+    """A whole row (JSON form): every touched field, then the CHECK constraints that read a touched field.
+
+    checked: fields whose value in ``row`` already passed check_value (not checked twice).
+    """
     fields = set(row) if touched is None else touched
-    for field in sorted(fields):
+    for field in sorted(fields.difference(checked)):
         if field in row:
             check_value(table, field, row[field])
     for op, cols, arg in _checks(table):

@@ -147,7 +147,8 @@ def build(engine, *, provinces: list[str], people: int, registrations: int) -> d
                     cp.write_row(
                         (table, rid, code, 1, data["server_seq"], False, json.dumps(data), now, "bench")
                     )
-        cur.execute("UPDATE sync_counter SET value = %s WHERE id = 1", (seq[0],))
+        # The change numbers go on after these (server.store).
+        cur.execute("SELECT setval('sync_seq', %s)", (seq[0],))
         cur.executemany(
             "INSERT INTO office (code, name_th, created_at) VALUES (%s, %s, now())",
             [(c, "") for c in provinces],
