@@ -41,6 +41,7 @@ from desktop.ui.widgets import FieldErrors
 
 def _columns() -> list[Column]:
     return [
+        # two header lines: the short values ("มีแล้ว") leave the room to the names and places
         Column("ครู ข\nในหมู่บ้าน", lambda c: "มีแล้ว" if c.village_covered else "ยังไม่มี"),
         Column(
             "ชื่อ-สกุล", lambda c: c.person.full_name, sort_key=lambda c: person_sort_key(c.person), stretch=True
@@ -71,7 +72,7 @@ class PlanningWidget(QWidget):
         self.view: PlanningView | None = None
         self.area_filter: str | None = None
         self.areas = QTableWidget(0, 5)
-        self.areas.setHorizontalHeaderLabels(["อำเภอ", "ตำบล", "หมู่บ้าน", "ยังไม่มีครู ข", "ผู้สมัครที่เหลือ"])
+        self.areas.setHorizontalHeaderLabels(["อำเภอ", "ตำบล", "หมู่บ้าน", "ยังไม่มี\nครู ข", "ผู้สมัคร\nที่เหลือ"])
         self.areas.verticalHeader().setVisible(False)
         fit_columns(self.areas)
         self.areas.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -94,7 +95,9 @@ class PlanningWidget(QWidget):
         left = QWidget()
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
-        lv.addWidget(QLabel("<b>ตำบลในอำเภอที่รุ่นนี้รับผิดชอบ</b> (ตำบลที่ยังไม่มีครู ข มากที่สุดอยู่บน)"))
+        heading = QLabel("<b>ตำบลในอำเภอที่รุ่นนี้รับผิดชอบ</b> (ตำบลที่ยังไม่มีครู ข มากที่สุดอยู่บน)")
+        heading.setWordWrap(True)  # unwrapped, its width was the side's least and squeezed the candidates
+        lv.addWidget(heading)
         lv.addWidget(self.areas)
         self.all_areas = QPushButton("ทุกตำบล")
         self.all_areas.clicked.connect(self.areas.clearSelection)
@@ -114,7 +117,7 @@ class PlanningWidget(QWidget):
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
         split.addWidget(right)
-        split.setSizes([420, 800])
+        split.setSizes([360, 860])  # the candidates' names and places need the room more than the counts
         layout = QVBoxLayout(self)
         layout.addWidget(split)
 
