@@ -13,7 +13,6 @@ from pathlib import Path
 from db.migrate import DatabaseTooNewError, MigrationError
 from desktop.core import office
 from desktop.core.context import AppContext
-from desktop.core.demo import province as demo
 from desktop.core.errors import CoreError
 from desktop.core.people import places
 from desktop.core.people.reference_places import load_reference_places
@@ -73,6 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.quit_after is not None:  # also out of the setup and login dialogs
         QTimer.singleShot(int(args.quit_after * 1000), lambda: _quit_now(app))
     if args.demo and office.get_office(ctx) is None:
+        from desktop.core.demo import province as demo  # only with --demo: a fifth of the start otherwise
+
         demo.generate_demo(ctx, people=args.demo_people)
         create_demo_accounts(ctx)  # passwords in the README
     own = office.get_office(ctx)
