@@ -28,7 +28,7 @@ class Settings:
     # Pushes one server process applies at once; the others wait their turn without a database connection.
     # A push is mostly Python (one core per process): more at once only share that core, hold more
     # connections and stretch every push (docs/national-scale.md).
-    push_slots: int = 4
+    push_slots: int = 8
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -40,7 +40,7 @@ class Settings:
             "enrol_code_hours": int(env.get("KRUKHOR_SERVER_ENROL_CODE_HOURS", "72")),
             "session_hours": int(env.get("KRUKHOR_SERVER_SESSION_HOURS", "12")),
             "max_failures": int(env.get("KRUKHOR_SERVER_MAX_FAILURES", "5")),
-            "push_slots": max(1, int(env.get("KRUKHOR_SERVER_PUSH_SLOTS", "4"))),
+            "push_slots": max(1, int(env.get("KRUKHOR_SERVER_PUSH_SLOTS", "8"))),
             "trusted_proxies": tuple(
                 p.strip() for p in env.get("KRUKHOR_SERVER_TRUSTED_PROXIES", "").split(",") if p.strip()
             ),

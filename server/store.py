@@ -326,7 +326,8 @@ def _among(session: Session, column: Any, values: list[Any]) -> Any:
 
 
 def _row_keys(session: Session, keys: list[tuple[str, uuid.UUID]]) -> list[Any]:
-    """WHERE clauses (each for at most CHUNK rows) matching the sync_row keys (table, id)."""
+    """WHERE clauses matching the sync_row keys (table, id): on PostgreSQL one, an array of ids per table; on
+    SQLite one per CHUNK keys (its limit on parameters)."""
     if not _postgresql(session):
         return [
             tuple_(ROW.c.table_name, ROW.c.row_id).in_(keys[start : start + CHUNK])
