@@ -50,12 +50,10 @@ from db.exchange.workbook_format import (
 from db.exchange.xlsx_print import (
     BODY_PT,
     BODY_ROW_PT,
-    FALLBACK_DIGIT_PX,
     FONT_NAME,
     HEAD_LINE_PT,
     HEAD_PT,
     MARGIN_IN,
-    MIN_PRINT_PT,
     TITLE_PT,
     column_points,
     header_text,
@@ -323,7 +321,7 @@ def _points_to_width(points: float) -> float:
     return (points / 0.75 + CELL_PAD_PX - 5) / 7
 
 
-def _header_points(head: str, lines: int = 2) -> float:
+def _header_points(head: str) -> float:
     """A width (points) at which a header wraps onto two lines.
 
     Excel and LibreOffice break Thai between words themselves; the measure here needs no dictionary (loading
@@ -332,7 +330,7 @@ def _header_points(head: str, lines: int = 2) -> float:
     """
     words = [w for w in head.split() if len(w) <= 10]
     widest = max([text_width(w, FONT_BOLD, HEAD_PT) for w in words], default=0.0)
-    return max(widest, text_width(head, FONT_BOLD, HEAD_PT) / lines * HEAD_SLACK)
+    return max(widest, text_width(head, FONT_BOLD, HEAD_PT) / 2 * HEAD_SLACK)
 
 
 def _header_lines(head: str, width: float) -> int:
@@ -340,10 +338,8 @@ def _header_lines(head: str, width: float) -> int:
     return math.ceil(text_width(head, FONT_BOLD, HEAD_PT) * HEAD_SLACK / max(1.0, inner))
 
 
-def column_widths(
-    headers: Sequence[str], rows: Sequence[Sequence[object]], *, header_lines: int = 2
-) -> list[float]:
-    """Column widths (Excel units) that fit the body at 14 pt and the header on ``header_lines`` lines at 16 pt.
+def column_widths(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[float]:
+    """Column widths (Excel units) that fit the body at 14 pt and the header on at most two lines at 16 pt.
 
     Measured with the bundled Sarabun (HarfBuzz), on the longest values of a sample of rows.
     """
@@ -352,7 +348,7 @@ def column_widths(
         values = {_shown(r[i]) for r in rows[:20000]}
         longest = sorted(values, key=len, reverse=True)[:12]
         body = max([0.0, *(text_width(v, FONT_REGULAR, BODY_PT) for v in longest)])
-        points = max(body, _header_points(head, header_lines))
+        points = max(body, _header_points(head))
         out.append(math.ceil(min(MAX_WIDTH, max(MIN_WIDTH, _points_to_width(points))) * 10) / 10)
     return out
 
@@ -383,15 +379,10 @@ def _setup(
     ws.set_margins(left=MARGIN_IN, right=MARGIN_IN, top=0.75, bottom=0.75)
     ws.set_header(f'&C&"{FONT_NAME}"&{BODY_PT}{header_text(title)}')
     ws.set_footer(f'&C&"{FONT_NAME}"&{BODY_PT}หน้า &P / &N')
-    # "Fit to width" only where it keeps text ≥ 9 pt even when the reader measures columns with a wider
-    # fallback font (LibreOffice without Calibri makes every column wider and shrinks a fitted sheet more).
-    # Elsewhere a fixed scale: what fits one A4 width in Excel, but never below the smallest that keeps 14 pt
-    # text at 9 pt; a sheet wider than that breaks between columns, the columns that name the row repeated on
-    # each page.
-    readable = MIN_PRINT_PT / BODY_PT
-    if print_scale(widths, digit_px=FALLBACK_DIGIT_PX) >= readable:
-        ws.fit_to_pages(1, 0)
-        return
+    # A fixed scale, never "fit to width": how wide a column prints depends on the reader's default font
+    # (LibreOffice without Calibri makes every column wider and would shrink the text below 9 pt). The scale
+    # is what fits one A4 width in Excel, but never below the smallest that keeps 14 pt text at 9 pt; a sheet
+    # wider than that breaks between columns, the columns that name the row repeated on each page.
     ws.set_print_scale(print_percent(widths))
     if print_scale(widths) < 1:
         ws.repeat_columns(LEAD, freeze_cols - 1)  # what names the row (the province columns are all alike)
@@ -433,9 +424,7 @@ def _summary(wb, st: _Styles, data: WorkbookData, office_name: str) -> None:
         )
         for d in ds
     ]
-    widths = column_widths(
-        SUMMARY_HEADERS, sample, header_lines=3
-    )  # narrower: one page wide in LibreOffice too
+    widths = column_widths(SUMMARY_HEADERS, sample)
     first = SUMMARY_HEADER_ROW + 1  # 1-based row of the first district
     last = first + len(ds) - 1
     t = last + 1  # the total row (1-based)
