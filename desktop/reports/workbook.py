@@ -73,6 +73,10 @@ CELL_PAD_PX = 8  # room left and right of the text in a cell
 MIN_WIDTH, MAX_WIDTH = 5.0, 60.0
 HEAD_SLACK = 1.25  # a header's lines are uneven where the words break
 MARGIN_IN = 0.5  # left and right margins
+CALIBRI_DIGIT_PX = 7  # a column-width unit in Excel (and LibreOffice with Carlito): Calibri 11's digit
+# LibreOffice without Calibri or Carlito measures widths with its fallback (DejaVu Sans 11: 9.33 px a digit),
+# so every column prints wider there than Excel's page set-up assumes.
+FALLBACK_DIGIT_PX = 9.4
 A4_LANDSCAPE_WIDTH_PT = 842
 
 
@@ -316,7 +320,7 @@ def _points_to_width(points: float) -> float:
     return (points / 0.75 + CELL_PAD_PX - 5) / 7
 
 
-def _header_points(head: str) -> float:
+def _header_points(head: str, lines: int = 2) -> float:
     """A width (points) at which a header wraps onto two lines.
 
     Excel and LibreOffice break Thai between words themselves; the measure here needs no dictionary (loading
@@ -325,7 +329,7 @@ def _header_points(head: str) -> float:
     """
     words = [w for w in head.split() if len(w) <= 10]
     widest = max([text_width(w, FONT_BOLD, HEAD_PT) for w in words], default=0.0)
-    return max(widest, text_width(head, FONT_BOLD, HEAD_PT) / 2 * HEAD_SLACK)
+    return max(widest, text_width(head, FONT_BOLD, HEAD_PT) / lines * HEAD_SLACK)
 
 
 def _header_lines(head: str, width: float) -> int:
@@ -333,8 +337,10 @@ def _header_lines(head: str, width: float) -> int:
     return math.ceil(text_width(head, FONT_BOLD, HEAD_PT) * HEAD_SLACK / max(1.0, inner))
 
 
-def column_widths(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[float]:
-    """Column widths (Excel units) that fit the body at 14 pt and the header on at most two lines at 16 pt.
+def column_widths(
+    headers: Sequence[str], rows: Sequence[Sequence[object]], *, header_lines: int = 2
+) -> list[float]:
+    """Column widths (Excel units) that fit the body at 14 pt and the header on ``header_lines`` lines at 16 pt.
 
     Measured with the bundled Sarabun (HarfBuzz), on the longest values of a sample of rows.
     """
@@ -343,7 +349,7 @@ def column_widths(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> l
         values = {_shown(r[i]) for r in rows[:20000]}
         longest = sorted(values, key=len, reverse=True)[:12]
         body = max([0.0, *(text_width(v, FONT_REGULAR, BODY_PT) for v in longest)])
-        points = max(body, _header_points(head))
+        points = max(body, _header_points(head, header_lines))
         out.append(math.ceil(min(MAX_WIDTH, max(MIN_WIDTH, _points_to_width(points))) * 10) / 10)
     return out
 
@@ -374,35 +380,42 @@ def _setup(
     ws.set_margins(left=MARGIN_IN, right=MARGIN_IN, top=0.75, bottom=0.75)
     ws.set_header(f'&C&"{FONT_NAME}"&{BODY_PT}{_header_text(title)}')
     ws.set_footer(f'&C&"{FONT_NAME}"&{BODY_PT}หน้า &P / &N')
-    # A fixed scale, never "fit to width": how wide a column prints depends on the reader's default font
-    # (LibreOffice without Calibri makes every column wider and would shrink the text below 9 pt). The scale
-    # is what fits one A4 width in Excel, but never below the smallest that keeps 14 pt text at 9 pt; a sheet
-    # wider than that breaks between columns, the columns that name the row repeated on each page.
+    # "Fit to width" only where it keeps text ≥ 9 pt even when the reader measures columns with a wider
+    # fallback font (LibreOffice without Calibri makes every column wider and shrinks a fitted sheet more).
+    # Elsewhere a fixed scale: what fits one A4 width in Excel, but never below the smallest that keeps 14 pt
+    # text at 9 pt; a sheet wider than that breaks between columns, the columns that name the row repeated on
+    # each page.
+    readable = MIN_PRINT_PT / BODY_PT
+    if print_scale(widths, digit_px=FALLBACK_DIGIT_PX) >= readable:
+        ws.fit_to_pages(1, 0)
+        return
     ws.set_print_scale(print_percent(widths))
     if print_scale(widths) < 1:
         ws.repeat_columns(LEAD, freeze_cols - 1)  # what names the row (the province columns are all alike)
 
 
-def print_percent(widths: Sequence[float]) -> int:
+def print_percent(widths: Sequence[float], *, digit_px: float = CALIBRI_DIGIT_PX) -> int:
     """The sheet's print scale in percent: one page wide when that keeps text ≥ 9 pt, else the readable minimum."""
     readable = math.ceil(100 * MIN_PRINT_PT / BODY_PT)
-    return max(readable, min(100, math.floor(100 * print_scale(widths))))
+    return max(readable, min(100, math.floor(100 * print_scale(widths, digit_px=digit_px))))
 
 
 def _header_text(text: str) -> str:
     return text.replace("&", "&&")
 
 
-def print_scale(widths: Sequence[float], *, margin_in: float = MARGIN_IN) -> float:
+def print_scale(
+    widths: Sequence[float], *, margin_in: float = MARGIN_IN, digit_px: float = CALIBRI_DIGIT_PX
+) -> float:
     """The scale at which the columns fill one A4 landscape page's width (1 when they fit as they are)."""
     printable_pt = A4_LANDSCAPE_WIDTH_PT - 2 * margin_in * 72
-    total_pt = sum(column_points(w) for w in widths)
+    total_pt = sum(column_points(w, digit_px=digit_px) for w in widths)
     return min(1.0, printable_pt / total_pt) if total_pt else 1.0
 
 
-def column_points(width: float) -> float:
+def column_points(width: float, *, digit_px: float = CALIBRI_DIGIT_PX) -> float:
     """A column's printed width in points: Excel's pixels for the default font (Calibri 11: 7 px a digit)."""
-    return (int(width * 7 + 0.5) + 5) * 0.75 if width > 0 else 0.0
+    return (int(width * digit_px + 0.5) + 5) * 0.75 if width > 0 else 0.0
 
 
 # ----------------------------------------------------------------------------------------- sheets
@@ -441,7 +454,9 @@ def _summary(wb, st: _Styles, data: WorkbookData, office_name: str) -> None:
         )
         for d in ds
     ]
-    widths = column_widths(SUMMARY_HEADERS, sample)
+    widths = column_widths(
+        SUMMARY_HEADERS, sample, header_lines=3
+    )  # narrower: one page wide in LibreOffice too
     first = SUMMARY_HEADER_ROW + 1  # 1-based row of the first district
     last = first + len(ds) - 1
     t = last + 1  # the total row (1-based)
