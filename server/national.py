@@ -11,7 +11,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,10 +23,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.base import utcnow
 from db.exchange import national
 from db.exchange.national import STATUSES, ProvinceSummary
-from db.exchange.workbook_format import DATE_FORMAT, STATUS_LABELS, TOTAL_LABEL
+from db.exchange.workbook_format import STATUS_LABELS, TOTAL_LABEL
 from db.exchange.workbook_reader import WorkbookFormatError, read_workbook
 from db.rules.money import satang_to_decimal
-from db.rules.percent import share
 from db.rules.thai_time import to_bangkok
 from server import aggregates
 from server.admin import province_names
@@ -30,7 +33,7 @@ from server.models import OfficeAccount, ProvinceWorkbook
 from server.store import Principal
 
 FORMAT_ID = "krukhor-national-workbook"
-FORMAT_VERSION = 2  # 2: XlsxWriter with cached values, Sarabun, real dates, a fiscal-year column
+FORMAT_VERSION = 1
 SHEET_SUMMARY = "สรุปรายจังหวัด"
 SHEET_SOURCES = "แหล่งข้อมูล"
 SHEET_META = "_krukhor"
@@ -50,7 +53,6 @@ HEADERS = (
     "เบิกจ่ายแล้ว (บาท)",
     "คงเหลือ (บาท)",
     "ร้อยละการเบิกจ่าย",
-    "ปีงบประมาณ",
     "แหล่งข้อมูล",
 )
 SOURCE_HEADERS = (
@@ -64,20 +66,15 @@ SOURCE_HEADERS = (
     "อัปโหลดเมื่อ (เวลาประเทศไทย)",
     "อัปโหลดโดย",
     "หมายเหตุ",
-    "ปีงบประมาณ",
 )
 SOURCE_LABELS = {"sync": "ซิงก์", "upload": "ไฟล์สมุดงาน", "none": "ยังไม่มีข้อมูล"}
 
 BAHT = "#,##0.00"
 COUNT = "#,##0"
 PERCENT = "0.0%"
-_FONT = "Sarabun"  # the program's face (bundled), as the province workbook
-BODY_PT, HEAD_PT = 14, 16
-BODY_ROW_PT, HEAD_ROW_PT = 24, 78  # Thai marks above and below at 14 pt; three lines of a 16 pt header
-PRINT_PERCENT = 65  # 14 pt × 0.65 ≥ 9 pt
-DATETIME_FORMAT = DATE_FORMAT + " hh:mm"  # Bangkok wall time in the Thai calendar: 9 ธ.ค. 2568 14:05
-SUMMARY_WIDTHS = [9.0, 16.0, *([13.0] * 11), 18.0, 16.0, 16.0, 12.0, 11.0, 14.0]
-SOURCE_WIDTHS = [9.0, 16.0, 14.0, 22.0, 12.0, 36.0, 22.0, 22.0, 18.0, 40.0, 11.0]
+_FONT = "TH Sarabun New"
+_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+_HEAD_BORDER = Border(top=Side(style="thin", color="9BA7B4"), bottom=Side(style="thin", color="9BA7B4"))
 
 
 class UploadRefused(Exception):
@@ -306,154 +303,124 @@ def _thai_time(at: datetime | None) -> str:
     return f"{local.day:02d}/{local.month:02d}/{local.year + 543} {local:%H:%M} น."
 
 
-def _bangkok_naive(at: datetime | None) -> datetime | None:
-    """A cell's date and time: Bangkok wall time (Excel cells have no zone)."""
-    return None if at is None else to_bangkok(at).replace(tzinfo=None)
+def _cell(ws, value: object, fmt: str | None = None, *, bold: bool = False, head: bool = False):
+    c = WriteOnlyCell(ws, value=value)
+    if fmt:
+        c.number_format = fmt
+    if bold or head:
+        c.font = Font(name=_FONT, bold=True)
+    if head:
+        c.fill, c.border = _HEAD_FILL, _HEAD_BORDER
+        c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    return c
 
 
-def _print_setup(ws, *, header_row: int, widths: list[float], title: str, head) -> None:
-    """Widths, frozen and repeated header, A4 landscape at a fixed scale keeping 14 pt text ≥ 9 pt."""
-    for i, w in enumerate(widths):
-        ws.set_column(i, i, w)
-    ws.set_default_row(BODY_ROW_PT)
-    ws.set_row(header_row - 1, HEAD_ROW_PT, head)
-    ws.freeze_panes(header_row, 2)
-    ws.repeat_rows(0, header_row - 1)
-    ws.repeat_columns(0, 1)  # the province's code and name on every page across
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
-    ws.set_header(f'&C&"{_FONT}"&{BODY_PT}{title.replace("&", "&&")}')
-    ws.set_footer(f'&C&"{_FONT}"&{BODY_PT}หน้า &P / &N')
-    # Never "fit to width": how wide a column prints depends on the reader's default font; a fixed scale
-    # keeps 14 pt text at 9 pt or more (docs/workbook-format.md), breaking between columns when wider.
-    ws.set_print_scale(PRINT_PERCENT)
+def _print_setup(ws, *, header_row: int, widths: list[float], title: str) -> None:
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = f"C{header_row + 1}"
+    ws.print_title_rows = f"1:{header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.oddHeader.center.text = title
+    ws.oddFooter.center.text = "หน้า &P / &N"
 
 
 def write_national(rows: list[NationalRow], *, fiscal_year: int, out_path: Path, now: datetime) -> None:
-    """The national workbook (XlsxWriter, constant memory): every formula with its computed value."""
-    wb = xlsxwriter.Workbook(
-        str(out_path),
-        {"default_date_format": DATE_FORMAT},
-    )
-    base = {"font_name": _FONT, "font_size": BODY_PT, "valign": "vcenter"}
-
-    def fmt(**kw: Any):
-        return wb.add_format({**base, **kw})
-
-    text, code = fmt(), fmt(num_format="@")
-    count, baht, pct = fmt(num_format=COUNT), fmt(num_format=BAHT), fmt(num_format=PERCENT)
-    b_text, b_count = fmt(bold=True), fmt(bold=True, num_format=COUNT)
-    b_baht, b_pct = fmt(bold=True, num_format=BAHT), fmt(bold=True, num_format=PERCENT)
-    when = fmt(num_format=DATETIME_FORMAT)
-    title_f = fmt(bold=True, font_size=HEAD_PT)
-    head = fmt(
-        bold=True,
-        font_size=HEAD_PT,
-        bg_color="#DDEBF7",
-        text_wrap=True,
-        align="center",
-        top=1,
-        bottom=1,
-        top_color="#9BA7B4",
-        bottom_color="#9BA7B4",
-    )
+    """The national workbook (write-only openpyxl: rows go to disk as they are appended)."""
+    wb = Workbook(write_only=True)
     title = f"สรุปผลการฝึกอบรมครู ข ระดับประเทศ ปีงบประมาณ {fiscal_year}"
-    ws = wb.add_worksheet(SHEET_SUMMARY)
-    _print_setup(ws, header_row=HEADER_ROW, widths=SUMMARY_WIDTHS, title=title, head=head)
-    ws.set_row(0, HEAD_ROW_PT / 3)
-    ws.write_string(0, 0, title, title_f)
-    ws.write_string(
-        1, 0, f"ข้อมูล ณ {_thai_time(now)} (เวลาประเทศไทย) · รายจังหวัดจากข้อมูลซิงก์หรือไฟล์สมุดงานที่ใหม่กว่า", text
-    )
-    ws.write_row(HEADER_ROW - 1, 0, HEADERS, head)
+    ws = wb.create_sheet(SHEET_SUMMARY)
+    widths = [9.0, 34.0, *([13.0] * 11), 18.0, 16.0, 16.0, 12.0, 16.0]
+    _print_setup(ws, header_row=HEADER_ROW, widths=widths, title=title)
+    ws.append([_cell(ws, title, bold=True)])
+    ws.row_dimensions[HEADER_ROW].height = 50  # three lines of a wrapped Thai header (set before the row)
+    ws.append([f"ข้อมูล ณ {_thai_time(now)} (เวลาประเทศไทย) · รายจังหวัดจากข้อมูลซิงก์หรือไฟล์สมุดงานที่ใหม่กว่า"])
+    ws.append([_cell(ws, h, head=True) for h in HEADERS])
     first = HEADER_ROW + 1
     for n, row in enumerate(rows):
-        r, sm = first + n, row.summary
-        i = r - 1
-        ws.write_string(i, 0, sm.code, code)
-        ws.write_string(i, 1, sm.name, text)
-        for col, v in enumerate((sm.target, sm.trained_year, sm.trained_to_date), start=2):
-            ws.write_number(i, col, v, count)
-        ws.write_formula(i, 5, f"=IF(C{r}=0,0,E{r}/C{r})", pct, share(sm.trained_to_date, sm.target))
-        for col, v in enumerate(
-            (sm.villages_covered, sm.registrations, sm.registration_target, *sm.rounds_by_status), start=6
-        ):
-            ws.write_number(i, col, v, count)
-        ws.write_number(i, 13, float(satang_to_decimal(sm.allocated_satang)), baht)
-        ws.write_number(i, 14, float(satang_to_decimal(sm.spent_satang)), baht)
-        ws.write_formula(i, 15, f"=N{r}-O{r}", baht, float(satang_to_decimal(sm.remaining_satang)))
-        ws.write_formula(i, 16, f"=IF(N{r}=0,0,O{r}/N{r})", pct, share(sm.spent_satang, sm.allocated_satang))
-        ws.write_number(i, 17, fiscal_year, code)
-        ws.write_string(i, 18, SOURCE_LABELS[row.source], text)
+        r, s = first + n, row.summary
+        ws.append(
+            [
+                s.code,
+                s.name,
+                _cell(ws, s.target, COUNT),
+                _cell(ws, s.trained_year, COUNT),
+                _cell(ws, s.trained_to_date, COUNT),
+                _cell(ws, f"=IF(C{r}=0,0,E{r}/C{r})", PERCENT),
+                _cell(ws, s.villages_covered, COUNT),
+                _cell(ws, s.registrations, COUNT),
+                _cell(ws, s.registration_target, COUNT),
+                *(_cell(ws, k, COUNT) for k in s.rounds_by_status),
+                _cell(ws, satang_to_decimal(s.allocated_satang), BAHT),
+                _cell(ws, satang_to_decimal(s.spent_satang), BAHT),
+                _cell(ws, f"=N{r}-O{r}", BAHT),
+                _cell(ws, f"=IF(N{r}=0,0,O{r}/N{r})", PERCENT),
+                SOURCE_LABELS[row.source],
+            ]
+        )
     last = first + len(rows) - 1
     t = last + 1
-    tot = {
-        "C": sum(x.summary.target for x in rows),
-        "D": sum(x.summary.trained_year for x in rows),
-        "E": sum(x.summary.trained_to_date for x in rows),
-        "G": sum(x.summary.villages_covered for x in rows),
-        "H": sum(x.summary.registrations for x in rows),
-        "I": sum(x.summary.registration_target for x in rows),
-        **{"JKLM"[k]: sum(x.summary.rounds_by_status[k] for x in rows) for k in range(len(STATUSES))},
-    }
-    money = {
-        "N": sum(x.summary.allocated_satang for x in rows),
-        "O": sum(x.summary.spent_satang for x in rows),
-    }
-    money["P"] = money["N"] - money["O"]
-    ws.write_string(t - 1, 0, TOTAL_LABEL, b_text)
-    ws.write_string(t - 1, 1, "รวมทั้งประเทศ", b_text)
-    for col_name, value in [*tot.items(), *money.items()]:
-        col = ord(col_name) - ord("A")
-        shown = float(satang_to_decimal(value)) if col_name in money else value
-        f = b_baht if col_name in money else b_count
-        if rows:
-            ws.write_formula(t - 1, col, f"=SUM({col_name}{first}:{col_name}{last})", f, shown)
-        else:  # no provinces yet: a SUM over the total row itself would be a circular reference
-            ws.write_number(t - 1, col, 0, f)
-    ws.write_formula(t - 1, 5, f"=IF(C{t}=0,0,E{t}/C{t})", b_pct, share(tot["E"], tot["C"]))
-    ws.write_formula(t - 1, 16, f"=IF(N{t}=0,0,O{t}/N{t})", b_pct, share(money["O"], money["N"]))
-    ws.autofilter(HEADER_ROW - 1, 0, max(last, first) - 1, len(HEADERS) - 1)
 
-    src = wb.add_worksheet(SHEET_SOURCES)
-    _print_setup(
-        src, header_row=1, widths=SOURCE_WIDTHS, title=f"แหล่งข้อมูลรายจังหวัด ปีงบประมาณ {fiscal_year}", head=head
+    def total(col: str, fmt: str):
+        # No provinces yet: a SUM over the total row itself would be a circular reference.
+        return _cell(ws, f"=SUM({col}{first}:{col}{last})" if rows else 0, fmt, bold=True)
+
+    ws.append(
+        [
+            _cell(ws, TOTAL_LABEL, bold=True),
+            _cell(ws, "รวมทั้งประเทศ", bold=True),
+            *(total(c, COUNT) for c in "CDE"),
+            _cell(ws, f"=IF(C{t}=0,0,E{t}/C{t})", PERCENT, bold=True),
+            *(total(c, COUNT) for c in "GHIJKLM"),
+            *(total(c, BAHT) for c in "NOP"),
+            _cell(ws, f"=IF(N{t}=0,0,O{t}/N{t})", PERCENT, bold=True),
+            None,
+        ]
     )
-    src.write_row(0, 0, SOURCE_HEADERS, head)
-    for n, row in enumerate(rows, start=1):
-        u = row.upload
-        src.write_string(n, 0, row.summary.code, code)
-        src.write_string(n, 1, row.summary.name, text)
-        src.write_string(n, 2, SOURCE_LABELS[row.source], text)
-        for col, at in (
-            (3, row.synced_at),
-            (6, u.generated_at if u else None),
-            (7, u.uploaded_at if u else None),
-        ):
-            if (local := _bangkok_naive(at)) is not None:
-                src.write_datetime(n, col, local, when)
-        src.write_number(n, 4, row.synced_rows, count)
-        src.write_string(n, 5, u.file_name if u else "", text)
-        src.write_string(n, 8, u.uploaded_by if u else "", text)
-        src.write_string(n, 9, row.note, text)
-        src.write_number(n, 10, fiscal_year, code)
-    src.autofilter(0, 0, max(len(rows), 1), len(SOURCE_HEADERS) - 1)
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(HEADERS))}{max(last, first)}"
 
-    meta = wb.add_worksheet(SHEET_META)
-    meta.hide()
-    for n, (key, value) in enumerate(
-        (
-            ("format", FORMAT_ID),
-            ("format_version", FORMAT_VERSION),
-            ("fiscal_year", fiscal_year),
-            ("generated_at", now.astimezone(UTC).replace(microsecond=0).isoformat()),
-            ("provinces", len(rows)),
+    src = wb.create_sheet(SHEET_SOURCES)
+    _print_setup(
+        src,
+        header_row=1,
+        widths=[9, 34, 14, 20, 12, 36, 20, 20, 18, 40],
+        title=f"แหล่งข้อมูลรายจังหวัด ปีงบประมาณ {fiscal_year}",
+    )
+    src.row_dimensions[1].height = 34
+    src.append([_cell(src, h, head=True) for h in SOURCE_HEADERS])
+    for row in rows:
+        u = row.upload
+        src.append(
+            [
+                row.summary.code,
+                row.summary.name,
+                SOURCE_LABELS[row.source],
+                _thai_time(row.synced_at),
+                _cell(src, row.synced_rows, COUNT),
+                u.file_name if u else "",
+                _thai_time(u.generated_at) if u else "",
+                _thai_time(u.uploaded_at) if u else "",
+                u.uploaded_by if u else "",
+                row.note,
+            ]
         )
+    src.auto_filter.ref = f"A1:{get_column_letter(len(SOURCE_HEADERS))}{max(len(rows) + 1, 2)}"
+
+    meta = wb.create_sheet(SHEET_META)
+    meta.sheet_state = "hidden"
+    for key, value in (
+        ("format", FORMAT_ID),
+        ("format_version", FORMAT_VERSION),
+        ("fiscal_year", fiscal_year),
+        ("generated_at", now.astimezone(UTC).replace(microsecond=0).isoformat()),
+        ("provinces", len(rows)),
     ):
-        meta.write_string(n, 0, key)
-        meta.write(n, 1, value)
-    wb.close()
+        meta.append([key, value])
+    wb.save(out_path)
 
 
 def build_national(
