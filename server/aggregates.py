@@ -32,7 +32,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from db.exchange.national import DEFAULT_RATIO, STATUSES
-from db.exchange.workbook_format import DistrictRow
 from server.models import OfficeActivity, RegistrationRecord, RegistrationTally, StoredFigures, SyncRow
 
 ROW = SyncRow.__table__
@@ -44,8 +43,16 @@ CENTRAL_TABLES = ("budget_allocation", "rate")  # the centre's rows say nothing 
 CHUNK = 400
 
 
-# A district's row of the national figures is the workbook's district row: one definition of its fields.
-DistrictFigures = DistrictRow
+@dataclass(frozen=True)
+class DistrictFigures:
+    code: str
+    name: str
+    target: int
+    trained_year: int
+    trained_to_date: int
+    villages_covered: int
+    registrations: int
+    registration_target: int
 
 
 @dataclass(frozen=True)

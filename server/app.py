@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from sqlalchemy import select, text
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
@@ -33,7 +33,7 @@ from db.sync.messages import (
     PushRequest,
     PushResponse,
 )
-from server import national, pruning, store
+from server import central, national, pruning, store
 from server.config import Settings
 from server.dashboard import auth as dashboard_auth
 from server.dashboard import routes as dashboard_routes
@@ -363,28 +363,18 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
         limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = DEFAULT_PULL_PAGE,
         office: Annotated[str | None, Query(pattern=r"^\d{2}$")] = None,
         count: bool = False,
-        resync: bool = False,
         x_krukhor_client_time: Annotated[str | None, Header()] = None,
     ) -> Response:
         """Rows changed after the cursor, oldest first, never past the watermark (see server.store)."""
         with sessions() as s:
             try:
                 answer = store.pull(
-                    s, who, office=office, cursor=cursor, limit=limit, count=count, now=utcnow(), own=resync
+                    s, who, office=office, cursor=cursor, limit=limit, count=count, now=utcnow()
                 )
             except Forbidden as exc:
                 raise ApiError(403, "forbidden", str(exc)) from exc
         answer.clock_skew_seconds, answer.warning = skew(x_krukhor_client_time)
         return Response(answer.model_dump_json(), media_type="application/json")  # no second validation
-
-    @app.post("/api/v1/sync/resync", tags=["sync"], dependencies=[Depends(protocol)])
-    def resync_done(who: Annotated[Principal, Depends(principal)]) -> dict[str, Any]:
-        """After a full re-pull (``resync=true`` from cursor 0): the device may push again (pruning.resynced)."""
-        if who.kind != "device" or who.device_id is None:
-            raise ApiError(403, "forbidden", "เฉพาะเครื่องที่ลงทะเบียนแล้ว / only an enrolled device")
-        with sessions.begin() as s:
-            pruning.resynced(s, who.device_id, now=utcnow())
-        return {"resynced": True}
 
     @app.get("/api/v1/sync/conflicts", response_model=list[ConflictInfo], tags=["sync"])
     def conflicts(
@@ -402,31 +392,23 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
             return [store._conflict_info(c) for c in s.scalars(q.limit(1000))]
 
     @app.get("/api/v1/central/progress", tags=["central"])
-    def progress_json(
-        who: Annotated[Principal, Depends(principal)],
-        fy: Annotated[int | None, Query(ge=2500, le=2700)] = None,
-    ) -> list[dict[str, Any]]:
-        """Per province, the national figures of a fiscal year (the dashboard's and the workbook's: server.national)."""
+    def progress_json(who: Annotated[Principal, Depends(principal)]) -> list[dict[str, Any]]:
         if not who.central:
             raise ApiError(403, "forbidden", "เฉพาะเจ้าหน้าที่ส่วนกลาง / central staff only")
-        year = fy or fiscal_year_of(utcnow().date())
         with sessions() as s:
-            rows = national.collect(s, fiscal_year=year, cache=app.state.national_cache)
-        return [
-            {
-                **r.summary.to_json(),
-                "remaining_satang": r.summary.remaining_satang,
-                "source": r.source,
-                "synced_at": r.synced_at.isoformat() if r.synced_at else None,
-            }
-            for r in rows
-        ]
+            return [p.__dict__ for p in central.progress(s)]
 
-    @app.get("/", include_in_schema=False)
-    @app.get("/central", include_in_schema=False)
-    def central_page() -> RedirectResponse:
-        """The old national page is the dashboard now (one computation of the national figures)."""
-        return RedirectResponse("/dashboard", status_code=303)
+    @app.get("/", response_class=HTMLResponse, tags=["central"])
+    @app.get("/central", response_class=HTMLResponse, tags=["central"])
+    def central_page(request: Request, authorization: Annotated[str | None, Header()] = None) -> HTMLResponse:
+        """National progress per province (read-only; central staff sign in with the browser's own prompt)."""
+        if not _basic_ok(authorization, request):
+            return _basic_challenge()
+        now = utcnow()
+        with sessions() as s:
+            return HTMLResponse(
+                central.render(central.progress(s), now=now, fiscal_year=fiscal_year_of(now.date()))
+            )
 
     @app.post("/api/v1/central/workbooks", tags=["central"])
     async def upload_workbook(

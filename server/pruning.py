@@ -5,11 +5,6 @@ id older than every PC's last contact is never sent again. Ids received before `
 are deleted and that instant is kept as the prune mark. A PC last seen (or enrolled) before the mark may
 still hold an unanswered id that is gone; its push is refused with ``resync_required`` instead of applying
 the change a second time.
-
-Resync (docs/national-scale.md): the PC keeps its outbox, pulls its office again from cursor 0 including the
-rows it wrote itself, then calls :func:`resynced` and pushes its outbox again under new ids. A new id is merged
-by content against the row's current state (db.sync.merge): a value the row already holds changes nothing, so
-a change applied before the ids were pruned is not applied twice.
 """
 
 from __future__ import annotations
@@ -17,7 +12,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from server.models import Device, Mutation, PruneMark
@@ -63,13 +58,8 @@ def must_resync(session: Session, device_id: uuid.UUID) -> bool:
     return seen < mark
 
 
-def resynced(session: Session, device_id: uuid.UUID, *, now: datetime) -> None:
-    """The device has pulled its office again from the start: its later pushes are merged by content."""
-    session.execute(update(Device).where(Device.id == device_id).values(last_seen_at=now))
-
-
 RESYNC_MESSAGE = (
     "เครื่องนี้ไม่ได้ติดต่อเซิร์ฟเวอร์นานเกิน {days} วัน เซิร์ฟเวอร์จึงไม่สามารถตรวจได้ว่าข้อมูลที่ค้างส่งเคยบันทึกแล้วหรือไม่ "
-    "โปรแกรมจะรับข้อมูลทั้งจังหวัดใหม่แล้วส่งข้อมูลที่ค้างอีกครั้ง (ข้อมูลที่พิมพ์ไว้ไม่หายและไม่ถูกบันทึกซ้ำ) "
+    "กรุณาสำรองข้อมูลและติดต่อผู้ดูแลระบบเพื่อซิงก์ใหม่ทั้งหมด (ข้อมูลจะไม่ถูกบันทึกซ้ำ) "
     "/ this PC has been offline longer than {days} days; it must resync before pushing"
 )

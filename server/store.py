@@ -425,9 +425,7 @@ def pull(
     limit: int,
     count: bool,
     now: datetime,
-    own: bool = False,
 ) -> PullResponse:
-    """Rows changed after the cursor; ``own`` (a resync) includes the rows this device wrote itself."""
     scope = pull_scope(principal, office)
     mark = watermark(session)
     q = select(
@@ -435,7 +433,7 @@ def pull(
     ).where(SyncRow.seq > cursor, SyncRow.seq <= mark)
     if scope is not None:
         q = q.where(SyncRow.office_code.in_(scope))
-    if principal.device_id is not None and not own:
+    if principal.device_id is not None:
         # The PC already holds the newest version of the rows it wrote (its push answer carried them).
         q = q.where(or_(SyncRow.updated_device.is_(None), SyncRow.updated_device != principal.device_id))
     remaining = None

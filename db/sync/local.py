@@ -475,40 +475,6 @@ def list_failed(conn: Connection) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in conn.execute(q)]
 
 
-def unfreeze_sent(conn: Connection) -> int:
-    """Changes sent without an answer go back to pending, to be frozen again from the row as it is then.
-
-    For a resync (server.pruning): the server no longer knows their ids, so they are rebuilt against the
-    re-pulled state under new ids; a change already applied then finds its values on the server and is
-    dropped here or changes nothing there. One entry per row is kept. Returns how many were unfrozen.
-    """
-    rows = conn.execute(
-        select(OUTBOX.c.id, OUTBOX.c.table_name, OUTBOX.c.row_id, OUTBOX.c.state)
-        .where(OUTBOX.c.state.in_(("sending", "pending")))
-        .order_by(OUTBOX.c.id)
-    ).all()
-    pending = {(t, r) for _, t, r, state in rows if state == "pending"}
-    seen: set[tuple[str, Any]] = set()
-    drop, back = [], []
-    for oid, table, rid, state in rows:
-        if state != "sending":
-            continue
-        if (table, rid) in pending or (table, rid) in seen:
-            drop.append(oid)
-        else:
-            seen.add((table, rid))
-            back.append(oid)
-    if drop:
-        conn.execute(delete(OUTBOX).where(OUTBOX.c.id.in_(drop)))
-    if back:
-        conn.execute(
-            update(OUTBOX)
-            .where(OUTBOX.c.id.in_(back))
-            .values(state="pending", mutation_id=None, payload=None)
-        )
-    return len(back) + len(drop)
-
-
 def retry_failed(conn: Connection, ids: list[int]) -> int:
     """Send again (recomputed against the latest confirmed state, with a new mutation id)."""
     n = 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -13,7 +14,7 @@ from desktop.core.context import get_setting
 from desktop.core.people import people
 from desktop.core.people.people import PersonInput
 from desktop.core.sync import client as sync_client
-from server import admin, national
+from server import admin
 from server.models import SyncRow
 from tests.fixtures.sync_harness import Server
 
@@ -221,19 +222,17 @@ def test_central_staff_read_every_province_and_see_the_national_page(server: Ser
     auth = {**H, "Authorization": f"Bearer {token}"}
     r = server.http.get("/api/v1/sync/pull", params={"office": "41"}, headers=auth)
     assert r.status_code == 200 and {c["data"]["office_code"] for c in r.json()["changes"]} == {"41"}
-    # The old page is the dashboard now; the JSON keeps the national figures (server.national.collect).
-    moved = server.http.get("/central", follow_redirects=False)
-    assert moved.status_code == 303 and moved.headers["location"] == "/dashboard"
-    rows = server.http.get("/api/v1/central/progress", params={"fy": 2570}, headers=auth).json()
+    assert server.http.get("/central").status_code == 401
+    basic = base64.b64encode(b"central:central pass 1").decode()
+    page = server.http.get("/central", headers={"Authorization": f"Basic {basic}"})
+    assert page.status_code == 200
+    assert "ขอนแก่น" in page.text and "อุดรธานี" in page.text and "266,063.16" in page.text
+    rows = server.http.get("/api/v1/central/progress", headers=auth).json()
     by_code = {r["code"]: r for r in rows}
-    with server.sessions() as s:
-        want = {r.summary.code: r.summary for r in national.collect(s, fiscal_year=2570)}
-    assert by_code["40"]["allocated_satang"] == 26606316 == want["40"].allocated_satang
-    assert by_code["40"]["remaining_satang"] == want["40"].remaining_satang
-    assert by_code["40"]["target"] == want["40"].target > 0 and by_code["41"]["name"] == "อุดรธานี"
-    assert {c: r["trained_to_date"] for c, r in by_code.items()} == {
-        c: w.trained_to_date for c, w in want.items()
-    }
+    assert by_code["40"]["people"] == 25 and by_code["41"]["people"] == 1
+    assert by_code["40"]["allocated_satang"] == 26606316 and by_code["40"]["target"] > 0
+    officer = base64.b64encode(b"nobody:wrong").decode()
+    assert server.http.get("/central", headers={"Authorization": f"Basic {officer}"}).status_code == 401
     # The allocation is the centre's: it reaches the province's PCs.
     sync_client.sync(a, http=server.http)
     from db.models import BudgetAllocation

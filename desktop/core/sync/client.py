@@ -44,7 +44,6 @@ K_CURSOR, K_LAST_OK, K_LAST_ERROR, K_LAST_TRY = (
     "sync.last_attempt",
 )
 K_RESOLVED = "sync.resolved_unsent"
-RESYNC_DONE = "เครื่องนี้ไม่ได้ซิงก์นานเกินกำหนด จึงรับข้อมูลทั้งจังหวัดใหม่แล้วส่งข้อมูลที่ค้างอีกครั้ง (ข้อมูลที่พิมพ์ไว้ไม่หาย และไม่ถูกบันทึกซ้ำ)."
 # This PC's own enrolment key, kept before the code is sent: a retry after a lost answer gets the same device.
 K_ENROL_KEY = "sync.enrol_key"
 
@@ -73,12 +72,10 @@ class SyncReport:
     problems: list[str] = field(default_factory=list)
     warning: str = ""
     aside: int = 0  # pulled rows this PC could not store, kept aside (all of them, not only this sync's)
-    resynced: bool = False  # the server had pruned this PC's change ids: the office was pulled again
 
     def line(self) -> str:
-        again = RESYNC_DONE + " " if self.resynced else ""
         return (
-            f"{again}ส่งแล้ว {self.pushed:,} รับแล้ว {self.pulled:,} ข้อขัดแย้ง {self.conflicts:,} "
+            f"ส่งแล้ว {self.pushed:,} รับแล้ว {self.pulled:,} ข้อขัดแย้ง {self.conflicts:,} "
             f"ส่งไม่สำเร็จ {self.failed:,} (pushed, pulled, conflicts, failed)"
         )
 
@@ -260,17 +257,7 @@ def sync(
     try:
         _retry_aside(ctx, only_after_upgrade=True)
         with _http(server, http) as client:
-            try:
-                _push_all(ctx, client, token, report, push_batch, cancelled)
-            except SyncError as exc:
-                if exc.code != "resync_required":
-                    raise
-                if not _resync(ctx, client, token, report, pull_page, progress, cancelled):
-                    raise SyncError(
-                        "ยกเลิกการซิงก์ใหม่ทั้งหมดก่อนเสร็จ ข้อมูลที่ค้างส่งยังอยู่ครบ / resync cancelled",
-                        code="cancelled",
-                    ) from exc
-                _push_all(ctx, client, token, report, push_batch, cancelled)
+            _push_all(ctx, client, token, report, push_batch, cancelled)
             _pull_all(ctx, client, token, report, pull_page, progress, cancelled)
     except SyncError as exc:
         _save(ctx, **{K_LAST_ERROR: exc.message})
@@ -366,31 +353,6 @@ def _without_foreign_keys(ctx: AppContext) -> Iterator[Connection]:
             conn.commit()
 
 
-def _resync(
-    ctx: AppContext,
-    client: httpx.Client,
-    token: str,
-    report: SyncReport,
-    page: int,
-    progress: ProgressFn | None,
-    cancelled: Callable[[], bool] | None,
-) -> bool:
-    """The server pruned ids this PC may still hold (server.pruning): pull the office again, then push anew.
-
-    The outbox stays: changes sent without an answer become pending again (local.unfreeze_sent). The pull
-    from cursor 0 includes the rows this PC wrote itself and merges like any pull (a row with a local change
-    keeps the fields changed here), so the changes rebuilt afterwards carry only what the server lacks.
-    Returns False when cancelled before the pull finished (the server then still asks for a resync).
-    """
-    with ctx.engine.begin() as conn:
-        local.unfreeze_sent(conn)
-    if not _pull_all(ctx, client, token, report, page, progress, cancelled, start=0, own=True):
-        return False
-    _call(client, "POST", "/api/v1/sync/resync", headers=_headers(token))
-    report.resynced = True
-    return True
-
-
 def _pull_all(
     ctx: AppContext,
     client: httpx.Client,
@@ -399,20 +361,14 @@ def _pull_all(
     page: int,
     progress: ProgressFn | None,
     cancelled: Callable[[], bool] | None,
-    *,
-    start: int | None = None,
-    own: bool = False,
-) -> bool:
-    """Pull to the server's watermark page by page; False when cancelled before the end."""
-    cursor = int(_setting(ctx, K_CURSOR) or 0) if start is None else start
+) -> None:
+    cursor = int(_setting(ctx, K_CURSOR) or 0)
     total: int | None = None
     done = 0
     while True:
         if cancelled is not None and cancelled():
-            return False
-        params: dict[str, Any] = {"cursor": cursor, "limit": page, "count": total is None}
-        if own:
-            params["resync"] = True
+            return
+        params = {"cursor": cursor, "limit": page, "count": total is None}
         answer = PullResponse.model_validate(
             _call(client, "GET", "/api/v1/sync/pull", params=params, headers=_headers(token))
         )
@@ -429,7 +385,7 @@ def _pull_all(
         if progress is not None:
             progress(min(done, total), total)
         if not answer.has_more:
-            return True
+            return
 
 
 def _save_cursor(conn: Connection, cursor: int) -> None:
