@@ -32,6 +32,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from db.exchange.national import DEFAULT_RATIO, STATUSES
+from db.exchange.workbook_format import (
+    DistrictRow as DistrictFigures,  # one district line, workbook and centre
+)
 from server.models import OfficeActivity, RegistrationRecord, RegistrationTally, StoredFigures, SyncRow
 
 ROW = SyncRow.__table__
@@ -41,18 +44,6 @@ ACTIVITY = OfficeActivity.__table__
 STORED = StoredFigures.__table__
 CENTRAL_TABLES = ("budget_allocation", "rate")  # the centre's rows say nothing about a province's sync
 CHUNK = 400
-
-
-@dataclass(frozen=True)
-class DistrictFigures:
-    code: str
-    name: str
-    target: int
-    trained_year: int
-    trained_to_date: int
-    villages_covered: int
-    registrations: int
-    registration_target: int
 
 
 @dataclass(frozen=True)

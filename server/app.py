@@ -10,8 +10,8 @@ from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
-from sqlalchemy import select, text
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy import select, text, update
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -33,7 +33,7 @@ from db.sync.messages import (
     PushRequest,
     PushResponse,
 )
-from server import central, national, pruning, store
+from server import national, pruning, store
 from server.config import Settings
 from server.dashboard import auth as dashboard_auth
 from server.dashboard import routes as dashboard_routes
@@ -354,6 +354,19 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
             results=results, server_time=utcnow(), clock_skew_seconds=seconds, warning=warning
         )
 
+    @app.post("/api/v1/sync/resync", tags=["sync"], dependencies=[Depends(protocol)])
+    def resync(who: Annotated[Principal, Depends(principal)]) -> dict[str, Any]:
+        """A PC told ``resync_required`` has thawed its unanswered changes (new mutation ids): it may push again.
+
+        Its old ids can no longer come (docs/national-scale.md), so from now on it is judged like a PC seen today.
+        """
+        if who.device_id is None:
+            raise ApiError(403, "forbidden", "เฉพาะเครื่องที่ลงทะเบียนแล้ว / enrolled devices only")
+        with sessions.begin() as s:
+            was = pruning.must_resync(s, who.device_id)
+            s.execute(update(Device).where(Device.id == who.device_id).values(last_seen_at=utcnow()))
+        return {"resynced": was, "server_time": utcnow().isoformat()}
+
     @app.get(
         "/api/v1/sync/pull", response_model=PullResponse, tags=["sync"], dependencies=[Depends(protocol)]
     )
@@ -392,23 +405,26 @@ def create_app(settings: Settings | None = None, *, run_migrations: bool = True)
             return [store._conflict_info(c) for c in s.scalars(q.limit(1000))]
 
     @app.get("/api/v1/central/progress", tags=["central"])
-    def progress_json(who: Annotated[Principal, Depends(principal)]) -> list[dict[str, Any]]:
+    def progress_json(
+        who: Annotated[Principal, Depends(principal)],
+        fy: Annotated[int | None, Query(ge=2500, le=2700)] = None,
+    ) -> list[dict[str, Any]]:
+        """Per province, the national figures of a fiscal year (default: the current one): the dashboard's."""
         if not who.central:
             raise ApiError(403, "forbidden", "เฉพาะเจ้าหน้าที่ส่วนกลาง / central staff only")
+        year = fy or fiscal_year_of(utcnow().date())
         with sessions() as s:
-            return [p.__dict__ for p in central.progress(s)]
+            rows = national.collect(s, fiscal_year=year, cache=app.state.national_cache)
+        return [
+            {**r.summary.to_json(), "remaining_satang": r.summary.remaining_satang, "source": r.source}
+            for r in rows
+        ]
 
-    @app.get("/", response_class=HTMLResponse, tags=["central"])
-    @app.get("/central", response_class=HTMLResponse, tags=["central"])
-    def central_page(request: Request, authorization: Annotated[str | None, Header()] = None) -> HTMLResponse:
-        """National progress per province (read-only; central staff sign in with the browser's own prompt)."""
-        if not _basic_ok(authorization, request):
-            return _basic_challenge()
-        now = utcnow()
-        with sessions() as s:
-            return HTMLResponse(
-                central.render(central.progress(s), now=now, fiscal_year=fiscal_year_of(now.date()))
-            )
+    @app.get("/", include_in_schema=False)
+    @app.get("/central", include_in_schema=False)
+    def central_page() -> RedirectResponse:
+        """The old national page: the dashboard replaces it (same figures, a form sign-in)."""
+        return RedirectResponse("/dashboard", status_code=303)
 
     @app.post("/api/v1/central/workbooks", tags=["central"])
     async def upload_workbook(

@@ -2,29 +2,40 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
+import xlsxwriter
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from xlsxwriter.utility import xl_col_to_name
 
 from db.base import utcnow
 from db.exchange import national
 from db.exchange.national import STATUSES, ProvinceSummary
-from db.exchange.workbook_format import STATUS_LABELS, TOTAL_LABEL
+from db.exchange.workbook_format import DATE_FORMAT, PROVINCE_HEADERS, STATUS_LABELS, TOTAL_LABEL
 from db.exchange.workbook_reader import WorkbookFormatError, read_workbook
+from db.exchange.xlsx_print import (
+    BODY_PT,
+    BODY_ROW_PT,
+    FONT_NAME,
+    HEAD_LINE_PT,
+    HEAD_PT,
+    MARGIN_IN,
+    TITLE_PT,
+    header_text,
+    print_percent,
+    print_scale,
+)
 from db.rules.money import satang_to_decimal
 from db.rules.thai_time import to_bangkok
 from server import aggregates
@@ -33,31 +44,33 @@ from server.models import OfficeAccount, ProvinceWorkbook
 from server.store import Principal
 
 FORMAT_ID = "krukhor-national-workbook"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: XlsxWriter with cached formula values, a fiscal-year column, BE date cells, Sarabun
 SHEET_SUMMARY = "สรุปรายจังหวัด"
 SHEET_SOURCES = "แหล่งข้อมูล"
 SHEET_META = "_krukhor"
 HEADER_ROW = 3
-HEADERS = (
-    "รหัสจังหวัด",
-    "จังหวัด",
-    "เป้าหมายครู ข (หมู่บ้าน)",
-    "อบรมผ่านปีงบนี้",
-    "อบรมผ่านสะสม",
-    "ร้อยละของเป้าหมาย",
-    "หมู่บ้านที่มีครู ข",
-    "ยอดลงทะเบียนแรงงาน",
-    "เป้าหมายลงทะเบียน",
-    *(f"รุ่น ({STATUS_LABELS[s]})" for s in STATUSES),
-    "งบประมาณที่ได้รับจัดสรร (บาท)",
-    "เบิกจ่ายแล้ว (บาท)",
-    "คงเหลือ (บาท)",
-    "ร้อยละการเบิกจ่าย",
-    "แหล่งข้อมูล",
+# (key, header) of the summary sheet's columns, after the province lead (code, name, fiscal year).
+_SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("target", "เป้าหมายครู ข (หมู่บ้าน)"),
+    ("trained_year", "อบรมผ่านปีงบนี้"),
+    ("trained_to_date", "อบรมผ่านสะสม"),
+    ("trained_share", "ร้อยละของเป้าหมาย"),
+    ("villages_covered", "หมู่บ้านที่มีครู ข"),
+    ("registrations", "ยอดลงทะเบียนแรงงาน"),
+    ("registration_target", "เป้าหมายลงทะเบียน"),
+    *((f"rounds_{s}", f"รุ่น ({STATUS_LABELS[s]})") for s in STATUSES),
+    ("allocated", "งบประมาณที่ได้รับจัดสรร (บาท)"),
+    ("spent", "เบิกจ่ายแล้ว (บาท)"),
+    ("remaining", "คงเหลือ (บาท)"),
+    ("spent_share", "ร้อยละการเบิกจ่าย"),
+    ("source", "แหล่งข้อมูล"),
 )
+COLUMNS = ("code", "name", "fiscal_year", *(k for k, _h in _SUMMARY_COLUMNS))
+HEADERS = (*PROVINCE_HEADERS, *(h for _k, h in _SUMMARY_COLUMNS))
+SUMMED = tuple(k for k, _h in _SUMMARY_COLUMNS if k not in ("trained_share", "spent_share", "source"))
+WIDTHS = (9.0, 16.0, 9.0, *([11.0] * 11), 16.0, 15.0, 15.0, 10.0, 11.0)
 SOURCE_HEADERS = (
-    "รหัสจังหวัด",
-    "จังหวัด",
+    *PROVINCE_HEADERS,
     "ข้อมูลที่ใช้",
     "ซิงก์ล่าสุด (เวลาประเทศไทย)",
     "แถวข้อมูลที่ซิงก์",
@@ -67,14 +80,13 @@ SOURCE_HEADERS = (
     "อัปโหลดโดย",
     "หมายเหตุ",
 )
+SOURCE_WIDTHS = (9.0, 16.0, 9.0, 12.0, 20.0, 11.0, 28.0, 20.0, 20.0, 14.0, 36.0)
 SOURCE_LABELS = {"sync": "ซิงก์", "upload": "ไฟล์สมุดงาน", "none": "ยังไม่มีข้อมูล"}
 
 BAHT = "#,##0.00"
 COUNT = "#,##0"
 PERCENT = "0.0%"
-_FONT = "TH Sarabun New"
-_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
-_HEAD_BORDER = Border(top=Side(style="thin", color="9BA7B4"), bottom=Side(style="thin", color="9BA7B4"))
+DATETIME_FORMAT = f"{DATE_FORMAT} hh:mm"
 
 
 class UploadRefused(Exception):
@@ -303,124 +315,209 @@ def _thai_time(at: datetime | None) -> str:
     return f"{local.day:02d}/{local.month:02d}/{local.year + 543} {local:%H:%M} น."
 
 
-def _cell(ws, value: object, fmt: str | None = None, *, bold: bool = False, head: bool = False):
-    c = WriteOnlyCell(ws, value=value)
-    if fmt:
-        c.number_format = fmt
-    if bold or head:
-        c.font = Font(name=_FONT, bold=True)
-    if head:
-        c.fill, c.border = _HEAD_FILL, _HEAD_BORDER
-        c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    return c
+def _bangkok(at: datetime | None) -> datetime | None:
+    """An Excel date-time (no zone: Excel has none) in Bangkok time, shown in BE by the cell's format."""
+    return None if at is None else to_bangkok(at).replace(tzinfo=None, microsecond=0)
 
 
-def _print_setup(ws, *, header_row: int, widths: list[float], title: str) -> None:
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
-    ws.freeze_panes = f"C{header_row + 1}"
-    ws.print_title_rows = f"1:{header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = 9  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.oddHeader.center.text = title
-    ws.oddFooter.center.text = "หน้า &P / &N"
+class _Styles:
+    """Every cell gets one of these: Sarabun at its size, never the reader's default font."""
+
+    def __init__(self, wb: xlsxwriter.Workbook) -> None:
+        def fmt(**extra: object):
+            return wb.add_format({"font_name": FONT_NAME, "font_size": BODY_PT, "valign": "vcenter", **extra})
+
+        self.text = fmt()
+        self.code = fmt(num_format="@")
+        self.year = fmt(num_format="0", align="center")
+        self.count, self.baht, self.share = (
+            fmt(num_format=COUNT),
+            fmt(num_format=BAHT),
+            fmt(num_format=PERCENT),
+        )
+        self.when = fmt(num_format=DATETIME_FORMAT, align="left")
+        self.b_text = fmt(bold=True)
+        self.b_count = fmt(bold=True, num_format=COUNT)
+        self.b_baht = fmt(bold=True, num_format=BAHT)
+        self.b_share = fmt(bold=True, num_format=PERCENT)
+        self.title = fmt(bold=True, font_size=TITLE_PT)
+        self.head = fmt(
+            bold=True,
+            font_size=HEAD_PT,
+            bg_color="#DDEBF7",
+            top=1,
+            bottom=1,
+            border_color="#9BA7B4",
+            text_wrap=True,
+            align="center",
+        )
+
+
+def _setup(
+    ws, st: _Styles, *, headers: Sequence[str], widths: Sequence[float], header_row: int, title: str
+) -> None:
+    """Widths, frozen and repeated header, A4 landscape at a fixed scale that keeps text ≥ 9 pt."""
+    for i, w in enumerate(widths):
+        ws.set_column(i, i, w)
+    ws.set_default_row(BODY_ROW_PT)
+    ws.set_row(header_row - 1, HEAD_LINE_PT * 3)
+    ws.write_row(header_row - 1, 0, headers, st.head)
+    ws.freeze_panes(header_row, 2)
+    ws.repeat_rows(0, header_row - 1)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.set_margins(left=MARGIN_IN, right=MARGIN_IN, top=0.75, bottom=0.75)
+    ws.set_header(f'&C&"{FONT_NAME}"&{BODY_PT}{header_text(title)}')
+    ws.set_footer(f'&C&"{FONT_NAME}"&{BODY_PT}หน้า &P / &N')
+    ws.set_print_scale(print_percent(widths))
+    if print_scale(widths) * 100 < print_percent(widths):
+        ws.repeat_columns(0, 1)  # wider than one readable page: the province repeats on each page
+
+
+def _ratio(part: float, whole: float) -> float:
+    return 0.0 if not whole else part / whole
 
 
 def write_national(rows: list[NationalRow], *, fiscal_year: int, out_path: Path, now: datetime) -> None:
-    """The national workbook (write-only openpyxl: rows go to disk as they are appended)."""
-    wb = Workbook(write_only=True)
+    """The national workbook (XlsxWriter): every formula with its value, so any reader gets the numbers."""
     title = f"สรุปผลการฝึกอบรมครู ข ระดับประเทศ ปีงบประมาณ {fiscal_year}"
-    ws = wb.create_sheet(SHEET_SUMMARY)
-    widths = [9.0, 34.0, *([13.0] * 11), 18.0, 16.0, 16.0, 12.0, 16.0]
-    _print_setup(ws, header_row=HEADER_ROW, widths=widths, title=title)
-    ws.append([_cell(ws, title, bold=True)])
-    ws.row_dimensions[HEADER_ROW].height = 50  # three lines of a wrapped Thai header (set before the row)
-    ws.append([f"ข้อมูล ณ {_thai_time(now)} (เวลาประเทศไทย) · รายจังหวัดจากข้อมูลซิงก์หรือไฟล์สมุดงานที่ใหม่กว่า"])
-    ws.append([_cell(ws, h, head=True) for h in HEADERS])
-    first = HEADER_ROW + 1
-    for n, row in enumerate(rows):
-        r, s = first + n, row.summary
-        ws.append(
-            [
-                s.code,
-                s.name,
-                _cell(ws, s.target, COUNT),
-                _cell(ws, s.trained_year, COUNT),
-                _cell(ws, s.trained_to_date, COUNT),
-                _cell(ws, f"=IF(C{r}=0,0,E{r}/C{r})", PERCENT),
-                _cell(ws, s.villages_covered, COUNT),
-                _cell(ws, s.registrations, COUNT),
-                _cell(ws, s.registration_target, COUNT),
-                *(_cell(ws, k, COUNT) for k in s.rounds_by_status),
-                _cell(ws, satang_to_decimal(s.allocated_satang), BAHT),
-                _cell(ws, satang_to_decimal(s.spent_satang), BAHT),
-                _cell(ws, f"=N{r}-O{r}", BAHT),
-                _cell(ws, f"=IF(N{r}=0,0,O{r}/N{r})", PERCENT),
-                SOURCE_LABELS[row.source],
-            ]
+    with contextlib.nullcontext(out_path) as tmp:  # the caller's own temporary file (server/app.py)
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False})
+        st = _Styles(wb)
+        ws = wb.add_worksheet(SHEET_SUMMARY)
+        _setup(ws, st, headers=HEADERS, widths=WIDTHS, header_row=HEADER_ROW, title=title)
+        ws.write_string(0, 0, title, st.title)
+        ws.write_string(
+            1,
+            0,
+            f"ข้อมูล ณ {_thai_time(now)} (เวลาประเทศไทย) · รายจังหวัดจากข้อมูลซิงก์หรือไฟล์สมุดงานที่ใหม่กว่า",
+            st.text,
         )
-    last = first + len(rows) - 1
-    t = last + 1
+        first = HEADER_ROW + 1  # Excel's row number of the first province
+        col = {name: i for i, name in enumerate(COLUMNS)}
+        L = {name: xl_col_to_name(i) for name, i in col.items()}
+        sums: dict[str, float] = {}
 
-    def total(col: str, fmt: str):
-        # No provinces yet: a SUM over the total row itself would be a circular reference.
-        return _cell(ws, f"=SUM({col}{first}:{col}{last})" if rows else 0, fmt, bold=True)
+        def put(r: int, name: str, value: float, style) -> None:
+            ws.write_number(r, col[name], value, style)
+            sums[name] = sums.get(name, 0) + value
 
-    ws.append(
-        [
-            _cell(ws, TOTAL_LABEL, bold=True),
-            _cell(ws, "รวมทั้งประเทศ", bold=True),
-            *(total(c, COUNT) for c in "CDE"),
-            _cell(ws, f"=IF(C{t}=0,0,E{t}/C{t})", PERCENT, bold=True),
-            *(total(c, COUNT) for c in "GHIJKLM"),
-            *(total(c, BAHT) for c in "NOP"),
-            _cell(ws, f"=IF(N{t}=0,0,O{t}/N{t})", PERCENT, bold=True),
-            None,
-        ]
-    )
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(HEADERS))}{max(last, first)}"
-
-    src = wb.create_sheet(SHEET_SOURCES)
-    _print_setup(
-        src,
-        header_row=1,
-        widths=[9, 34, 14, 20, 12, 36, 20, 20, 18, 40],
-        title=f"แหล่งข้อมูลรายจังหวัด ปีงบประมาณ {fiscal_year}",
-    )
-    src.row_dimensions[1].height = 34
-    src.append([_cell(src, h, head=True) for h in SOURCE_HEADERS])
-    for row in rows:
-        u = row.upload
-        src.append(
-            [
-                row.summary.code,
-                row.summary.name,
-                SOURCE_LABELS[row.source],
-                _thai_time(row.synced_at),
-                _cell(src, row.synced_rows, COUNT),
-                u.file_name if u else "",
-                _thai_time(u.generated_at) if u else "",
-                _thai_time(u.uploaded_at) if u else "",
-                u.uploaded_by if u else "",
-                row.note,
-            ]
+        for n, row in enumerate(rows):
+            r, x, s = first + n - 1, first + n, row.summary  # r: 0-based for XlsxWriter, x: Excel's row
+            ws.write_string(r, 0, s.code, st.code)
+            ws.write_string(r, 1, s.name, st.text)
+            ws.write_number(r, 2, fiscal_year, st.year)
+            put(r, "target", s.target, st.count)
+            put(r, "trained_year", s.trained_year, st.count)
+            put(r, "trained_to_date", s.trained_to_date, st.count)
+            ws.write_formula(
+                r,
+                col["trained_share"],
+                f"=IF({L['target']}{x}=0,0,{L['trained_to_date']}{x}/{L['target']}{x})",
+                st.share,
+                _ratio(s.trained_to_date, s.target),
+            )
+            put(r, "villages_covered", s.villages_covered, st.count)
+            put(r, "registrations", s.registrations, st.count)
+            put(r, "registration_target", s.registration_target, st.count)
+            for status, k in zip(STATUSES, s.rounds_by_status, strict=True):
+                put(r, f"rounds_{status}", k, st.count)
+            allocated, spent = satang_to_decimal(s.allocated_satang), satang_to_decimal(s.spent_satang)
+            put(r, "allocated", float(allocated), st.baht)
+            put(r, "spent", float(spent), st.baht)
+            ws.write_formula(
+                r,
+                col["remaining"],
+                f"={L['allocated']}{x}-{L['spent']}{x}",
+                st.baht,
+                float(allocated - spent),
+            )
+            sums["remaining"] = sums.get("remaining", 0) + float(allocated - spent)
+            ws.write_formula(
+                r,
+                col["spent_share"],
+                f"=IF({L['allocated']}{x}=0,0,{L['spent']}{x}/{L['allocated']}{x})",
+                st.share,
+                _ratio(float(spent), float(allocated)),
+            )
+            ws.write_string(r, col["source"], SOURCE_LABELS[row.source], st.text)
+        last = first + len(rows) - 1
+        t = last  # 0-based row of the total line
+        ws.write_string(t, 0, TOTAL_LABEL, st.b_text)
+        ws.write_string(t, 1, "รวมทั้งประเทศ", st.b_text)
+        for name in SUMMED:
+            style = st.b_baht if name in ("allocated", "spent", "remaining") else st.b_count
+            value = round(sums.get(name, 0), 2)
+            # No provinces yet: a SUM over the total row itself would be a circular reference.
+            if rows:
+                ws.write_formula(t, col[name], f"=SUM({L[name]}{first}:{L[name]}{last})", style, value)
+            else:
+                ws.write_number(t, col[name], 0, style)
+        x = t + 1
+        ws.write_formula(
+            t,
+            col["trained_share"],
+            f"=IF({L['target']}{x}=0,0,{L['trained_to_date']}{x}/{L['target']}{x})",
+            st.b_share,
+            _ratio(sums.get("trained_to_date", 0), sums.get("target", 0)),
         )
-    src.auto_filter.ref = f"A1:{get_column_letter(len(SOURCE_HEADERS))}{max(len(rows) + 1, 2)}"
+        ws.write_formula(
+            t,
+            col["spent_share"],
+            f"=IF({L['allocated']}{x}=0,0,{L['spent']}{x}/{L['allocated']}{x})",
+            st.b_share,
+            _ratio(sums.get("spent", 0), sums.get("allocated", 0)),
+        )
+        ws.autofilter(HEADER_ROW - 1, 0, max(last, first) - 1, len(HEADERS) - 1)
 
-    meta = wb.create_sheet(SHEET_META)
-    meta.sheet_state = "hidden"
-    for key, value in (
-        ("format", FORMAT_ID),
-        ("format_version", FORMAT_VERSION),
-        ("fiscal_year", fiscal_year),
-        ("generated_at", now.astimezone(UTC).replace(microsecond=0).isoformat()),
-        ("provinces", len(rows)),
-    ):
-        meta.append([key, value])
-    wb.save(out_path)
+        src = wb.add_worksheet(SHEET_SOURCES)
+        _setup(
+            src,
+            st,
+            headers=SOURCE_HEADERS,
+            widths=SOURCE_WIDTHS,
+            header_row=1,
+            title=f"แหล่งข้อมูลรายจังหวัด ปีงบประมาณ {fiscal_year}",
+        )
+        for n, row in enumerate(rows, start=1):
+            u = row.upload
+            src.write_string(n, 0, row.summary.code, st.code)
+            src.write_string(n, 1, row.summary.name, st.text)
+            src.write_number(n, 2, fiscal_year, st.year)
+            src.write_string(n, 3, SOURCE_LABELS[row.source], st.text)
+            for c, at in (
+                (4, row.synced_at),
+                (7, u.generated_at if u else None),
+                (8, u.uploaded_at if u else None),
+            ):
+                when = _bangkok(at)
+                if when is None:
+                    src.write_blank(n, c, None, st.when)
+                else:
+                    src.write_datetime(n, c, when, st.when)
+            src.write_number(n, 5, row.synced_rows, st.count)
+            src.write_string(n, 6, u.file_name if u else "", st.text)
+            src.write_string(n, 9, u.uploaded_by if u else "", st.text)
+            src.write_string(n, 10, row.note, st.text)
+        src.autofilter(0, 0, max(len(rows), 1), len(SOURCE_HEADERS) - 1)
+
+        meta = wb.add_worksheet(SHEET_META)
+        meta.hide()
+        for i, (key, value) in enumerate(
+            (
+                ("format", FORMAT_ID),
+                ("format_version", FORMAT_VERSION),
+                ("fiscal_year", fiscal_year),
+                ("generated_at", now.astimezone(UTC).replace(microsecond=0).isoformat()),
+                ("provinces", len(rows)),
+            )
+        ):
+            meta.write_string(i, 0, key)
+            if isinstance(value, int):
+                meta.write_number(i, 1, value)
+            else:
+                meta.write_string(i, 1, value)
+        wb.close()
 
 
 def build_national(

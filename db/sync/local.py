@@ -185,6 +185,37 @@ def build_batch(conn: Connection, *, limit: int, user_name: str) -> list[Change]
     return changes
 
 
+def thaw_unanswered(conn: Connection) -> int:
+    """Changes sent but never answered go back to pending, to be rebuilt and sent under a new mutation id.
+
+    Used only when the server has forgotten old mutation ids (a resync): the frozen copy is dropped, the row
+    itself stays as it is here, so the change rebuilt from it carries everything typed since. Where the row
+    already has a newer pending entry, that one covers it. Returns how many were thawed.
+    """
+    sending = conn.execute(
+        select(OUTBOX.c.id, OUTBOX.c.table_name, OUTBOX.c.row_id).where(OUTBOX.c.state == "sending")
+    ).all()
+    if not sending:
+        return 0
+    pending = {
+        (t, r)
+        for t, r in conn.execute(
+            select(OUTBOX.c.table_name, OUTBOX.c.row_id).where(OUTBOX.c.state == "pending")
+        )
+    }
+    covered = [oid for oid, t, r in sending if (t, r) in pending]
+    thawed = [oid for oid, t, r in sending if (t, r) not in pending]
+    if covered:
+        conn.execute(delete(OUTBOX).where(OUTBOX.c.id.in_(covered)))
+    if thawed:
+        conn.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id.in_(thawed))
+            .values(state="pending", mutation_id=None, payload=None)
+        )
+    return len(sending)
+
+
 def _open_entries(conn: Connection, table: str, ids: list[uuid.UUID]) -> set[str]:
     """Rows that still have a change here the server has not accepted (pending or failed)."""
     out: set[str] = set()

@@ -88,6 +88,8 @@ def _run_command(ctx: AppContext, args: argparse.Namespace) -> int:
             print(f"คำเตือน: {report.warning}", file=sys.stderr)
         if report.aside:  # kept aside, not lost: the sync itself is complete
             print(report.aside_line(), file=sys.stderr)
+        if report.resynced:
+            print(report.resync_line(), file=sys.stderr)
         print(f"({time.perf_counter() - started:.1f} วินาที)", file=sys.stderr)
         return 1 if report.failed else 0
     elif cmd == "sync-status":

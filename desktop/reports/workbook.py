@@ -47,6 +47,20 @@ from db.exchange.workbook_format import (
     WorkbookData,
     WorkbookMeta,
 )
+from db.exchange.xlsx_print import (
+    BODY_PT,
+    BODY_ROW_PT,
+    FONT_NAME,
+    HEAD_LINE_PT,
+    HEAD_PT,
+    MARGIN_IN,
+    TITLE_PT,
+    column_points,
+    fits_readably,
+    header_text,
+    print_percent,
+    print_scale,
+)
 from db.models import District, Enrolment, Person, Registration, Subdistrict, TrainingRound, Village
 from db.rules.budget_categories import category_label
 from db.rules.money import satang_to_decimal
@@ -63,21 +77,9 @@ from desktop.reports.thai_text import FONT_BOLD, FONT_REGULAR, register_fonts, t
 BAHT = "#,##0.00"
 COUNT = "#,##0"
 PERCENT = "0.0%"
-FONT_NAME = "Sarabun"  # the face of every screen and paper of the program (bundled; measured with HarfBuzz)
-BODY_PT = 14
-HEAD_PT = TITLE_PT = 16
-MIN_PRINT_PT = 9  # no text printed smaller than this
-BODY_ROW_PT = 24  # a body row: Sarabun's line at 14 pt with its upper and lower marks
-HEAD_LINE_PT = 26  # one line of the 16 pt header
 CELL_PAD_PX = 8  # room left and right of the text in a cell
 MIN_WIDTH, MAX_WIDTH = 5.0, 60.0
 HEAD_SLACK = 1.25  # a header's lines are uneven where the words break
-MARGIN_IN = 0.5  # left and right margins
-CALIBRI_DIGIT_PX = 7  # a column-width unit in Excel (and LibreOffice with Carlito): Calibri 11's digit
-# LibreOffice without Calibri or Carlito measures widths with its fallback (DejaVu Sans 11: 9.33 px a digit),
-# so every column prints wider there than Excel's page set-up assumes.
-FALLBACK_DIGIT_PX = 9.4
-A4_LANDSCAPE_WIDTH_PT = 842
 
 
 @dataclass(frozen=True)
@@ -378,44 +380,19 @@ def _setup(
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.set_margins(left=MARGIN_IN, right=MARGIN_IN, top=0.75, bottom=0.75)
-    ws.set_header(f'&C&"{FONT_NAME}"&{BODY_PT}{_header_text(title)}')
+    ws.set_header(f'&C&"{FONT_NAME}"&{BODY_PT}{header_text(title)}')
     ws.set_footer(f'&C&"{FONT_NAME}"&{BODY_PT}หน้า &P / &N')
     # "Fit to width" only where it keeps text ≥ 9 pt even when the reader measures columns with a wider
     # fallback font (LibreOffice without Calibri makes every column wider and shrinks a fitted sheet more).
     # Elsewhere a fixed scale: what fits one A4 width in Excel, but never below the smallest that keeps 14 pt
     # text at 9 pt; a sheet wider than that breaks between columns, the columns that name the row repeated on
     # each page.
-    readable = MIN_PRINT_PT / BODY_PT
-    if print_scale(widths, digit_px=FALLBACK_DIGIT_PX) >= readable:
+    if fits_readably(widths):
         ws.fit_to_pages(1, 0)
         return
     ws.set_print_scale(print_percent(widths))
     if print_scale(widths) < 1:
         ws.repeat_columns(LEAD, freeze_cols - 1)  # what names the row (the province columns are all alike)
-
-
-def print_percent(widths: Sequence[float], *, digit_px: float = CALIBRI_DIGIT_PX) -> int:
-    """The sheet's print scale in percent: one page wide when that keeps text ≥ 9 pt, else the readable minimum."""
-    readable = math.ceil(100 * MIN_PRINT_PT / BODY_PT)
-    return max(readable, min(100, math.floor(100 * print_scale(widths, digit_px=digit_px))))
-
-
-def _header_text(text: str) -> str:
-    return text.replace("&", "&&")
-
-
-def print_scale(
-    widths: Sequence[float], *, margin_in: float = MARGIN_IN, digit_px: float = CALIBRI_DIGIT_PX
-) -> float:
-    """The scale at which the columns fill one A4 landscape page's width (1 when they fit as they are)."""
-    printable_pt = A4_LANDSCAPE_WIDTH_PT - 2 * margin_in * 72
-    total_pt = sum(column_points(w, digit_px=digit_px) for w in widths)
-    return min(1.0, printable_pt / total_pt) if total_pt else 1.0
-
-
-def column_points(width: float, *, digit_px: float = CALIBRI_DIGIT_PX) -> float:
-    """A column's printed width in points: Excel's pixels for the default font (Calibri 11: 7 px a digit)."""
-    return (int(width * digit_px + 0.5) + 5) * 0.75 if width > 0 else 0.0
 
 
 # ----------------------------------------------------------------------------------------- sheets

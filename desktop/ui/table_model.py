@@ -42,7 +42,9 @@ class RowTableModel(QAbstractTableModel):
         self.visible: list[int] = []
         self._query = ""
         self._sort: tuple[int, Qt.SortOrder] | None = None
-        self._sort_keys: dict[int, list[Any]] = {}  # per column, computed once per set of rows
+        # Per (column, order): every row index in that order, computed once per set of rows. A search while
+        # sorted walks it and keeps the matches, so a keystroke never sorts 75,000 rows again.
+        self._sort_orders: dict[tuple[int, bool], list[int]] = {}
         self.generation = 0  # counts set_rows: a new set of rows, not a new search over the same rows
 
     # Qt API
@@ -90,13 +92,19 @@ class RowTableModel(QAbstractTableModel):
 
     # ours
     def build_haystack(self, rows: Sequence[Any]) -> list[str]:
-        """The searchable text of each row; pure Python, so a worker thread can build it."""
-        return [self._normalise(self._search_text(r)) for r in rows]
+        """The searchable text of each row; pure Python, so a worker thread can build it.
+
+        Normalised as one text (one casefold, one replace for all rows rather than three calls a row).
+        """
+        texts = [self._search_text(r).replace("\n", " ") for r in rows]
+        if not texts:
+            return []
+        return self._normalise("\n".join(texts)).split("\n")
 
     def set_rows(self, rows: Sequence[Any], *, haystack: list[str] | None = None) -> None:
         self.beginResetModel()
         self.rows = list(rows)
-        self._sort_keys = {}
+        self._sort_orders = {}
         self.generation += 1
         self._haystack = haystack if haystack is not None else self.build_haystack(self.rows)
         self._refilter()
@@ -130,25 +138,46 @@ class RowTableModel(QAbstractTableModel):
 
     def _refilter(self, within: list[int] | None = None) -> None:
         terms = self._query.split()
-        candidates = range(len(self.rows)) if within is None else within
-        if not terms:
-            self.visible = list(range(len(self.rows)))
-        else:
-            hay = self._haystack
-            self.visible = [i for i in candidates if all(t in hay[i] for t in terms)]
-        if within is None:
-            self._apply_sort()
+        if within is not None:  # already in view order: narrowing keeps it
+            self.visible = self._matching(within, terms)
+            return
+        order = self._order() if self._sort is not None else range(len(self.rows))
+        self.visible = self._matching(order, terms)
+
+    def _matching(self, candidates: Sequence[int], terms: list[str]) -> list[int]:
+        """The candidates (in their order) whose text holds every term: one plain pass per term, the
+        cheapest form in Python (a keystroke over 75,000 rows)."""
+        hay = self._haystack
+        out = list(candidates)
+        for t in terms:
+            out = [i for i in out if t in hay[i]]
+        return out
+
+    def _order(self) -> list[int]:
+        """Every row's index in the current sort order (cached per column and direction)."""
+        assert self._sort is not None
+        column, order = self._sort
+        descending = order == Qt.SortOrder.DescendingOrder
+        cached = self._sort_orders.get((column, descending))
+        if cached is None:
+            # Thai collation keys cost a few µs a row: made once per set of rows, then only the order is kept.
+            col = self.columns[column]
+            key = col.sort_key or col.value
+            keys = [_sortable(key(r)) for r in self.rows]
+            cached = sorted(range(len(self.rows)), key=keys.__getitem__, reverse=descending)
+            self._sort_orders[(column, descending)] = cached
+        return cached
 
     def _apply_sort(self) -> None:
         if self._sort is None:
             return
-        column, order = self._sort
-        keys = self._sort_keys.get(column)
-        if keys is None:  # Thai collation keys cost a few µs a row: made once, reused while searching
-            col = self.columns[column]
-            key = col.sort_key or col.value
-            keys = self._sort_keys[column] = [_sortable(key(r)) for r in self.rows]
-        self.visible.sort(key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
+        if len(self.visible) == len(self.rows):
+            self.visible = list(self._order())
+            return
+        shown = bytearray(len(self.rows))
+        for i in self.visible:
+            shown[i] = 1
+        self.visible = [i for i in self._order() if shown[i]]
 
 
 def _sortable(value: Any) -> tuple[int, Any]:

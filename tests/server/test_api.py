@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -204,6 +203,7 @@ def test_logins_are_hashed_and_failures_rate_limited(server: Server) -> None:
 
 def test_central_staff_read_every_province_and_see_the_national_page(server: Server, desktops) -> None:
     from desktop.core.demo import province as demo
+    from desktop.core.exports.figures import province_figures
 
     a, b = desktops("khonkaen"), desktops("udon", province="41")
     demo.generate_demo(a, people=25)
@@ -222,17 +222,26 @@ def test_central_staff_read_every_province_and_see_the_national_page(server: Ser
     auth = {**H, "Authorization": f"Bearer {token}"}
     r = server.http.get("/api/v1/sync/pull", params={"office": "41"}, headers=auth)
     assert r.status_code == 200 and {c["data"]["office_code"] for c in r.json()["changes"]} == {"41"}
-    assert server.http.get("/central").status_code == 401
-    basic = base64.b64encode(b"central:central pass 1").decode()
-    page = server.http.get("/central", headers={"Authorization": f"Basic {basic}"})
-    assert page.status_code == 200
-    assert "ขอนแก่น" in page.text and "อุดรธานี" in page.text and "266,063.16" in page.text
-    rows = server.http.get("/api/v1/central/progress", headers=auth).json()
+    # The old page is retired: it sends the browser to the dashboard, which has its own sign-in.
+    old = server.http.get("/central", follow_redirects=False)
+    assert old.status_code == 303 and old.headers["location"] == "/dashboard"
+    assert server.http.get("/", follow_redirects=False).headers["location"] == "/dashboard"
+    # The JSON API gives the dashboard's figures, which are the desktop's own for a synced province.
+    fy = 2569
+    rows = server.http.get("/api/v1/central/progress", params={"fy": fy}, headers=auth).json()
     by_code = {r["code"]: r for r in rows}
-    assert by_code["40"]["people"] == 25 and by_code["41"]["people"] == 1
-    assert by_code["40"]["allocated_satang"] == 26606316 and by_code["40"]["target"] > 0
-    officer = base64.b64encode(b"nobody:wrong").decode()
-    assert server.http.get("/central", headers={"Authorization": f"Basic {officer}"}).status_code == 401
+    fig = province_figures(a, fiscal_year=fy)
+    assert fig.budget.spent_satang > 0 and fig.total("trained_to_date") > 0
+    kk = by_code["40"]
+    assert (kk["fiscal_year"], kk["source"]) == (fy, "sync")
+    assert (kk["trained_to_date"], kk["target"]) == (fig.total("trained_to_date"), fig.total("target"))
+    # Allocations are the centre's rows (the demo's own local ones never sync): remaining is from the centre's.
+    assert kk["spent_satang"] == fig.budget.spent_satang
+    assert kk["remaining_satang"] == kk["allocated_satang"] - kk["spent_satang"]
+    assert by_code["41"]["target"] == 0 and by_code["41"]["spent_satang"] == 0
+    later = server.http.get("/api/v1/central/progress", params={"fy": 2570}, headers=auth).json()
+    assert {r["code"]: r for r in later}["40"]["allocated_satang"] == 26606316
+    assert server.http.get("/api/v1/central/progress", headers={**H}).status_code == 401
     # The allocation is the centre's: it reaches the province's PCs.
     sync_client.sync(a, http=server.http)
     from db.models import BudgetAllocation

@@ -13,13 +13,16 @@ from urllib.parse import unquote
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from sqlalchemy import delete, func, select, update
 
+from db.base import utcnow
 from db.exchange.national import STATUSES
 from db.exchange.workbook_format import SHEET_SUMMARY as PROVINCE_SUMMARY
 from db.exchange.workbook_format import TOTAL_LABEL
 from db.exchange.workbook_reader import read_workbook
 from db.models import BudgetAllocation, Enrolment, Person, TrainingRound, Village
+from db.rules.thai_time import to_bangkok
 from desktop.core.context import AppContext
 from desktop.core.demo import province as demo
 from desktop.core.exports.figures import province_figures
@@ -83,16 +86,17 @@ def _rows(wb) -> dict[str, tuple]:
 
 
 def _expect(row: tuple) -> dict:
+    c = {name: i for i, name in enumerate(national.COLUMNS)}
     return {
-        "target": row[2],
-        "trained_year": row[3],
-        "trained_to_date": row[4],
-        "villages_covered": row[6],
-        "registrations": row[7],
-        "registration_target": row[8],
-        "rounds": tuple(row[9:13]),
-        "allocated": round(row[13] * 100),
-        "spent": round(row[14] * 100),
+        "target": row[c["target"]],
+        "trained_year": row[c["trained_year"]],
+        "trained_to_date": row[c["trained_to_date"]],
+        "villages_covered": row[c["villages_covered"]],
+        "registrations": row[c["registrations"]],
+        "registration_target": row[c["registration_target"]],
+        "rounds": tuple(row[c[f"rounds_{s}"]] for s in STATUSES),
+        "allocated": round(row[c["allocated"]] * 100),
+        "spent": round(row[c["spent"]] * 100),
     }
 
 
@@ -194,8 +198,11 @@ def test_synced_and_uploaded_provinces_have_their_desktops_figures(
     assert rows["40"][-1] == "ซิงก์" and rows["41"][-1] == "ไฟล์สมุดงาน"
     assert rows["41"][1] == "อุดรธานี" and rows["40"][1] == "ขอนแก่น"
     sources = {r[0]: r for r in wb[national.SHEET_SOURCES].iter_rows(min_row=2, values_only=True)}
-    assert sources["41"][5] == "อุดร ปีงบ 2569.xlsx" and sources["41"][8] == "central"
-    assert sources["40"][3] and sources["40"][4] > 0 and not sources["40"][5]
+    assert sources["41"][6] == "อุดร ปีงบ 2569.xlsx" and sources["41"][9] == "central"
+    assert isinstance(sources["41"][8], datetime) and sources["41"][2] == FY
+    # The last sync is an Excel date-time in Bangkok time (shown in BE by its format), not text.
+    assert isinstance(sources["40"][4], datetime) and sources["40"][5] > 0 and not sources["40"][6]
+    assert abs(sources["40"][4] - to_bangkok(utcnow()).replace(tzinfo=None)) < timedelta(minutes=10)
 
     disposition = resp.headers["content-disposition"]
     assert disposition.startswith("attachment;") and 'filename="krukhor-national-2569.xlsx"' in disposition
@@ -203,7 +210,7 @@ def test_synced_and_uploaded_provinces_have_their_desktops_figures(
     assert thai == "สรุปครูข_ระดับประเทศ_ปีงบ2569.xlsx"
 
 
-def test_layout_metadata_and_the_central_page_link(server: Server, synced: AppContext) -> None:
+def test_layout_metadata_and_the_basic_sign_in_download(server: Server, synced: AppContext) -> None:
     import base64
 
     central = _login(server, "central", "central_staff")
@@ -214,12 +221,20 @@ def test_layout_metadata_and_the_central_page_link(server: Server, synced: AppCo
     assert ws.freeze_panes == f"C{national.HEADER_ROW + 1}"
     assert ws.auto_filter.ref.startswith(f"A{national.HEADER_ROW}:")
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
-    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    # A fixed print scale that keeps the 14 pt body at 9 pt or more (never fit-to-width, which depends on the
+    # reader's default font); the province's code and name repeat on each page across.
+    pr = ws.sheet_properties.pageSetUpPr
+    assert not (pr is not None and pr.fitToPage)
+    assert 14 * int(ws.page_setup.scale) / 100 >= 9 and ws.print_title_cols == "$A:$B"
     data_row = national.HEADER_ROW + 1
-    assert (
-        ws[f"N{data_row}"].number_format == "#,##0.00"
-        and ws[f"P{data_row}"].value == f"=N{data_row}-O{data_row}"
+    letter = {name: get_column_letter(i + 1) for i, name in enumerate(national.COLUMNS)}
+    assert ws[f"{letter['allocated']}{data_row}"].number_format == "#,##0.00"
+    assert ws[f"{letter['remaining']}{data_row}"].value == (
+        f"={letter['allocated']}{data_row}-{letter['spent']}{data_row}"
     )
+    assert ws[f"C{data_row}"].value == FY  # every row says its fiscal year: 76 files stack with pd.concat
+    fonts = {(c.font.name, c.font.sz) for row in ws.iter_rows() for c in row if c.value is not None}
+    assert {name for name, _ in fonts} == {"Sarabun"} and {sz for _, sz in fonts} == {14, 16}
     meta = wb[national.SHEET_META]
     assert meta.sheet_state == "hidden"
     values = {r[0]: r[1] for r in meta.iter_rows(values_only=True)}
@@ -228,8 +243,6 @@ def test_layout_metadata_and_the_central_page_link(server: Server, synced: AppCo
     made = datetime.fromisoformat(values["generated_at"])
     assert abs((datetime.now(UTC) - made).total_seconds()) < 120
     basic = {"Authorization": "Basic " + base64.b64encode(b"central:a good pass 1").decode()}
-    page = server.http.get("/central", headers=basic)
-    assert 'href="/central/national.xlsx?fy=' in page.text
     # The browser's link (Basic sign-in) downloads the same file; without sign-in it asks for one.
     assert server.http.get("/central/national.xlsx", params={"fy": FY}, headers=basic).status_code == 200
     assert server.http.get("/central/national.xlsx").status_code == 401
@@ -244,7 +257,7 @@ def test_the_newer_of_sync_and_upload_is_used_and_named(
     assert _upload(server, central, _workbook(synced, tmp_path / "kk.xlsx", at=later)).status_code == 200
     _r, wb = _national(server, central)
     assert _rows(wb)["40"][-1] == "ไฟล์สมุดงาน"
-    note = {r[0]: r[9] for r in wb[national.SHEET_SOURCES].iter_rows(min_row=2, values_only=True)}["40"]
+    note = {r[0]: r[10] for r in wb[national.SHEET_SOURCES].iter_rows(min_row=2, values_only=True)}["40"]
     assert "ใช้ไฟล์สมุดงานซึ่งใหม่กว่า" in note
     # An older file does not replace the stored one.
     older = _upload(server, central, _workbook(synced, tmp_path / "old.xlsx", at=later - timedelta(days=1)))
@@ -261,7 +274,9 @@ def test_the_newer_of_sync_and_upload_is_used_and_named(
         s.commit()
     after = _rows(_national(server, central)[1])["40"]
     assert after[-1] == "ซิงก์" and before[-1] == "ซิงก์"
-    assert after[11] == before[11] + 1 and after[12] == before[12] - 1  # one round closed → held
+    c = {name: i for i, name in enumerate(national.COLUMNS)}
+    held, closed = c["rounds_held"], c["rounds_closed"]
+    assert after[held] == before[held] + 1 and after[closed] == before[closed] - 1  # one round closed → held
 
 
 def test_province_users_upload_only_their_own_and_cannot_download(
@@ -336,7 +351,7 @@ def test_total_row_formulas_sum_every_province_row(
     last = total[0].row - 1
     assert last - first + 1 == 4
     summed = [c for c in total if isinstance(c.value, str) and c.value.startswith("=SUM(")]
-    assert len(summed) == 13  # C–E, G–M, N–P
+    assert len(summed) == len(national.SUMMED) == 13
     for c in summed:
         lo, hi, col = _sum_range(ws, c.value)
         assert (lo, hi, col) == (first, last, c.column_letter)
@@ -361,13 +376,23 @@ def test_total_row_formulas_sum_every_province_row(
         timeout=180,
     )
     calc = load_workbook(tmp_path / "calc" / book.name, data_only=True)[national.SHEET_SUMMARY]
+    cached = load_workbook(book, data_only=True)[national.SHEET_SUMMARY]
     rows = [r for r in calc.iter_rows(min_row=first, max_row=last + 1, values_only=True)]
+    kept = [r for r in cached.iter_rows(min_row=first, max_row=last + 1, values_only=True)]
+    # Every formula's value as written equals LibreOffice's own recalculation.
+    assert len(rows) == len(kept) and all(
+        (a == pytest.approx(b)) if isinstance(a, (int, float)) else a == b
+        for ra, rb in zip(rows, kept, strict=True)
+        for a, b in zip(ra, rb, strict=True)
+    )
     data, tot = rows[:-1], rows[-1]
-    for i in [*range(2, 5), *range(6, 16)]:
-        assert tot[i] == pytest.approx(sum(r[i] or 0 for r in data)), national.HEADERS[i]
+    c = {name: i for i, name in enumerate(national.COLUMNS)}
+    for name in national.SUMMED:
+        assert tot[c[name]] == pytest.approx(sum(r[c[name]] or 0 for r in data)), name
     kk = next(r for r in data if r[0] == "40")
-    assert kk[15] == pytest.approx(kk[13] - kk[14])
-    assert tot[15] == pytest.approx(tot[13] - tot[14]) and tot[13] == pytest.approx(266063.16)
+    assert kk[c["remaining"]] == pytest.approx(kk[c["allocated"]] - kk[c["spent"]])
+    assert tot[c["remaining"]] == pytest.approx(tot[c["allocated"]] - tot[c["spent"]])
+    assert tot[c["allocated"]] == pytest.approx(266063.16)
 
 
 def test_server_models_match_its_migrations(server: Server) -> None:

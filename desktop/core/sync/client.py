@@ -72,11 +72,22 @@ class SyncReport:
     problems: list[str] = field(default_factory=list)
     warning: str = ""
     aside: int = 0  # pulled rows this PC could not store, kept aside (all of them, not only this sync's)
+    resynced: bool = False  # the server asked for a resync (offline longer than it keeps mutation ids)
+    resent: int = 0  # unanswered changes rebuilt and sent again under new mutation ids in that resync
 
     def line(self) -> str:
         return (
             f"ส่งแล้ว {self.pushed:,} รับแล้ว {self.pulled:,} ข้อขัดแย้ง {self.conflicts:,} "
             f"ส่งไม่สำเร็จ {self.failed:,} (pushed, pulled, conflicts, failed)"
+        )
+
+    def resync_line(self) -> str:
+        """The Thai note that this sync was a resync, or "" when it was not."""
+        if not self.resynced:
+            return ""
+        return (
+            "เครื่องนี้ไม่ได้ติดต่อเซิร์ฟเวอร์นานเกินกำหนด จึงซิงก์ใหม่ทั้งหมดแล้ว: "
+            f"ตรวจและส่งข้อมูลที่ค้างอยู่ {self.resent:,} รายการอีกครั้งโดยไม่บันทึกซ้ำ ข้อมูลในเครื่องครบถ้วน"
         )
 
     def aside_line(self) -> str:
@@ -257,7 +268,13 @@ def sync(
     try:
         _retry_aside(ctx, only_after_upgrade=True)
         with _http(server, http) as client:
-            _push_all(ctx, client, token, report, push_batch, cancelled)
+            try:
+                _push_all(ctx, client, token, report, push_batch, cancelled)
+            except SyncError as exc:
+                if exc.code != "resync_required":
+                    raise
+                _resync(ctx, client, token, report, pull_page, progress, cancelled)
+                _push_all(ctx, client, token, report, push_batch, cancelled)
             _pull_all(ctx, client, token, report, pull_page, progress, cancelled)
     except SyncError as exc:
         _save(ctx, **{K_LAST_ERROR: exc.message})
@@ -268,6 +285,30 @@ def sync(
     with ctx.engine.connect() as conn:
         report.aside = quarantine.count(conn)
     return report
+
+
+def _resync(
+    ctx: AppContext,
+    client: httpx.Client,
+    token: str,
+    report: SyncReport,
+    page: int,
+    progress: ProgressFn | None,
+    cancelled: Callable[[], bool] | None,
+) -> None:
+    """Offline past the server's memory of mutation ids: send every unanswered change again under new ids.
+
+    The server can no longer tell whether a change this PC sent long ago was applied, so replaying its old
+    mutation id is refused. The unanswered changes are thawed (rebuilt from the rows as they are here now),
+    the office is pulled so that they are rebuilt against the server's newest rows, and the server is told
+    that no old id will come again. A change the server did apply then finds its values already there and
+    changes nothing; a row changed meanwhile on another PC is merged or becomes a normal conflict
+    (docs/national-scale.md). Nothing typed here is dropped: only the frozen copies of changes are.
+    """
+    with ctx.engine.begin() as conn:
+        report.resynced, report.resent = True, local.thaw_unanswered(conn)
+    _pull_all(ctx, client, token, report, page, progress, cancelled)
+    _call(client, "POST", "/api/v1/sync/resync", headers=_headers(token))
 
 
 def _retry_aside(ctx: AppContext, *, only_after_upgrade: bool) -> int:

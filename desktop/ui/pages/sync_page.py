@@ -265,6 +265,8 @@ class SyncPage(QWidget):
             text = f"ซิงก์ไม่สำเร็จ: {outcome.error}"
         if r is not None and r.warning:
             text += f"\nคำเตือน: {r.warning}"
+        if r is not None and r.resynced:
+            text += f"\n{r.resync_line()}"
         self.result.setText(text)
         self.reload()
 
