@@ -56,6 +56,7 @@ from db.exchange.xlsx_print import (
     MARGIN_IN,
     TITLE_PT,
     column_points,
+    fits_readably,
     header_text,
     print_percent,
     print_scale,
@@ -321,7 +322,7 @@ def _points_to_width(points: float) -> float:
     return (points / 0.75 + CELL_PAD_PX - 5) / 7
 
 
-def _header_points(head: str) -> float:
+def _header_points(head: str, lines: int = 2) -> float:
     """A width (points) at which a header wraps onto two lines.
 
     Excel and LibreOffice break Thai between words themselves; the measure here needs no dictionary (loading
@@ -330,7 +331,7 @@ def _header_points(head: str) -> float:
     """
     words = [w for w in head.split() if len(w) <= 10]
     widest = max([text_width(w, FONT_BOLD, HEAD_PT) for w in words], default=0.0)
-    return max(widest, text_width(head, FONT_BOLD, HEAD_PT) / 2 * HEAD_SLACK)
+    return max(widest, text_width(head, FONT_BOLD, HEAD_PT) / lines * HEAD_SLACK)
 
 
 def _header_lines(head: str, width: float) -> int:
@@ -338,8 +339,10 @@ def _header_lines(head: str, width: float) -> int:
     return math.ceil(text_width(head, FONT_BOLD, HEAD_PT) * HEAD_SLACK / max(1.0, inner))
 
 
-def column_widths(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> list[float]:
-    """Column widths (Excel units) that fit the body at 14 pt and the header on at most two lines at 16 pt.
+def column_widths(
+    headers: Sequence[str], rows: Sequence[Sequence[object]], *, header_lines: int = 2
+) -> list[float]:
+    """Column widths (Excel units) that fit the body at 14 pt and the header on ``header_lines`` lines at 16 pt.
 
     Measured with the bundled Sarabun (HarfBuzz), on the longest values of a sample of rows.
     """
@@ -348,7 +351,7 @@ def column_widths(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> l
         values = {_shown(r[i]) for r in rows[:20000]}
         longest = sorted(values, key=len, reverse=True)[:12]
         body = max([0.0, *(text_width(v, FONT_REGULAR, BODY_PT) for v in longest)])
-        points = max(body, _header_points(head))
+        points = max(body, _header_points(head, header_lines))
         out.append(math.ceil(min(MAX_WIDTH, max(MIN_WIDTH, _points_to_width(points))) * 10) / 10)
     return out
 
@@ -379,10 +382,14 @@ def _setup(
     ws.set_margins(left=MARGIN_IN, right=MARGIN_IN, top=0.75, bottom=0.75)
     ws.set_header(f'&C&"{FONT_NAME}"&{BODY_PT}{header_text(title)}')
     ws.set_footer(f'&C&"{FONT_NAME}"&{BODY_PT}หน้า &P / &N')
-    # A fixed scale, never "fit to width": how wide a column prints depends on the reader's default font
-    # (LibreOffice without Calibri makes every column wider and would shrink the text below 9 pt). The scale
-    # is what fits one A4 width in Excel, but never below the smallest that keeps 14 pt text at 9 pt; a sheet
-    # wider than that breaks between columns, the columns that name the row repeated on each page.
+    # "Fit to width" only where it keeps text ≥ 9 pt even when the reader measures columns with a wider
+    # fallback font (LibreOffice without Calibri makes every column wider and shrinks a fitted sheet more).
+    # Elsewhere a fixed scale: what fits one A4 width in Excel, but never below the smallest that keeps 14 pt
+    # text at 9 pt; a sheet wider than that breaks between columns, the columns that name the row repeated on
+    # each page.
+    if fits_readably(widths):
+        ws.fit_to_pages(1, 0)
+        return
     ws.set_print_scale(print_percent(widths))
     if print_scale(widths) < 1:
         ws.repeat_columns(LEAD, freeze_cols - 1)  # what names the row (the province columns are all alike)
@@ -424,7 +431,9 @@ def _summary(wb, st: _Styles, data: WorkbookData, office_name: str) -> None:
         )
         for d in ds
     ]
-    widths = column_widths(SUMMARY_HEADERS, sample)
+    widths = column_widths(
+        SUMMARY_HEADERS, sample, header_lines=3
+    )  # narrower: one page wide in LibreOffice too
     first = SUMMARY_HEADER_ROW + 1  # 1-based row of the first district
     last = first + len(ds) - 1
     t = last + 1  # the total row (1-based)

@@ -228,15 +228,20 @@ def test_fonts_are_set_on_every_cell(book: Path) -> None:
 
 
 def _printed_scale(ws) -> tuple[float, float]:
-    """The scale the sheet prints at (its page setup: a fixed scale) and the scale at which its columns fill one
+    """The scale the sheet prints at (its page setup: a fixed scale, or fitted to width) and the scale at which its columns fill one
     A4 landscape width, computed from the column widths as saved (Excel's 7 px a unit, cell padding included)."""
     ps = ws.page_setup
     assert ps.paperSize == 9 and ps.orientation == "landscape"
     fit_to_page = ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage
-    assert not fit_to_page  # a fixed scale: the text size does not depend on the reader's default font
     last = max(ws.column_dimensions[k].max or 0 for k in ws.column_dimensions) or ws.max_column
     widths = [ws.column_dimensions[get_column_letter(i)].width or 8.43 for i in range(1, last + 1)]
     printable = 842 - 72 * (ws.page_margins.left + ws.page_margins.right)
+    if fit_to_page:
+        # Fitted one page wide: it prints smallest where columns are widest, LibreOffice without Calibri
+        # (DejaVu Sans, 9.33 px a unit); that scale must keep the text readable too.
+        assert (ps.fitToWidth or 1) == 1 and ps.fitToHeight == 0
+        widest = min(1.0, printable / sum(w * 9.4 * 0.75 for w in widths))
+        return widest, widest
     used = sum(w * 7 * 0.75 for w in widths)
     return (ps.scale or 100) / 100, min(1.0, printable / used)
 
@@ -310,6 +315,14 @@ def test_libreoffice_prints_be_dates_and_nothing_under_9_points(book: Path, tmp_
     data = read_workbook(book)
     assert format_be_date(data.rounds[0].start_date, style="medium") in text  # e.g. 18 พ.ย. 2568
     assert set(firsts) == {SHEET_SUMMARY, SHEET_ROUNDS, SHEET_PEOPLE, SHEET_EXPENSES}
+    # The summary is one page wide even here, without Calibri (LibreOffice measures with DejaVu Sans): each
+    # district's line carries the province code (column A) and both percentages (columns I and M).
+    with pdfplumber.open(pdf_path) as pdf:
+        pages = range(firsts[SHEET_SUMMARY], firsts[SHEET_ROUNDS])
+        lines = [ln for n in pages for ln in (pdf.pages[n - 1].extract_text() or "").splitlines()]
+    districts = [ln for ln in lines if ln.startswith(f"{data.meta.province_code} ")]
+    assert len(districts) == len(data.districts), lines
+    assert all(ln.count("%") == 2 for ln in districts), districts
     if shutil.which("pdftoppm") is None:
         return
     from PIL import Image, ImageStat
