@@ -38,6 +38,7 @@ if not (CHROMIUM and DRIVER):
     )
 
 from selenium import webdriver  # noqa: E402
+from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
@@ -227,8 +228,10 @@ def test_province_drill_down_by_district_and_download(site: Site, browser: webdr
     _sign_in(browser, site)
     browser.get(site.live.base + f"/dashboard?fy={FY}")
     browser.find_element(By.CSS_SELECTOR, 'tr[data-code="40"] td.c-name a').click()
-    WebDriverWait(browser, 10).until(lambda b: "/dashboard/province/40" in b.current_url)
-    assert "จังหวัดขอนแก่น (40) รายอำเภอ" in browser.find_element(By.TAG_NAME, "h1").text
+    # The address changes before the new page's document is in: wait for its heading, not only the URL.
+    WebDriverWait(browser, 10, ignored_exceptions=[WebDriverException]).until(
+        lambda b: "จังหวัดขอนแก่น (40) รายอำเภอ" in b.find_element(By.TAG_NAME, "h1").text
+    )
     rows = {r["code"]: r for r in _rows(browser, "districts")}
     fig = province_figures(site.province, fiscal_year=FY)
     assert set(rows) == {d.code for d in fig.districts}
@@ -248,8 +251,9 @@ def test_province_drill_down_by_district_and_download(site: Site, browser: webdr
     browser.save_screenshot("/tmp/national_dashboard_province.png")
     browser.find_element(By.ID, "back").click()
     WebDriverWait(browser, 10).until(lambda b: b.current_url.endswith(f"/dashboard?fy={FY}"))
-
-    href = browser.find_element(By.ID, "download").get_attribute("href")
+    href = WebDriverWait(browser, 10, ignored_exceptions=[WebDriverException]).until(
+        lambda b: b.find_element(By.ID, "download").get_attribute("href")
+    )
     cookie = browser.get_cookie("krukhor_session")["value"]
     r = httpx.get(href, cookies={"krukhor_session": cookie})
     assert r.status_code == 200
@@ -258,7 +262,7 @@ def test_province_drill_down_by_district_and_download(site: Site, browser: webdr
     kk = next(
         row for row in sheet.iter_rows(min_row=national.HEADER_ROW + 1, values_only=True) if row[0] == "40"
     )
-    assert kk[4] == fig.total("trained_to_date")
+    assert kk[national.COLUMNS.index("trained_to_date")] == fig.total("trained_to_date")
     assert httpx.get(href).status_code == 401  # not signed in
 
 
