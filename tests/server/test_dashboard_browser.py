@@ -41,7 +41,6 @@ from selenium import webdriver  # noqa: E402
 from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 
@@ -103,7 +102,21 @@ def _sign_in(b: webdriver.Chrome, site: Site, user: str = "central", password: s
     b.find_element(By.ID, "password").send_keys(password)
     old = b.find_element(By.ID, "login")
     b.find_element(By.CSS_SELECTOR, "#login button").click()
-    WebDriverWait(b, 10).until(EC.staleness_of(old))  # the answer to the form has loaded
+    WebDriverWait(b, 10).until(_gone(old))  # the answer to the form has loaded
+
+
+def _gone(element):
+    """Selenium's staleness_of, but Chromium may report a node of the page being replaced as a plain
+    WebDriverException ("Node with given id does not belong to the document"), not as a stale element."""
+
+    def check(_b: webdriver.Chrome) -> bool:
+        try:
+            element.is_enabled()
+        except WebDriverException:
+            return True
+        return False
+
+    return check
 
 
 def _rows(b: webdriver.Chrome, table: str = "provinces") -> list[dict[str, str]]:
