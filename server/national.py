@@ -37,6 +37,7 @@ from db.exchange.xlsx_print import (
     print_scale,
 )
 from db.rules.money import satang_to_decimal
+from db.rules.percent import share
 from db.rules.thai_time import to_bangkok
 from server import aggregates
 from server.admin import province_names
@@ -374,10 +375,6 @@ def _setup(
         ws.repeat_columns(0, 1)  # wider than one readable page: the province repeats on each page
 
 
-def _ratio(part: float, whole: float) -> float:
-    return 0.0 if not whole else part / whole
-
-
 def write_national(rows: list[NationalRow], *, fiscal_year: int, out_path: Path, now: datetime) -> None:
     """The national workbook (XlsxWriter): every formula with its value, so any reader gets the numbers."""
     title = f"สรุปผลการฝึกอบรมครู ข ระดับประเทศ ปีงบประมาณ {fiscal_year}"
@@ -415,7 +412,7 @@ def write_national(rows: list[NationalRow], *, fiscal_year: int, out_path: Path,
                 col["trained_share"],
                 f"=IF({L['target']}{x}=0,0,{L['trained_to_date']}{x}/{L['target']}{x})",
                 st.share,
-                _ratio(s.trained_to_date, s.target),
+                share(s.trained_to_date, s.target),
             )
             put(r, "villages_covered", s.villages_covered, st.count)
             put(r, "registrations", s.registrations, st.count)
@@ -438,7 +435,7 @@ def write_national(rows: list[NationalRow], *, fiscal_year: int, out_path: Path,
                 col["spent_share"],
                 f"=IF({L['allocated']}{x}=0,0,{L['spent']}{x}/{L['allocated']}{x})",
                 st.share,
-                _ratio(float(spent), float(allocated)),
+                share(s.spent_satang, s.allocated_satang),
             )
             ws.write_string(r, col["source"], SOURCE_LABELS[row.source], st.text)
         last = first + len(rows) - 1
@@ -459,14 +456,14 @@ def write_national(rows: list[NationalRow], *, fiscal_year: int, out_path: Path,
             col["trained_share"],
             f"=IF({L['target']}{x}=0,0,{L['trained_to_date']}{x}/{L['target']}{x})",
             st.b_share,
-            _ratio(sums.get("trained_to_date", 0), sums.get("target", 0)),
+            share(sums.get("trained_to_date", 0), sums.get("target", 0)),
         )
         ws.write_formula(
             t,
             col["spent_share"],
             f"=IF({L['allocated']}{x}=0,0,{L['spent']}{x}/{L['allocated']}{x})",
             st.b_share,
-            _ratio(sums.get("spent", 0), sums.get("allocated", 0)),
+            share(sums.get("spent", 0), sums.get("allocated", 0)),
         )
         ws.autofilter(HEADER_ROW - 1, 0, max(last, first) - 1, len(HEADERS) - 1)
 
