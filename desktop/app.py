@@ -52,11 +52,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from desktop.core.accounts import idle
-    from desktop.core.demo.accounts import create_demo_accounts
     from desktop.ui.accounts.idle_lock import IdleLock
     from desktop.ui.accounts.start import sign_in_at_start
     from desktop.ui.app_setup import prepare_app
-    from desktop.ui.dialogs.setup import SetupDialog
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("krukhor")
@@ -73,11 +71,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         QTimer.singleShot(int(args.quit_after * 1000), lambda: _quit_now(app))
     if args.demo and office.get_office(ctx) is None:
         from desktop.core.demo import province as demo  # only with --demo: a fifth of the start otherwise
+        from desktop.core.demo.accounts import create_demo_accounts
 
         demo.generate_demo(ctx, people=args.demo_people)
         create_demo_accounts(ctx)  # passwords in the README
     own = office.get_office(ctx)
     if own is None:
+        from desktop.ui.dialogs.setup import SetupDialog  # a new PC only: it brings the network client
+
         dialog = SetupDialog(office.list_provinces(ctx), ctx=ctx)
         if not dialog.exec():
             return 0

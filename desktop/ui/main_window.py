@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -26,18 +29,30 @@ from desktop.core.context import AppContext
 from desktop.core.errors import CoreError, NotAllowedError
 from desktop.core.office import OfficeRow
 from desktop.ui.accounts.common import account_text
-from desktop.ui.pages.budget_page import BudgetPage
 from desktop.ui.pages.home_page import HomePage
-from desktop.ui.pages.import_page import ImportPage
-from desktop.ui.pages.lecturers_page import LecturersPage
-from desktop.ui.pages.people_page import PeoplePage
-from desktop.ui.pages.rounds_page import RoundsPage
-from desktop.ui.pages.settings_page import SettingsPage
 from desktop.ui.pages.sync_page import SyncPage
 from desktop.ui.screen_fit import fit_window, remember_geometry, scrolling
 from desktop.ui.tasks import TaskRunner
 
 APP_TITLE = "ระบบบริหารการฝึกอบรมครู ข"
+
+# (label in the navigation, attribute, module, class). The dashboard and the sync page (its status in the status
+# bar, its background sync) are made with the window; every other page the first time it is shown or asked for,
+# so that the window opens without importing and building seven pages nobody has looked at yet.
+PAGES = [
+    ("หน้าหลัก", "home", "desktop.ui.pages.home_page", "HomePage"),
+    ("รุ่นการอบรม", "rounds", "desktop.ui.pages.rounds_page", "RoundsPage"),
+    ("ผู้เข้ารับการอบรม", "people", "desktop.ui.pages.people_page", "PeoplePage"),
+    ("นำเข้ารายชื่อ", "importer", "desktop.ui.pages.import_page", "ImportPage"),
+    ("วิทยากร", "lecturers", "desktop.ui.pages.lecturers_page", "LecturersPage"),
+    ("งบประมาณ", "budget", "desktop.ui.pages.budget_page", "BudgetPage"),
+    ("ซิงก์ข้อมูล", "sync", "desktop.ui.pages.sync_page", "SyncPage"),
+    ("ตั้งค่า", "settings", "desktop.ui.pages.settings_page", "SettingsPage"),
+]
+
+
+def _lazy_page(key: str) -> property:
+    return property(lambda self: self.page(key), doc=f"The {key} page (made when first asked for).")
 
 
 class MainWindow(QMainWindow):
@@ -46,33 +61,22 @@ class MainWindow(QMainWindow):
         self.ctx, self.office = ctx, office
         self.runner = TaskRunner(self)
         self.setWindowTitle(f"{APP_TITLE} — {office.name_th}")
-        self.home = HomePage(ctx, self.runner)
-        self.rounds = RoundsPage(ctx, self.runner)
-        self.people = PeoplePage(ctx, self.runner)
-        self.lecturers = LecturersPage(ctx, self.runner)
-        self.settings = SettingsPage(ctx, self.runner)
-        self.importer = ImportPage(ctx, self.runner)
-        self.budget = BudgetPage(ctx, self.runner)
-        self.sync = SyncPage(ctx, self.runner)
-        self.home.office_label.setText(f"<b>{office.name_th}</b>")
-        self.pages = [
-            ("หน้าหลัก", self.home),
-            ("รุ่นการอบรม", self.rounds),
-            ("ผู้เข้ารับการอบรม", self.people),
-            ("นำเข้ารายชื่อ", self.importer),
-            ("วิทยากร", self.lecturers),
-            ("งบประมาณ", self.budget),
-            ("ซิงก์ข้อมูล", self.sync),
-            ("ตั้งค่า", self.settings),
-        ]
+        self._built: dict[str, QWidget] = {}
+        self._holders: dict[str, QVBoxLayout] = {}
         self.nav = QListWidget()
         self.nav.setStyleSheet("QListWidget { font-size: 13pt; } QListWidget::item { padding: 6px; }")
         self.stack = QStackedWidget()
-        for i, (label, page) in enumerate(self.pages):
+        for i, (label, key, _module, _cls) in enumerate(PAGES):
             self.nav.addItem(label)
-            self.stack.addWidget(scrolling(page))  # a page taller than a small screen scrolls
+            holder = QWidget()
+            self._holders[key] = QVBoxLayout(holder)
+            self._holders[key].setContentsMargins(0, 0, 0, 0)
+            self.stack.addWidget(holder)
             QShortcut(QKeySequence(f"Ctrl+{i + 1}"), self, activated=lambda i=i: self.nav.setCurrentRow(i))
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self._built["home"] = self._place("home", HomePage(ctx, self.runner))
+        self._built["sync"] = self._place("sync", SyncPage(ctx, self.runner))
+        self.home.office_label.setText(f"<b>{office.name_th}</b>")
+        self.nav.currentRowChanged.connect(self._show_row)
         self.nav.setFixedWidth(self.nav.sizeHintForColumn(0) + 2 * self.nav.frameWidth() + 8)
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -84,7 +88,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.sync.status_label)  # online/offline, last sync, pending
         self.sync.controller.finished.connect(lambda _o: self.reload_all())
         self.sync.controller.start_background()
-        self.settings.restore_requested.connect(self._restore)
         self.statusBar().showMessage(office.name_th)
         self.account_label = QLabel(account_text(ctx))  # who is at the keyboard
         self.account_label.setContentsMargins(0, 0, 8, 0)  # Thai marks overhang the last letter's advance
@@ -93,17 +96,62 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(900, 560)
         fit_window(self, QSize(1440, 900), key="main")
         self.runner.busy_changed.connect(lambda busy: self.busy.setText("กำลังทำงาน…" if busy else ""))
-        for page in (self.rounds, self.people, self.lecturers):
-            page.changed.connect(self.home.reload)
-        self.people.changed.connect(self.rounds.reload)
         self.home.checklist.step_requested.connect(self.first_run_step)
-        for page in (self.rounds, self.people, self.lecturers):
-            page.navigate.connect(self.go_to)
-        self.importer.changed.connect(self.people.reload)
-        self.importer.changed.connect(self.home.reload)
         self.nav.setCurrentRow(0)
         self.nav.setFocus(Qt.FocusReason.OtherFocusReason)
         self.reload_all()
+
+    home: HomePage = _lazy_page("home")  # type: ignore[assignment]
+    sync: SyncPage = _lazy_page("sync")  # type: ignore[assignment]
+    rounds: Any = _lazy_page("rounds")
+    people: Any = _lazy_page("people")
+    importer: Any = _lazy_page("importer")
+    lecturers: Any = _lazy_page("lecturers")
+    budget: Any = _lazy_page("budget")
+    settings: Any = _lazy_page("settings")
+
+    @property
+    def pages(self) -> list[tuple[str, QWidget]]:
+        """(label, page) of every page, all of them made."""
+        return [(label, self.page(key)) for label, key, _module, _cls in PAGES]
+
+    def page(self, key: str) -> Any:
+        """The page, made (and loaded) the first time it is asked for."""
+        made = self._built.get(key)
+        if made is not None:
+            return made
+        _label, _key, module, cls = next(p for p in PAGES if p[1] == key)
+        page = getattr(importlib.import_module(module), cls)(self.ctx, self.runner)
+        self._built[key] = self._place(key, page)
+        self._wire(key, page)
+        page.reload()
+        return page
+
+    def _place(self, key: str, page: QWidget) -> QWidget:
+        self._holders[key].addWidget(scrolling(page))  # a page taller than a small screen scrolls
+        return page
+
+    def _wire(self, key: str, page: Any) -> None:
+        """Connect a page just made to the window and to the pages that follow its changes."""
+        if key in ("rounds", "people", "lecturers"):
+            page.changed.connect(self.home.reload)
+            page.navigate.connect(self.go_to)
+        if key == "people":
+            page.changed.connect(lambda *_a: self._reload_if_made("rounds"))
+        if key == "importer":
+            page.changed.connect(lambda *_a: self._reload_if_made("people"))
+            page.changed.connect(self.home.reload)
+        if key == "settings":
+            page.restore_requested.connect(self._restore)
+
+    def _reload_if_made(self, key: str) -> None:
+        if key in self._built:
+            self._built[key].reload()  # type: ignore[attr-defined]
+
+    def _show_row(self, row: int) -> None:
+        if 0 <= row < len(PAGES):
+            self.page(PAGES[row][1])
+        self.stack.setCurrentIndex(row)
 
     def account_changed(self, _who: object = None) -> None:
         """Another account signed in (on the lock screen): the status bar and every page follow it."""
@@ -111,14 +159,9 @@ class MainWindow(QMainWindow):
         self.reload_all()
 
     def reload_all(self) -> None:
-        self.home.reload()
-        self.rounds.reload()
-        self.people.reload()
-        self.lecturers.reload()
-        self.settings.reload()
-        self.importer.reload()
-        self.budget.reload()
-        self.sync.reload()
+        """Every page made so far reads its data again (a page made later reads it when made)."""
+        for _label, key, _module, _cls in PAGES:
+            self._reload_if_made(key)
 
     def first_run_step(self, key: str) -> None:
         """A button of the dashboard's checklist: the page where that step is done."""
@@ -128,10 +171,10 @@ class MainWindow(QMainWindow):
             self.rounds.add()
 
     def current_page(self) -> QWidget:
-        return self.pages[self.stack.currentIndex()][1]
+        return self.page(PAGES[self.stack.currentIndex()][1])
 
     def go_to(self, label: str) -> None:
-        for i, (name, _page) in enumerate(self.pages):
+        for i, (name, _key, _module, _cls) in enumerate(PAGES):
             if name == label:
                 self.nav.setCurrentRow(i)
 

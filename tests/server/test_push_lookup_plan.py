@@ -52,7 +52,7 @@ def _plans(url: str, run: Any) -> list[dict]:
     sent: list[tuple[str, Any]] = []
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _seen(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
+    def _seen(conn, cursor, statement, parameters, context, executemany):
         if statement.lstrip().upper().startswith("SELECT") and "FROM sync_row" in statement:
             sent.append((statement, parameters))
 
@@ -113,7 +113,9 @@ def test_lookup_finds_rows_of_the_burst(stale_url: str) -> None:
             )
         )
     engine.dispose()
-    keys = sorted([(t, r) for t, r in some] + [("registration", uuid.uuid4())], key=lambda k: (k[0], k[1].hex))
+    keys = sorted(
+        [(t, r) for t, r in some] + [("registration", uuid.uuid4())], key=lambda k: (k[0], k[1].hex)
+    )
     found: dict = {}
     plans = _plans(stale_url, lambda s: found.update(store._current_rows(s, keys)))
     assert set(found) == {(t, r) for t, r in some}

@@ -46,6 +46,7 @@ def window(ui_ctx, qtbot):
     win = MainWindow(ui_ctx, office.get_office(ui_ctx))
     qtbot.addWidget(win)
     win.show()
+    assert win.pages  # every page made (the program makes them when first shown), and loaded below
     qtbot.waitUntil(lambda: len(win.people.model.rows) > 0 and win.runner.idle, timeout=10_000)
     yield win
     win.runner.wait()

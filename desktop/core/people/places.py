@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import String, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from db.models import District, Province, Subdistrict, Village
@@ -70,6 +70,24 @@ def list_villages(ctx: AppContext) -> list[VillageRow]:
     rows = [VillageRow(*r) for r in fetch_all_rows(ctx.engine, query)]
     rows.sort(key=lambda v: v.code)
     return rows
+
+
+def villages_stamp(ctx: AppContext) -> tuple[object, ...]:
+    """Changes whenever list_villages would answer differently (a village, subdistrict or district added, edited
+    or deleted, here or by a pull): a form can keep the list it read until then."""
+    code = ctx.require_office_code()
+    with ctx.reading() as session:
+        return tuple(
+            session.execute(
+                select(
+                    select(func.count()).where(Village.office_code == code).scalar_subquery(),
+                    # Every change of a synced row moves its version (db.base), a pulled one too.
+                    select(func.sum(Village.version)).where(Village.office_code == code).scalar_subquery(),
+                    select(func.sum(Subdistrict.version)).scalar_subquery(),
+                    select(func.sum(District.version)).scalar_subquery(),
+                )
+            ).one()
+        )
 
 
 def ensure_district(session: Session, *, office_code: str, code: str, name_th: str) -> District:

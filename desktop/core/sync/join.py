@@ -7,8 +7,7 @@ No local account is made: the office's accounts (made on its other PCs, or by th
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import httpx
+from typing import TYPE_CHECKING
 
 from desktop.core import office
 from desktop.core.accounts.permissions import any_accounts
@@ -16,6 +15,9 @@ from desktop.core.context import AppContext, set_setting
 from desktop.core.errors import ValidationError
 from desktop.core.people.reference_places import load_reference_places
 from desktop.core.sync import client
+
+if TYPE_CHECKING:
+    import httpx
 
 
 @dataclass(frozen=True)

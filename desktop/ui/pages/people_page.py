@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
 from db.rules.collation import person_sort_key
 from db.rules.national_id import shown_national_id
 from db.rules.phone import format_phone
@@ -27,7 +30,8 @@ class PeoplePage(TablePage):
     def empty_action(self) -> None:
         self.navigate.emit("นำเข้ารายชื่อ")
 
-    villages: list[places.VillageRow] = []  # noqa: RUF012 - replaced, never mutated
+    _villages: list[places.VillageRow] | None = None
+    _villages_stamp: tuple[object, ...] | None = None
 
     def columns(self) -> Sequence[Column]:
         return [
@@ -57,12 +61,21 @@ class PeoplePage(TablePage):
     def fetch(self, include_deleted: bool) -> list[PersonRow]:
         return people.list_people(self.ctx, include_deleted=include_deleted)
 
-    def after_load(self) -> None:
-        # The village list for the form comes after the table, so the table shows first.
-        self.runner.read(lambda: places.list_villages(self.ctx), on_done=self._villages_loaded)
+    @property
+    def villages(self) -> list[places.VillageRow]:
+        """The form's village list, read when a form first needs it and again only once the villages changed.
 
-    def _villages_loaded(self, villages: list[places.VillageRow]) -> None:
-        self.villages = villages
+        Not read after every reload: 75,000 villages hold the interpreter for a tenth of a second, and a search
+        keystroke typed meanwhile waited for it.
+        """
+        stamp = places.villages_stamp(self.ctx)
+        if self._villages is None or stamp != self._villages_stamp:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                self._villages, self._villages_stamp = places.list_villages(self.ctx), stamp
+            finally:
+                QApplication.restoreOverrideCursor()
+        return self._villages
 
     def open_dialog(self, row: PersonRow | None) -> Any | None:
         dialog = PersonDialog(self.ctx, self.runner, villages=self.villages, row=row, parent=self)
