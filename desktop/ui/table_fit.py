@@ -123,6 +123,14 @@ class ColumnFitter(QObject):
         if not stretch and visible:  # unmarked tables: the first column (a name or label) takes the room
             stretch = [visible[0]]
         room = view.viewport().width()
+        if self.wrap:
+            # A long text that is not a name (a circular's title) wraps like the names do, rather than keep its
+            # one-line width and squeeze the names to a word a line.
+            stretch += [
+                c
+                for c in visible
+                if c not in stretch and c not in self._user_widths and natural[c] > room // 3
+            ]
         spare = room - sum(widths.values())
         if spare > 0:
             for c in stretch:  # names and places get the room left

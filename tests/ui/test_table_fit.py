@@ -48,3 +48,22 @@ def test_ids_are_whole_and_a_dragged_width_is_remembered(window, qtbot) -> None:
     qtbot.waitUntil(lambda: len(again.model.rows) > 0 and window.runner.idle, timeout=10_000)
     qtbot.wait(50)
     assert again.table.horizontalHeader().sectionSize(name) == dragged
+
+
+def test_a_long_circular_wraps_instead_of_squeezing_the_rate_names(window, qtbot) -> None:
+    """The rates table at 1366×728: no sideways scrolling, and an item name gets at least half its one-line width
+    (the circular's long title once kept its one-line width and left the names a word a line)."""
+    window.resize(1366, 728)
+    window.go_to("งบประมาณ")
+    page = window.budget
+    page.tabs.setCurrentIndex(3)
+    view, model = page.rate_view, page.rate_model
+    qtbot.waitUntil(lambda: model.rowCount() > 0 and window.runner.idle, timeout=10_000)
+    qtbot.wait(50)
+    header = view.horizontalHeader()
+    columns = range(model.columnCount())
+    assert sum(header.sectionSize(c) for c in columns) <= view.viewport().width()
+    assert not view.horizontalScrollBar().isVisible()
+    names = [str(model.data(model.index(r, 0))) for r in range(model.rowCount())]
+    widest = max(view.fontMetrics().horizontalAdvance(n) for n in names)
+    assert header.sectionSize(0) >= widest // 2
