@@ -99,12 +99,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         import uvicorn
 
         if args.workers > 1:
+            import logging
             import os
 
+            from server import workers
+
             os.environ["KRUKHOR_SERVER_DATABASE_URL"] = settings.database_url
+            if workers.reuse_port_available():
+                if not workers.port_free(settings.host, settings.port):
+                    print(
+                        f"พอร์ต {settings.port} ของ {settings.host} มีโปรแกรมอื่นใช้อยู่ "
+                        f"/ port {settings.port} on {settings.host} is already in use",
+                        file=sys.stderr,
+                    )
+                    return 1
+                logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(message)s")
+                return workers.Supervisor(host=settings.host, port=settings.port, workers=args.workers).run()
             # X-Forwarded-For is the app's business (trusted_proxies), not uvicorn's default trust of 127.0.0.1.
             uvicorn.run(
-                "server.asgi:app",
+                workers.APP,
                 host=settings.host,
                 port=settings.port,
                 workers=args.workers,
