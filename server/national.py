@@ -22,20 +22,19 @@ from xlsxwriter.utility import xl_col_to_name
 from db.base import utcnow
 from db.exchange import national
 from db.exchange.national import STATUSES, ProvinceSummary
-from db.exchange.workbook_format import DATE_FORMAT, PROVINCE_HEADERS, STATUS_LABELS, TOTAL_LABEL
+from db.exchange.workbook_format import PROVINCE_HEADERS, STATUS_LABELS, TOTAL_LABEL
 from db.exchange.workbook_reader import WorkbookFormatError, read_workbook
 from db.exchange.xlsx_print import (
     BODY_PT,
     BODY_ROW_PT,
     FONT_NAME,
     HEAD_LINE_PT,
-    HEAD_PT,
     MARGIN_IN,
-    TITLE_PT,
     header_text,
     print_percent,
     print_scale,
 )
+from db.exchange.xlsx_styles import Styles
 from db.rules.money import satang_to_decimal
 from db.rules.percent import share
 from db.rules.thai_time import to_bangkok
@@ -83,11 +82,6 @@ SOURCE_HEADERS = (
 )
 SOURCE_WIDTHS = (9.0, 16.0, 9.0, 12.0, 20.0, 11.0, 28.0, 20.0, 20.0, 14.0, 36.0)
 SOURCE_LABELS = {"sync": "ซิงก์", "upload": "ไฟล์สมุดงาน", "none": "ยังไม่มีข้อมูล"}
-
-BAHT = "#,##0.00"
-COUNT = "#,##0"
-PERCENT = "0.0%"
-DATETIME_FORMAT = f"{DATE_FORMAT} hh:mm"
 
 
 class UploadRefused(Exception):
@@ -321,41 +315,8 @@ def _bangkok(at: datetime | None) -> datetime | None:
     return None if at is None else to_bangkok(at).replace(tzinfo=None, microsecond=0)
 
 
-class _Styles:
-    """Every cell gets one of these: Sarabun at its size, never the reader's default font."""
-
-    def __init__(self, wb: xlsxwriter.Workbook) -> None:
-        def fmt(**extra: object):
-            return wb.add_format({"font_name": FONT_NAME, "font_size": BODY_PT, "valign": "vcenter", **extra})
-
-        self.text = fmt()
-        self.code = fmt(num_format="@")
-        self.year = fmt(num_format="0", align="center")
-        self.count, self.baht, self.share = (
-            fmt(num_format=COUNT),
-            fmt(num_format=BAHT),
-            fmt(num_format=PERCENT),
-        )
-        self.when = fmt(num_format=DATETIME_FORMAT, align="left")
-        self.b_text = fmt(bold=True)
-        self.b_count = fmt(bold=True, num_format=COUNT)
-        self.b_baht = fmt(bold=True, num_format=BAHT)
-        self.b_share = fmt(bold=True, num_format=PERCENT)
-        self.title = fmt(bold=True, font_size=TITLE_PT)
-        self.head = fmt(
-            bold=True,
-            font_size=HEAD_PT,
-            bg_color="#DDEBF7",
-            top=1,
-            bottom=1,
-            border_color="#9BA7B4",
-            text_wrap=True,
-            align="center",
-        )
-
-
 def _setup(
-    ws, st: _Styles, *, headers: Sequence[str], widths: Sequence[float], header_row: int, title: str
+    ws, st: Styles, *, headers: Sequence[str], widths: Sequence[float], header_row: int, title: str
 ) -> None:
     """Widths, frozen and repeated header, A4 landscape at a fixed scale that keeps text ≥ 9 pt."""
     for i, w in enumerate(widths):
@@ -380,7 +341,7 @@ def write_national(rows: list[NationalRow], *, fiscal_year: int, out_path: Path,
     title = f"สรุปผลการฝึกอบรมครู ข ระดับประเทศ ปีงบประมาณ {fiscal_year}"
     with contextlib.nullcontext(out_path) as tmp:  # the caller's own temporary file (server/app.py)
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False})
-        st = _Styles(wb)
+        st = Styles(wb)
         ws = wb.add_worksheet(SHEET_SUMMARY)
         _setup(ws, st, headers=HEADERS, widths=WIDTHS, header_row=HEADER_ROW, title=title)
         ws.write_string(0, 0, title, st.title)

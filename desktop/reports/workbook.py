@@ -22,7 +22,6 @@ from db.exchange.workbook_format import (
     BUDGET_LINES,
     BUDGET_VALUE_COLUMN,
     COMPLETION_LABELS,
-    DATE_FORMAT,
     EXPENSE_HEADERS,
     FORMAT_ID,
     FORMAT_VERSION,
@@ -54,13 +53,13 @@ from db.exchange.xlsx_print import (
     HEAD_LINE_PT,
     HEAD_PT,
     MARGIN_IN,
-    TITLE_PT,
     column_points,
     fits_readably,
     header_text,
     print_percent,
     print_scale,
 )
+from db.exchange.xlsx_styles import Styles
 from db.models import District, Enrolment, Person, Registration, Subdistrict, TrainingRound, Village
 from db.rules.budget_categories import category_label
 from db.rules.money import satang_to_decimal
@@ -74,9 +73,6 @@ from desktop.core.exports.personal_data import record_export
 from desktop.reports.pdf_common import Progress, atomic_output
 from desktop.reports.thai_text import FONT_BOLD, FONT_REGULAR, register_fonts, text_width
 
-BAHT = "#,##0.00"
-COUNT = "#,##0"
-PERCENT = "0.0%"
 CELL_PAD_PX = 8  # room left and right of the text in a cell
 MIN_WIDTH, MAX_WIDTH = 5.0, 60.0
 HEAD_SLACK = 1.25  # a header's lines are uneven where the words break
@@ -252,7 +248,7 @@ def write_workbook(
         wb = xlsxwriter.Workbook(
             str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
         )
-        st = _Styles(wb)
+        st = Styles(wb)
         _summary(wb, st, data, office_name)
         step(1)
         _rounds_sheet(wb, st, data)
@@ -266,41 +262,6 @@ def write_workbook(
         _splice_people(tmp, data, st)
     step(5)
     return WorkbookResult(Path(out_path), len(data.people), len(data.rounds))
-
-
-# ------------------------------------------------------------------------------------------- styles
-
-
-class _Styles:
-    """Every cell gets one of these: the Thai font and size are set on the cell, never left to the default."""
-
-    def __init__(self, wb: xlsxwriter.Workbook) -> None:
-        def fmt(**extra: object):
-            return wb.add_format({"font_name": FONT_NAME, "font_size": BODY_PT, "valign": "vcenter", **extra})
-
-        self.text = fmt()
-        self.code = fmt(num_format="@")  # IDs, village and district codes: text, no digit lost
-        self.year = fmt(num_format="0", align="center")  # 2569, never 2,569
-        self.count = fmt(num_format=COUNT)
-        self.baht = fmt(num_format=BAHT)
-        self.share = fmt(num_format=PERCENT)
-        self.date = fmt(num_format=DATE_FORMAT, align="left")
-        self.b_text = fmt(bold=True)
-        self.b_count = fmt(bold=True, num_format=COUNT)
-        self.b_baht = fmt(bold=True, num_format=BAHT)
-        self.b_share = fmt(bold=True, num_format=PERCENT)
-        self.title = fmt(bold=True, font_size=TITLE_PT)
-        self.head = fmt(
-            bold=True,
-            font_size=HEAD_PT,
-            bg_color="#DDEBF7",
-            top=1,
-            bottom=1,
-            border_color="#9BA7B4",
-            text_wrap=True,
-            align="center",
-        )
-        self.block_head = fmt(bold=True, bg_color="#DDEBF7", top=1, bottom=1, border_color="#9BA7B4")
 
 
 # ------------------------------------------------------------------------------------- page set-up
@@ -358,7 +319,7 @@ def column_widths(
 
 def _setup(
     ws,
-    st: _Styles,
+    st: Styles,
     *,
     headers: Sequence[str],
     widths: Sequence[float],
@@ -403,14 +364,14 @@ def _lead(data: WorkbookData) -> tuple[str, str, int]:
     return (m.province_code, m.province_name, m.fiscal_year)
 
 
-def _write_lead(ws, st: _Styles, row: int, data: WorkbookData) -> None:
+def _write_lead(ws, st: Styles, row: int, data: WorkbookData) -> None:
     code, name, fy = _lead(data)
     ws.write_string(row, 0, code, st.code)
     ws.write_string(row, 1, name, st.text)
     ws.write_number(row, 2, fy, st.year)
 
 
-def _summary(wb, st: _Styles, data: WorkbookData, office_name: str) -> None:
+def _summary(wb, st: Styles, data: WorkbookData, office_name: str) -> None:
     ws = wb.add_worksheet(SHEET_SUMMARY)
     m = data.meta
     title = f"สรุปผลการฝึกอบรมครู ข จังหวัด{m.province_name} ปีงบประมาณ {m.fiscal_year}"
@@ -554,7 +515,7 @@ def _block_row(
         ws.write_number(i, BUDGET_VALUE_COLUMN, value, value_fmt)
 
 
-def _rounds_sheet(wb, st: _Styles, data: WorkbookData) -> None:
+def _rounds_sheet(wb, st: Styles, data: WorkbookData) -> None:
     ws = wb.add_worksheet(SHEET_ROUNDS)
     rs = data.rounds
     sample = [
@@ -614,7 +575,7 @@ def _rounds_sheet(wb, st: _Styles, data: WorkbookData) -> None:
         ws.write_formula(last, col, f"=SUM({c}2:{c}{last})", fmt, float(value))
 
 
-def _people_sheet(wb, st: _Styles, data: WorkbookData) -> None:
+def _people_sheet(wb, st: Styles, data: WorkbookData) -> None:
     """Header and total row of รายชื่อครู ข; the data rows are spliced in after saving (_splice_people)."""
     ws = wb.add_worksheet(SHEET_PEOPLE)
     people = data.people
@@ -666,7 +627,7 @@ def _people_sheet(wb, st: _Styles, data: WorkbookData) -> None:
     ws.write_formula(i, LEAD + 11, f"=SUM(O2:O{last})", st.b_count, sum(p.registrations for p in people))
 
 
-def _expenses_sheet(wb, st: _Styles, data: WorkbookData) -> None:
+def _expenses_sheet(wb, st: Styles, data: WorkbookData) -> None:
     ws = wb.add_worksheet(SHEET_EXPENSES)
     es = data.expenses
     sample = [
@@ -744,7 +705,7 @@ def _text_cell(ref: str, value: str, style: str) -> str:
     return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{value}</t></is></c>'
 
 
-def _people_rows_xml(data: WorkbookData, st: _Styles):
+def _people_rows_xml(data: WorkbookData, st: Styles):
     """The data rows of รายชื่อครู ข as sheet XML, in chunks (inline strings; ID and village code as text)."""
     code_s, text_s = f' s="{st.code.xf_index}"', f' s="{st.text.xf_index}"'
     year_s, count_s = f' s="{st.year.xf_index}"', f' s="{st.count.xf_index}"'
@@ -780,7 +741,7 @@ def _people_rows_xml(data: WorkbookData, st: _Styles):
         yield "".join(chunk).encode("utf-8")
 
 
-def _splice_people(path: Path, data: WorkbookData, st: _Styles) -> None:
+def _splice_people(path: Path, data: WorkbookData, st: Styles) -> None:
     """Put the people's rows into the saved workbook between the header and the total row (moved down)."""
     spliced = path.with_name(path.name + ".splice")
     try:
@@ -790,7 +751,7 @@ def _splice_people(path: Path, data: WorkbookData, st: _Styles) -> None:
         spliced.unlink(missing_ok=True)
 
 
-def _write_spliced(path: Path, spliced: Path, data: WorkbookData, st: _Styles) -> None:
+def _write_spliced(path: Path, spliced: Path, data: WorkbookData, st: Styles) -> None:
     last = len(data.people) + 1
     end_col = xl_col_to_name(len(PEOPLE_HEADERS) - 1)
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(spliced, "w", zipfile.ZIP_DEFLATED) as dst:
