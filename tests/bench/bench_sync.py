@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -36,77 +34,13 @@ from desktop.core import office  # noqa: E402
 from desktop.core.context import AppContext  # noqa: E402
 from desktop.core.demo import province as demo  # noqa: E402
 from desktop.core.sync import client as sync_client  # noqa: E402
+from tests.fixtures.server_process import ServerProcess  # noqa: E402
 
 PG_URL = os.environ.get("KRUKHOR_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 HEADERS = {
     versions.PROTOCOL_HEADER: str(versions.PROTOCOL_VERSION),
     versions.SCHEMA_HEADER: str(versions.SCHEMA_VERSION),
 }
-
-
-class ServerProcess:
-    def __init__(self, url: str, *, workers: int = 1) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.url = url
-        self.base = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        self._cli("migrate")
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "server.cli",
-                "--database-url",
-                url,
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--workers",
-                str(workers),
-            ],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.base}/health", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.2)
-        raise SystemExit("server did not start")
-
-    def _cli(self, *args: str) -> str:
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        done = subprocess.run(
-            [sys.executable, "-m", "server.cli", "--database-url", self.url, *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=True,
-        )
-        return done.stdout
-
-    def code(self, province: str) -> str:
-        """Through the admin functions on the same database (the CLI costs a process start per call)."""
-        from server import admin
-        from server.database import make_server_engine, make_sessions
-
-        engine = make_server_engine(self.url)
-        try:
-            sessions = make_sessions(engine)
-            admin.create_office(sessions, province=province)
-            return admin.enrol_code(sessions, province=province)
-        finally:
-            engine.dispose()
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=20)
 
 
 def _province_data(ctx: AppContext, *, people: int, rounds: int, marks: int) -> dict[str, int]:

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import threading
-import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import httpx
 import pytest
@@ -21,9 +15,9 @@ from db.rules.national_id import make_national_id
 from db.sync import versions
 from server import admin
 from server.database import make_server_engine, make_sessions
+from tests.fixtures.server_process import ServerProcess
 from tests.fixtures.sync_harness import fresh_pg_schema
 
-ROOT = Path(__file__).resolve().parents[2]
 HEADERS = {
     versions.PROTOCOL_HEADER: str(versions.PROTOCOL_VERSION),
     versions.SCHEMA_HEADER: str(versions.SCHEMA_VERSION),
@@ -67,33 +61,11 @@ def pg_server(_pg_reason: str | None) -> Iterator[tuple[str, str]]:
     if _pg_reason:
         pytest.skip(f"PostgreSQL not reachable ({_pg_reason}); set KRUKHOR_TEST_PG_URL to run on it")
     for url in fresh_pg_schema():
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        cli = [sys.executable, "-m", "server.cli", "--database-url", url]
-        subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True, timeout=120)
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        proc = subprocess.Popen(
-            [*cli, "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
+        srv = ServerProcess(url, workers=2)
         try:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.2)
-            else:
-                pytest.fail("server did not start")
-            yield url, base
+            yield url, srv.base
         finally:
-            proc.terminate()
-            proc.wait(timeout=20)
+            srv.stop()
 
 
 def _enrol(url: str, base: str) -> dict[str, str]:

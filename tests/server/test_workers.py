@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from server import workers
+from tests.fixtures.server_process import ServerProcess
 from tests.fixtures.sync_harness import fresh_pg_schema
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,25 +73,11 @@ def two_workers(_pg_reason: str | None) -> Iterator[tuple[subprocess.Popen, int]
     if _pg_reason:
         pytest.skip(f"PostgreSQL not reachable ({_pg_reason}); set KRUKHOR_TEST_PG_URL to run on it")
     for url in fresh_pg_schema():
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        cli = [sys.executable, "-m", "server.cli", "--database-url", url]
-        subprocess.run([*cli, "migrate"], env=env, check=True, capture_output=True, timeout=120)
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        proc = subprocess.Popen(
-            [*cli, "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        srv = ServerProcess(url, workers=2, ready=lambda port: len(_sockets(port, "0A")) == 2)
         try:
-            _wait_healthy(port, lambda port=port: len(_sockets(port, "0A")) == 2)
-            yield proc, port
+            yield srv.proc, srv.port
         finally:
-            if proc.poll() is None:
-                proc.terminate()
-                proc.wait(timeout=40)
+            srv.stop()
 
 
 def _wait_healthy(port: int, also=lambda: True, seconds: float = 60) -> None:
