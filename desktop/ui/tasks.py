@@ -84,6 +84,8 @@ class TaskRunner(QObject):
         self.busy_changed.emit(True)
 
         def finish(callback: Callable[[Any], None] | None, value: Any) -> None:
+            if not shiboken6.isValid(self):
+                return  # the result arrived after its window (this runner, its pages) was deleted: nobody waits
             self._relays.discard(relay)
             if not self._relays:
                 self.busy_changed.emit(False)

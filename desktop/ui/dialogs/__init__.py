@@ -1,0 +1,1 @@
+"""The dialogs of the program: forms, confirmations and the setup of a new PC."""
