@@ -51,7 +51,6 @@ def _listen(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     sock.bind((host, port))
     sock.listen(BACKLOG)
-    sock.set_inheritable(True)
     return sock
 
 
@@ -106,7 +105,3 @@ class Supervisor:
                 proc.kill()
                 proc.join()
         return 0
-
-    @property
-    def pids(self) -> list[int]:
-        return [p.pid for p in self._procs if p.pid is not None]
